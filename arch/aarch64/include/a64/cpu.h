@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* What the aarch64 backend's files share about the CPU they run on. */
+#ifndef A64_CPU_H
+#define A64_CPU_H
+
+#include <pv/types.h>
+
+/*
+ * Physical CPU index: MPIDR_EL1.Aff0 on a single cluster (Aff1..Aff3 zero), which is how QEMU virt
+ * numbers up to 16 CPUs with GICv3. Boot code refuses CPUs outside that scheme, so every CPU that
+ * runs hypervisor code has an index below CONFIG_MAX_CPUS.
+ */
+unsigned a64_cpu_index(void);
+
+/* Physical address bits for an ID_AA64MMFR0_EL1.PARange value; 0 for a value not defined. */
+unsigned a64_parange_bits(unsigned parange);
+
+/* Set by boot code when the GICv3 system-register interface is implemented and enabled for EL2. */
+extern bool a64_gic_sysreg;
+
+/* Cleans and invalidates [va, va + len) to the point of coherency; invalidates only, when @clean
+ * is false (for memory written with the data cache off, where a stale line must not win). */
+void a64_dcache_range(void *va, size_t len, bool clean);
+
+/* The EL2 exception vector table (vectors.S), installed in VBAR_EL2. */
+extern char a64_el2_vectors[];
+
+/*
+ * Builds the hypervisor's EL2 identity map from the RAM ranges in @bi, drops from @bi any RAM the
+ * map cannot reach, and turns the MMU and the caches on. Boot CPU, once, early.
+ */
+struct boot_info;
+void a64_mmu_enable(struct boot_info *bi);
+
+/* Firmware call through SMC (SMC Calling Convention, 64-bit): returns x0. */
+uint64_t a64_smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+
+#endif

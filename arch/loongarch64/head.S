@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Image entry. The loader starts us in direct-address (DA) mode at PLV0 with interrupts off and
+ * passes nothing in a0..a2. We switch to mapped mode with two direct-mapped windows (see
+ * include/arch/loongarch.h) before any C code runs, because DA mode gives every load and store
+ * the one memory type in CRMD.DATM: RAM and device registers cannot both be right in it, and real
+ * hardware must not see UART accesses as cacheable. The windows keep RAM at its physical address,
+ * so nothing moves and no page table is needed.
+ */
+#include <arch/loongarch.h>
+
+	.section .text.head, "ax"
+	.globl _start
+_start:
+	/*
+	 * Only CPU 0 boots. QEMU's loader starts every CPU here at once; the others must not touch
+	 * memory the boot CPU is about to clear, so they wait with interrupts off until SMP
+	 * bring-up exists.
+	 */
+	csrrd	$t0, LA_CSR_CPUID
+	andi	$t0, $t0, LA_CPUID_COREID_MASK
+	bnez	$t0, .Lpark
+
+	/* Stale translations from a previous boot stage must not shadow the windows. */
+	invtlb	LA_INVTLB_ALL, $zero, $zero
+
+	li.d	$t0, (LA_CACHED_VSEG << LA_DMW_VSEG_SHIFT) | LA_DMW_MAT_CC | LA_DMW_PLV0
+	csrwr	$t0, LA_CSR_DMW0
+	li.d	$t0, (LA_UNCACHED_VSEG << LA_DMW_VSEG_SHIFT) | LA_DMW_MAT_SUC | LA_DMW_PLV0
+	csrwr	$t0, LA_CSR_DMW1
+
+	/*
+	 * The exception stack, then the entries that use it: any fault from here on is reported,
+	 * not a hang. One entry for every exception (ECFG.VS = 0), every interrupt line masked.
+	 */
+	la.pcrel $t0, la_exc_stacks
+	li.d	$t1, LA_EXC_STACK_SIZE
+	add.d	$t0, $t0, $t1
+	csrwr	$t0, LA_CSR_SAVE0
+	la.pcrel $t0, la_exc_entry
+	csrwr	$t0, LA_CSR_EENTRY
+	la.pcrel $t0, la_tlbr_entry
+	csrwr	$t0, LA_CSR_TLBRENTRY
+	csrwr	$zero, LA_CSR_ECFG
+
+	/* CPU 0's boot stack: the first slice of the boot stacks. */
+	la.pcrel $sp, __pv_stacks_start
+	li.d	$t0, CONFIG_BOOT_STACK_SIZE
+	add.d	$sp, $sp, $t0
+
+	/*
+	 * Mapped mode, PLV0, interrupts off. DATF/DATM only matter when the TLB-refill entry drops
+	 * back to DA mode: fetch cached, data uncached, so the panic path can still reach the UART.
+	 * Execution continues at the same address, now translated by DMW0.
+	 */
+	li.d	$t0, LA_CRMD_PG | LA_CRMD_DATF_CC | LA_CRMD_DATM_SUC
+	csrwr	$t0, LA_CSR_CRMD
+
+	la.pcrel $t0, __bss_start
+	la.pcrel $t1, __bss_end
+1:	bgeu	$t0, $t1, 2f
+	st.d	$zero, $t0, 0
+	addi.d	$t0, $t0, 8
+	b	1b
+2:
+	/* A zero frame pointer ends backtraces here. */
+	move	$fp, $zero
+	bl	la_boot_main
+	/* la_boot_main does not return; stop here if it ever does. */
+	b	.Lpark
+
+.Lpark:
+	idle	0
+	b	.Lpark
+
+	/* Per-CPU stacks for the exception entries; zeroed with the rest of .bss. */
+	.section .bss.la_exc_stacks, "aw", @nobits
+	.balign	16
+	.globl	la_exc_stacks
+la_exc_stacks:
+	.space	LA_EXC_STACK_SIZE * CONFIG_MAX_CPUS

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Declarations shared by the loongarch64 backend's own files; nothing outside arch/ uses them. */
+#ifndef ARCH_LOONGARCH64_LA_INTERNAL_H
+#define ARCH_LOONGARCH64_LA_INTERNAL_H
+
+#include <addrspace/s2.h>
+#include <vcpu/vcpu_ops.h>
+
+/* What trap.S saved: general register n in regs[n] (regs[0] is 0, regs[3] the interrupted sp). */
+struct la_trap_frame {
+	uint64_t regs[32];
+};
+
+enum {
+	LA_TRAP_EXCEPTION = 0,	/* entered through EENTRY */
+	LA_TRAP_TLB_REFILL = 1, /* entered through TLBRENTRY */
+};
+
+/* Called by trap.S; prints the cause and panics. */
+PV_NORETURN void la_trap_report(const struct la_trap_frame *frame, unsigned long kind);
+
+/* Called by head.S on the boot CPU with the C runtime ready; a0..a2 as the loader left them. */
+PV_NORETURN void la_boot_main(uint64_t a0, uint64_t a1, uint64_t a2);
+
+extern const struct vcpu_ops la_vcpu_ops;
+extern const struct s2_tlb_ops la_s2_tlb_ops;
+
+#endif

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/*
+ * LVZ, the LoongArch virtualization extension: detection and per-CPU enable. Every access to an
+ * LVZ register (GSTAT, GCFG, GTLBC, GINTC, any GCSR) is gated on CPUCFG2.LVZ: stock QEMU lacks LVZ
+ * yet lets those reads complete instead of trapping, so reading them there would report made-up
+ * capabilities.
+ *
+ * The register layouts follow what Linux's KVM port relies on; Loongson has not published the LVZ
+ * volume of the manual. The LVZ-present paths have not run on hardware or an emulator that
+ * implements LVZ.
+ */
+#include <arch/loongarch.h>
+#include <hal/hal.h>
+#include <pv/fmt.h>
+
+#include "la_internal.h"
+
+static void la_lvz_probe(struct vcpu_hw_info *info)
+{
+	uint32_t cfg2 = la_cpucfg(LA_CPUCFG2);
+	unsigned version, gid_bits;
+	uint64_t gcfg;
+
+	if (!(cfg2 & LA_CPUCFG2_LVZ)) {
+		info->supported = false;
+		pv_snprintf(info->summary, sizeof(info->summary), "LVZ absent (CPUCFG2.LVZ=0)");
+		return;
+	}
+
+	version = (cfg2 >> LA_CPUCFG2_LVZVER_SHIFT) & LA_CPUCFG2_LVZVER_MASK;
+	gid_bits = (unsigned)((la_csr_read(LA_CSR_GSTAT) >> LA_GSTAT_GIDBIT_SHIFT) &
+			      LA_GSTAT_GIDBIT_MASK);
+	gcfg = la_csr_read(LA_CSR_GCFG);
+	info->supported = true;
+	pv_snprintf(info->summary, sizeof(info->summary),
+		    "LVZ present, version %u, %u guest-ID bits, GCFG 0x%llx", version, gid_bits,
+		    (unsigned long long)gcfg);
+	/* The summary has no room for the capability list; developers want it when porting. */
+	hal_printf("loongarch64: GCFG capabilities:%s%s%s%s%s%s%s%s%s%s%s\n",
+		   (gcfg & LA_GCFG_TORUP) ? " trap-unimplemented-CSR" : "",
+		   (gcfg & LA_GCFG_TOPP) ? " trap-PLV-change" : "",
+		   (gcfg & LA_GCFG_TOEP) ? " trap-ertn" : "",
+		   (gcfg & LA_GCFG_TITP) ? " trap-timer" : "",
+		   (gcfg & LA_GCFG_SITP) ? " trap-soft-int" : "",
+		   (gcfg & LA_GCFG_MATP_GUEST) ? " memtype-guest" : "",
+		   (gcfg & LA_GCFG_MATP_ROOT) ? " memtype-root" : "",
+		   (gcfg & LA_GCFG_MATP_NEST) ? " memtype-nest" : "",
+		   (gcfg & LA_GCFG_GCIP_ALL) ? " cacheop-trap-all" : "",
+		   (gcfg & LA_GCFG_GCIP_HIT) ? " cacheop-trap-hit" : "",
+		   (gcfg & LA_GCFG_GCIP_SECURE) ? " cacheop-trap-secure" : "");
+}
+
+/* Invalidates the GPA->HPA and guest entries of every guest ID on this CPU. */
+static void la_invtlb_all_guests(void)
+{
+	__asm__ volatile("invtlb %0, $zero, $zero" : : "i"(LA_INVTLB_ALLGID) : "memory");
+}
+
+/*
+ * Root defaults for guests: no guest mode pending (GSTAT 0), no injected interrupts (GINTC 0),
+ * guests own their CSRs, timer and ertn (no trap bits), the memory type of a guest access comes
+ * from the root's GPA mapping where the CPU allows it, and guest cache operations other than hit
+ * and index invalidation trap where that can be chosen. Root TLB instructions address the guest
+ * ID in GTLBC.TGID, and guest TLB instructions do not trap.
+ */
+static int la_lvz_cpu_enable(void)
+{
+	uint64_t caps, gcfg = 0, gtlbc;
+
+	if (!la_has_lvz()) {
+		hal_printf("loongarch64: cpu %u has no LVZ (CPUCFG2.LVZ=0)\n", hal_cpu.cpu_id());
+		return -PV_ENOTSUP;
+	}
+
+	caps = la_csr_read(LA_CSR_GCFG);
+	if (caps & LA_GCFG_GCIP_SECURE)
+		gcfg |= LA_GCFG_GCI_SECURE;
+	if (caps & LA_GCFG_MATP_ROOT)
+		gcfg |= LA_GCFG_MATC_ROOT;
+	la_csr_write(LA_CSR_GCFG, gcfg);
+	la_csr_write(LA_CSR_GSTAT, 0);
+	la_csr_write(LA_CSR_GINTC, 0);
+
+	gtlbc = la_csr_read(LA_CSR_GTLBC);
+	gtlbc &= ~(uint64_t)(LA_GTLBC_USETGID | LA_GTLBC_TOTI);
+	gtlbc |= LA_GTLBC_USETGID;
+	la_csr_write(LA_CSR_GTLBC, gtlbc);
+
+	/* Entries a previous owner of the CPU left behind would alias our guest IDs. */
+	la_invtlb_all_guests();
+	return PV_OK;
+}
+
+static void la_lvz_cpu_disable(void)
+{
+	if (!la_has_lvz())
+		return;
+	la_csr_write(LA_CSR_GCFG, 0);
+	la_csr_write(LA_CSR_GSTAT, 0);
+	la_csr_write(LA_CSR_GINTC, 0);
+	la_csr_write(LA_CSR_GTLBC,
+		     la_csr_read(LA_CSR_GTLBC) & ~(uint64_t)(LA_GTLBC_USETGID | LA_GTLBC_TOTI));
+	la_invtlb_all_guests();
+}
+
+/* Members not listed stay NULL until guests can run; the core checks for NULL. */
+const struct vcpu_ops la_vcpu_ops = {
+	.probe = la_lvz_probe,
+	.cpu_enable = la_lvz_cpu_enable,
+	.cpu_disable = la_lvz_cpu_disable,
+};

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Image entry. OpenSBI jumps here in HS-mode with the MMU off, a0 = hart id, a1 = DTB address.
+ * Only the hart that won OpenSBI's boot lottery arrives; the others wait in the firmware (HSM).
+ */
+#include <riscv64/trap.h>
+
+	.section .text.entry, "ax"
+	.globl _start
+_start:
+	csrw	sie, zero
+	csrci	sstatus, 2		/* SIE: no interrupts until the core asks for them */
+
+	/* The boot hart always takes stack and per-CPU slot 0, whatever its hart id. */
+	la	sp, __pv_stacks_start
+	li	t0, CONFIG_BOOT_STACK_SIZE
+	add	sp, sp, t0
+
+	la	t0, __bss_start
+	la	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:
+	la	tp, riscv_cpus
+	la	t0, riscv_trap_entry
+	csrw	stvec, t0
+	/* a0 and a1 still hold what the firmware passed. */
+	call	riscv_boot_main
+3:	wfi
+	j	3b

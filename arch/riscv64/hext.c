@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The H extension on the current hart: detection (probe) and the per-hart hypervisor CSR defaults
+ * (cpu_enable / cpu_disable). Guest entry and exits are not implemented yet, so the remaining
+ * vcpu_ops members stay NULL.
+ */
+#include <hal/hal.h>
+#include <pv/fmt.h>
+#include <riscv64/backend.h>
+#include <riscv64/cpu.h>
+#include <riscv64/csr.h>
+#include <riscv64/hfence.h>
+
+/* What probe() established on the boot hart; every hart of a QEMU virt machine is the same. */
+static struct {
+	bool present;
+	unsigned vmid_bits;
+	bool sv48x4;
+} riscv_h;
+
+/*
+ * Exceptions a VS-mode kernel handles itself: its user space's ecalls, its own page faults,
+ * breakpoints and misaligned fetches. Everything else (guest-page faults, virtual instructions,
+ * SBI calls from VS-mode, illegal instructions) stays with the hypervisor. The firmware already
+ * delegates all of these to HS-mode (medeleg), which hedeleg requires.
+ */
+#define RISCV_HEDELEG                                                                              \
+	(PV_BIT(EXC_INST_MISALIGNED) | PV_BIT(EXC_BREAKPOINT) | PV_BIT(EXC_ECALL_U) |              \
+	 PV_BIT(EXC_INST_PAGE_FAULT) | PV_BIT(EXC_LOAD_PAGE_FAULT) | PV_BIT(EXC_STORE_PAGE_FAULT))
+
+/* VS-level software, timer and external interrupts go straight to the guest kernel. */
+#define RISCV_HIDELEG (PV_BIT(IRQ_VS_SOFT) | PV_BIT(IRQ_VS_TIMER) | PV_BIT(IRQ_VS_EXT))
+
+/* Writes hgatp and reads it back; false if the CSR does not exist (the access trapped). */
+static bool hgatp_try(uint64_t value, uint64_t *readback)
+{
+	uint64_t v;
+	bool trapped;
+
+	riscv_trap_recover_begin();
+	csr_write(CSR_HGATP, value);
+	csr_read(CSR_HGATP, v);
+	trapped = riscv_trap_recover_end();
+	*readback = trapped ? 0 : v;
+	return !trapped;
+}
+
+static unsigned count_low_ones(uint64_t v)
+{
+	unsigned n = 0;
+
+	while (v & 1u) {
+		n++;
+		v >>= 1;
+	}
+	return n;
+}
+
+static void riscv_probe(struct vcpu_hw_info *info)
+{
+	bool in_isa = riscv_isa_has("h");
+	uint64_t rb;
+
+	/* hgatp is WARL: unimplemented VMID bits read back as zero, an unsupported MODE does not
+	 * read back as written. PPN 0 is harmless: nothing runs in a guest during the probe. */
+	if (!hgatp_try((HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT) | HGATP_VMID_MASK, &rb)) {
+		info->supported = false;
+		pv_snprintf(info->summary, sizeof(info->summary),
+			    "H extension absent (%s riscv,isa; hgatp access traps)",
+			    in_isa ? "named in" : "not in");
+		return;
+	}
+	riscv_h.present = true;
+	riscv_h.vmid_bits = count_low_ones((rb & HGATP_VMID_MASK) >> HGATP_VMID_SHIFT);
+	if ((rb >> HGATP_MODE_SHIFT) != HGATP_MODE_SV39X4) {
+		hgatp_try(0, &rb);
+		riscv_h.present = false;
+		info->supported = false;
+		pv_snprintf(info->summary, sizeof(info->summary),
+			    "H extension present but without Sv39x4 G-stage translation");
+		return;
+	}
+	hgatp_try(HGATP_MODE_SV48X4 << HGATP_MODE_SHIFT, &rb);
+	riscv_h.sv48x4 = (rb >> HGATP_MODE_SHIFT) == HGATP_MODE_SV48X4;
+	hgatp_try(0, &rb);
+	riscv_hfence_gvma_all();
+
+	info->supported = true;
+	pv_snprintf(info->summary, sizeof(info->summary),
+		    "H extension present%s, %s, VMID bits %u, %s",
+		    in_isa ? "" : " (not in riscv,isa)", riscv_info.sstc ? "Sstc" : "no Sstc",
+		    riscv_h.vmid_bits, riscv_h.sv48x4 ? "Sv39x4 Sv48x4" : "Sv39x4");
+}
+
+/* Writes a WARL CSR value and checks every bit stuck; prints what did not. */
+#define RISCV_WRITE_CHECKED(csr, name, want, ok)                                                   \
+	do {                                                                                       \
+		uint64_t got_;                                                                     \
+		csr_write(csr, want);                                                              \
+		csr_read(csr, got_);                                                               \
+		if (got_ != (want)) {                                                              \
+			hal_printf("cpu %u: %s reads 0x%llx after writing 0x%llx\n",               \
+				   hal_cpu.cpu_id(), name, (unsigned long long)got_,               \
+				   (unsigned long long)(want));                                    \
+			ok = false;                                                                \
+		}                                                                                  \
+	} while (0)
+
+static void riscv_cpu_disable(void)
+{
+	if (!riscv_h.present)
+		return;
+	csr_write(CSR_HGATP, 0);
+	csr_write(CSR_HEDELEG, 0);
+	csr_write(CSR_HIDELEG, 0);
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HIE, 0);
+	csr_write(CSR_HGEIE, 0);
+	csr_write(CSR_HCOUNTEREN, 0);
+	csr_write(CSR_HENVCFG, 0);
+	riscv_hfence_gvma_all();
+}
+
+static int riscv_cpu_enable(void)
+{
+	/* VSXL = 2: VS-mode is 64-bit. VTW: a guest's WFI traps, so an idle vCPU becomes a HALT
+	 * exit instead of holding the hart. */
+	uint64_t hstatus = (2ULL << HSTATUS_VSXL_SHIFT) | HSTATUS_VTW;
+	uint64_t henvcfg = riscv_info.sstc ? HENVCFG_STCE : 0;
+	bool ok = true;
+
+	if (!riscv_h.present) {
+		hal_printf("cpu %u: the H extension was not found by the probe\n",
+			   hal_cpu.cpu_id());
+		return -PV_ENOTSUP;
+	}
+	RISCV_WRITE_CHECKED(CSR_HSTATUS, "hstatus", hstatus, ok);
+	RISCV_WRITE_CHECKED(CSR_HEDELEG, "hedeleg", RISCV_HEDELEG, ok);
+	RISCV_WRITE_CHECKED(CSR_HIDELEG, "hideleg", RISCV_HIDELEG, ok);
+	/* Nothing injected, no guest-external interrupt enabled, guest time = host time. */
+	RISCV_WRITE_CHECKED(CSR_HVIP, "hvip", 0, ok);
+	RISCV_WRITE_CHECKED(CSR_HIE, "hie", 0, ok);
+	csr_write(CSR_HGEIE, 0);
+	csr_write(CSR_HTIMEDELTA, 0);
+	/* Guests may read cycle, time and instret; hardware performance counters stay hidden. */
+	RISCV_WRITE_CHECKED(CSR_HCOUNTEREN, "hcounteren",
+			    HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR, ok);
+	/* STCE gives VS-mode its own vstimecmp, so guest timers need no SBI round trip. */
+	RISCV_WRITE_CHECKED(CSR_HENVCFG, "henvcfg", henvcfg, ok);
+	csr_write(CSR_HGATP, 0);
+	riscv_hfence_gvma_all();
+	if (!ok) {
+		riscv_cpu_disable();
+		return -PV_ENOTSUP;
+	}
+	return PV_OK;
+}
+
+const struct vcpu_ops riscv_vcpu_ops = {
+	.probe = riscv_probe,
+	.cpu_enable = riscv_cpu_enable,
+	.cpu_disable = riscv_cpu_disable,
+};

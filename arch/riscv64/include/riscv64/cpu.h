@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-hart state of the riscv64 backend and what boot code learned from the device tree.
+ * While hypervisor code runs, tp holds the address of the running hart's struct riscv_cpu; code
+ * that enters a guest must restore it before calling back into C.
+ */
+#ifndef RISCV64_CPU_H
+#define RISCV64_CPU_H
+
+#include <pv/types.h>
+
+struct riscv_cpu {
+	unsigned index;	 /* hal_cpu.cpu_id(): 0 is the boot hart */
+	uint64_t hartid; /* the firmware's and the device tree's number for the hart */
+	/* Set around an instruction that may not exist (CSR probes): an illegal-instruction trap
+	 * then skips the instruction and sets trap_seen instead of panicking. */
+	volatile bool trap_recover;
+	volatile bool trap_seen;
+	unsigned panic_depth; /* unexpected traps being reported */
+};
+
+/* One entry per hart the device tree lists, boot hart first, at most CONFIG_MAX_CPUS. */
+extern struct riscv_cpu riscv_cpus[CONFIG_MAX_CPUS];
+extern unsigned riscv_ncpus;
+
+/* Device-tree facts read once by the boot hart. */
+struct riscv_platform_info {
+	uint64_t timebase_hz;  /* /cpus timebase-frequency */
+	const char *boot_isa;  /* boot hart's riscv,isa string, or NULL */
+	const char *boot_exts; /* boot hart's riscv,isa-extensions string list, or NULL */
+	int boot_exts_len;     /* its length in bytes */
+	bool sstc;	       /* stimecmp usable from HS-mode (riscv_timer_init) */
+};
+
+extern struct riscv_platform_info riscv_info;
+
+static inline struct riscv_cpu *riscv_this_cpu(void)
+{
+	struct riscv_cpu *cpu;
+
+	__asm__ __volatile__("mv %0, tp" : "=r"(cpu));
+	return cpu;
+}
+
+/* Brackets one possibly-illegal instruction; end returns true if it trapped (and was skipped).
+ * Context: the calling hart, IRQs off; not nestable. */
+void riscv_trap_recover_begin(void);
+bool riscv_trap_recover_end(void);
+
+/* Whether the boot hart's ISA description names extension @ext: a single letter ("h") or a
+ * multi-letter name ("sstc"), compared without regard to case. */
+bool riscv_isa_has(const char *ext);
+
+/* Finds out whether stimecmp is usable and disarms the calling hart's timer. Context: each hart
+ * once at boot, IRQs off. */
+void riscv_timer_init(void);
+
+/* Entry points in the assembly files. */
+void riscv_trap_entry(void);
+PV_NORETURN void riscv_boot_main(unsigned long hartid, const void *dtb);
+
+#endif

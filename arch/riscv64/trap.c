@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Traps taken in HS-mode by the hypervisor itself. None is expected except an illegal instruction
+ * inside a bracketed probe: everything else is a bug and ends in a panic that names the cause,
+ * the faulting PC and stval rather than a silent hang.
+ */
+#include <hal/hal.h>
+#include <riscv64/cpu.h>
+#include <riscv64/csr.h>
+#include <riscv64/sbi.h>
+#include <riscv64/trap.h>
+
+void riscv_trap_recover_begin(void)
+{
+	struct riscv_cpu *cpu = riscv_this_cpu();
+
+	cpu->trap_seen = false;
+	cpu->trap_recover = true;
+	/* The probed instruction must not be moved above the flag stores. */
+	__asm__ __volatile__("" ::: "memory");
+}
+
+bool riscv_trap_recover_end(void)
+{
+	struct riscv_cpu *cpu = riscv_this_cpu();
+
+	__asm__ __volatile__("" ::: "memory");
+	cpu->trap_recover = false;
+	return cpu->trap_seen;
+}
+
+static const char *exception_name(uint64_t code)
+{
+	static const char *const names[] = {
+		[EXC_INST_MISALIGNED] = "instruction address misaligned",
+		[EXC_INST_ACCESS] = "instruction access fault",
+		[EXC_ILLEGAL_INST] = "illegal instruction",
+		[EXC_BREAKPOINT] = "breakpoint",
+		[EXC_LOAD_MISALIGNED] = "load address misaligned",
+		[EXC_LOAD_ACCESS] = "load access fault",
+		[EXC_STORE_MISALIGNED] = "store address misaligned",
+		[EXC_STORE_ACCESS] = "store access fault",
+		[EXC_ECALL_U] = "ecall from U/VU-mode",
+		[EXC_ECALL_S] = "ecall from HS-mode",
+		[EXC_ECALL_VS] = "ecall from VS-mode",
+		[EXC_INST_PAGE_FAULT] = "instruction page fault",
+		[EXC_LOAD_PAGE_FAULT] = "load page fault",
+		[EXC_STORE_PAGE_FAULT] = "store page fault",
+		[EXC_INST_GUEST_PAGE_FAULT] = "instruction guest-page fault",
+		[EXC_LOAD_GUEST_PAGE_FAULT] = "load guest-page fault",
+		[EXC_VIRTUAL_INST] = "virtual instruction",
+		[EXC_STORE_GUEST_PAGE_FAULT] = "store guest-page fault",
+	};
+
+	if (code < PV_ARRAY_SIZE(names) && names[code])
+		return names[code];
+	return "reserved exception";
+}
+
+static const char *interrupt_name(uint64_t code)
+{
+	switch (code) {
+	case IRQ_S_SOFT:
+		return "supervisor software interrupt";
+	case IRQ_S_TIMER:
+		return "supervisor timer interrupt";
+	case IRQ_S_EXT:
+		return "supervisor external interrupt";
+	case IRQ_S_GEXT:
+		return "guest external interrupt";
+	default:
+		return "interrupt";
+	}
+}
+
+/* Length of the instruction at @pc: 2 for a compressed one, else 4 (no longer encodings exist
+ * in RV64GC-class cores). The hypervisor runs with satp = Bare, so pc is a physical address. */
+static uint64_t insn_length(uint64_t pc)
+{
+	uint16_t low = *(const volatile uint16_t *)(uintptr_t)pc;
+
+	return (low & 3u) == 3u ? 4 : 2;
+}
+
+static void dump_frame(const struct riscv_trap_frame *tf)
+{
+	static const char *const abi[32] = {
+		"zero", "ra", "sp", "gp", "tp",	 "t0",	"t1", "t2", "s0", "s1", "a0",
+		"a1",	"a2", "a3", "a4", "a5",	 "a6",	"a7", "s2", "s3", "s4", "s5",
+		"s6",	"s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	};
+
+	for (unsigned i = 1; i < 32; i++)
+		hal_printf("  %-4s %016llx%s", abi[i], (unsigned long long)tf->x[i],
+			   (i % 4 == 3) ? "\n" : "");
+	hal_printf("\n  sstatus %016llx\n", (unsigned long long)tf->sstatus);
+}
+
+void riscv_trap_handler(struct riscv_trap_frame *tf)
+{
+	struct riscv_cpu *cpu = riscv_this_cpu();
+	uint64_t code = tf->scause & SCAUSE_CODE_MASK;
+	bool irq = (tf->scause & SCAUSE_INTERRUPT) != 0;
+
+	if (!irq && code == EXC_ILLEGAL_INST && cpu->trap_recover) {
+		cpu->trap_seen = true;
+		tf->sepc += insn_length(tf->sepc);
+		return;
+	}
+
+	/* A trap while reporting one (a broken stack or console) would recurse forever: say so
+	 * once without the console lock, then go straight to the firmware. */
+	if (cpu->panic_depth++ > 0) {
+		if (cpu->panic_depth == 2)
+			for (const char *p = "\nPANIC: trap while reporting a trap\n"; *p; p++)
+				hal_board.console_putc(*p);
+		sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_NONE);
+		for (;;)
+			__asm__ __volatile__("wfi");
+	}
+	hal_printf("\nunexpected trap in HS-mode: %s\n",
+		   irq ? interrupt_name(code) : exception_name(code));
+	dump_frame(tf);
+	hal_panic("trap scause=0x%llx sepc=0x%llx stval=0x%llx", (unsigned long long)tf->scause,
+		  (unsigned long long)tf->sepc, (unsigned long long)tf->stval);
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The single link-time binding point between the core and an architecture backend. Each backend
+ * defines one `const struct arch_backend arch_backend` in arch/<isa>/; the host tests' fake backend
+ * defines its own. Nothing in the core selects a backend any other way.
+ */
+#ifndef HAL_ARCH_BACKEND_H
+#define HAL_ARCH_BACKEND_H
+
+#include <addrspace/s2.h>
+#include <irq/virq_ops.h>
+#include <vcpu/vcpu_ops.h>
+
+struct arch_backend {
+	const char *name;
+	const struct vcpu_ops *vcpu;
+	const struct s2_format *s2_format; /* format used for every VM's stage-2 tables */
+	const struct s2_tlb_ops *s2_tlb;
+	const struct virq_ops *virq; /* NULL until the backend has a controller */
+};
+
+extern const struct arch_backend arch_backend;
+
+#endif

@@ -1,0 +1,3 @@
+# System tests of the PC board (run under bochs, which emulates VMX with EPT).
+pv_system_test(NAME boot PLATFORM pc-x86_64 ARCH x86_64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/boot.expect TIMEOUT 120)

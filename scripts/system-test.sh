@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds a board's image, boots it in its emulator with a time limit and judges the serial log.
+# usage: system-test.sh <platform> <expect-file> <timeout-seconds> [build-dir]
+#   expect-file: one extended regex per line (# comments); every one must match some log line.
+# A log line matching "PANIC" fails the test, as do a time-out and a missing expectation.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+platform=$1 expect=$2 limit=$3
+build=${4:-$root/build/$platform}
+log=$build/serial.log
+
+"$root/scripts/build-image.sh" "$platform" "$build" || { echo "FAIL: image build failed"; exit 1; }
+
+echo "running $platform (time limit ${limit}s), log in $log"
+timeout --kill-after=5 "$limit" "$root/platforms/$platform/run.sh" "$build" >"$log" 2>&1 </dev/null
+rc=$?
+cat "$log"
+echo "----"
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	echo "FAIL: $platform did not power off within ${limit}s"
+	exit 1
+fi
+
+failed=0
+if grep -q "PANIC" "$log"; then
+	echo "FAIL: the hypervisor panicked"
+	failed=1
+fi
+while IFS= read -r pattern; do
+	case "$pattern" in '' | '#'*) continue ;; esac
+	if ! tr -d '\r' <"$log" | grep -Eq -- "$pattern"; then
+		echo "FAIL: no line matches: $pattern"
+		failed=1
+	fi
+done <"$expect"
+[ "$failed" -eq 0 ] && echo "PASS: $platform: every expectation of $(basename "$expect") matched"
+exit "$failed"

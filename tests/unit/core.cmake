@@ -1,0 +1,10 @@
+# Suites for lib/, hal/ and the core (vm/, vcpu/, irq/), the latter on the fake backend.
+set(d ${CMAKE_CURRENT_LIST_DIR})
+pv_unit_test(NAME fmt SOURCES ${d}/test_fmt.c LABELS lib)
+pv_unit_test(NAME page_pool SOURCES ${d}/test_page_pool.c LABELS hal)
+pv_unit_test(NAME fdt_memory SOURCES ${d}/test_fdt_memory.c LABELS hal)
+pv_unit_test(NAME vcpu_state SOURCES ${d}/test_vcpu_state.c LABELS core FAKE)
+pv_unit_test(NAME vdev SOURCES ${d}/test_vdev.c LABELS core FAKE)
+pv_unit_test(NAME vm SOURCES ${d}/test_vm.c ${d}/vm_fixture.c LABELS core FAKE)
+pv_unit_test(NAME run_loop SOURCES ${d}/test_run_loop.c ${d}/vm_fixture.c LABELS core FAKE)
+pv_unit_test(NAME hypercall SOURCES ${d}/test_hypercall.c ${d}/vm_fixture.c LABELS core FAKE)

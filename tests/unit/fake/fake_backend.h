@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fake backend: every vtable the core needs, implemented in software for host tests. vCPUs
+ * replay scripted exits and record what the core asks of them (completions, injected faults and
+ * interrupts, register writes); the HAL records IPIs and waits and captures the console.
+ */
+#ifndef FAKE_BACKEND_H
+#define FAKE_BACKEND_H
+
+#include <hal/arch_backend.h>
+#include <hal/hal.h>
+#include <vm/vm.h>
+
+#define FAKE_MAX_SCRIPT	      64
+#define FAKE_NREGS	      32
+#define FAKE_MAX_RECORDS      64
+#define FAKE_ENTRY_FAIL_EMPTY 0xe0e0u /* entry_fail.reason when a vCPU's script ran out */
+
+/* Backend state of one fake vCPU (vcpu->arch). */
+struct fake_vcpu {
+	uint64_t pc;
+	uint64_t regs[FAKE_NREGS];
+	gpa_t entry;
+	uint64_t entry_arg;
+	struct s2_space *s2;
+	struct vcpu_exit script[FAKE_MAX_SCRIPT];
+	unsigned script_len, script_pos;
+	unsigned ncompleted;
+	struct vcpu_exit completed[FAKE_MAX_RECORDS];
+	unsigned nfaults;
+	struct vcpu_exit faults[FAKE_MAX_RECORDS];
+	unsigned nirqs;
+	uint32_t irqs[FAKE_MAX_RECORDS];
+	bool irq_pending;
+};
+
+/* Knobs and records of the fake hardware. Reset by fake_reset(). */
+struct fake_hw {
+	unsigned current_cpu; /* what hal_cpu.cpu_id() returns */
+	bool probe_supported;
+	int create_error; /* vcpu create() fails with this when non-zero */
+	unsigned create_calls, destroy_calls;
+	bool inject_fault_fails; /* inject_fault() answers -PV_ENOTSUP */
+	unsigned ipis[8];	 /* IPIs sent, per target CPU */
+	unsigned waits;		 /* wait_for_interrupt() calls */
+	unsigned tlb_range_calls, tlb_all_calls;
+	unsigned powered_off;
+	char log[16384]; /* console output */
+	size_t log_len;
+};
+
+extern struct fake_hw fake_hw;
+
+void fake_reset(void);
+
+/* Queues @exit as the next exit vcpu @v returns from run(). */
+void fake_script(struct vcpu *v, struct vcpu_exit exit);
+
+static inline struct fake_vcpu *fake_vcpu(struct vcpu *v)
+{
+	return v->arch;
+}
+
+/* Whether the captured console output contains @needle. */
+bool fake_log_contains(const char *needle);
+
+/* The fake interrupt controller's pending flag for @v. */
+void fake_virq_set_pending(struct vcpu *v, bool pending);
+
+#endif

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+#include "pv_test.h"
+
+#include "vm_fixture.h"
+
+#include <vm/hypercall.h>
+
+static struct vm vm;
+
+static int setup(void **state)
+{
+	if (fix_setup(state))
+		return -1;
+	fix_vm_start(&vm);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	vm_destroy(&vm);
+	return fix_teardown(state);
+}
+
+static struct vcpu_exit call(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct vcpu_exit e = { .kind = VCPU_EXIT_HYPERCALL };
+	e.hcall.nr = nr;
+	e.hcall.args[0] = a0;
+	e.hcall.args[1] = a1;
+	e.hcall.args[2] = a2;
+	e.hcall.ret = 12345; /* stale values must be overwritten */
+	e.hcall.value = 999;
+	return e;
+}
+
+static void test_version_and_echo(void **state)
+{
+	(void)state;
+	struct vcpu_exit e = call(PV_HC_VERSION, 0, 0, 0);
+	assert_true(vm_hypercall(&vm.vcpus[0], &e));
+	assert_int_equal(e.hcall.ret, PV_HC_OK);
+	assert_int_equal(e.hcall.value, PV_HC_ABI_VERSION);
+
+	e = call(PV_HC_ECHO, 0xfeedfacecafebeefULL, 0, 0);
+	assert_true(vm_hypercall(&vm.vcpus[0], &e));
+	assert_int_equal(e.hcall.ret, PV_HC_OK);
+	assert_int_equal(e.hcall.value, 0xfeedfacecafebeefULL);
+}
+
+static void test_unknown_number_is_enosys(void **state)
+{
+	(void)state;
+	uint64_t numbers[] = { PV_HC_COUNT, 0x1000, ~0ULL };
+	for (size_t i = 0; i < PV_ARRAY_SIZE(numbers); i++) {
+		struct vcpu_exit e = call(numbers[i], 0, 0, 0);
+		assert_true(vm_hypercall(&vm.vcpus[0], &e));
+		assert_int_equal(e.hcall.ret, PV_HC_ENOSYS);
+		assert_int_equal(e.hcall.value, 0);
+	}
+}
+
+static void test_putchar_goes_to_the_vm_console(void **state)
+{
+	(void)state;
+	const char *s = "hi\n";
+	for (; *s; s++) {
+		struct vcpu_exit e = call(PV_HC_PUTCHAR, 0x100 | (unsigned char)*s, 0, 0);
+		assert_true(vm_hypercall(&vm.vcpus[0], &e));
+		assert_int_equal(e.hcall.ret, PV_HC_OK);
+	}
+	assert_true(fake_log_contains("[vm0] hi\n"));
+}
+
+static void test_vm_stop(void **state)
+{
+	(void)state;
+	struct vcpu_exit e = call(PV_HC_VM_STOP, 42, 0, 0);
+	assert_false(vm_hypercall(&vm.vcpus[0], &e));
+	assert_int_equal(vm.state, VM_STOPPED);
+	assert_int_equal(vm.exit_code, 42);
+	assert_true(fake_log_contains("vm vm0: stopped: vcpu 0 asked to stop (code 42)"));
+}
+
+static void test_cpu_on(void **state)
+{
+	(void)state;
+	struct vcpu_exit e = call(PV_HC_CPU_ON, 0x100, FIX_RAM_GPA + 0x4000, 5);
+	assert_true(vm_hypercall(&vm.vcpus[0], &e));
+	assert_int_equal(e.hcall.ret, PV_HC_OK);
+	assert_int_equal(vm.vcpus[1].state, VCPU_READY);
+	e = call(PV_HC_CPU_ON, 0x100, FIX_RAM_GPA + 0x4000, 5);
+	assert_true(vm_hypercall(&vm.vcpus[0], &e));
+	assert_int_equal(e.hcall.ret, PV_HC_EALREADY);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_version_and_echo),
+		T(test_unknown_number_is_enosys),
+		T(test_putchar_goes_to_the_vm_console),
+		T(test_vm_stop),
+		T(test_cpu_on),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* The vCPU object: one guest CPU, pinned to one physical CPU, with a lifecycle. */
+#ifndef VCPU_VCPU_H
+#define VCPU_VCPU_H
+
+#include <pv/spinlock.h>
+#include <vcpu/exit.h>
+
+struct vm;
+
+enum vcpu_state {
+	VCPU_CREATED = 0, /* allocated, no entry point yet */
+	VCPU_READY,	  /* entry point set, waits for its physical CPU */
+	VCPU_RUNNING,	  /* in its run loop */
+	VCPU_HALTED,	  /* guest idles until an interrupt */
+	VCPU_STOPPED,	  /* off (CPU_OFF, VM stopped); may be started again by CPU_UP */
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned id;	       /* index in the VM, 0 = boot vCPU */
+	unsigned pcpu;	       /* physical CPU it is pinned to */
+	uint64_t guest_cpu_id; /* the id the guest uses for it (its CPU id register) */
+	enum vcpu_state state;
+	void *arch; /* backend state, owned by vcpu_ops.create/destroy */
+	void *virq; /* interrupt-controller state, owned by virq_ops */
+	pv_spinlock_t virq_lock;
+	uint64_t exit_count[VCPU_EXIT_KIND_COUNT];
+};
+
+const char *vcpu_state_name(enum vcpu_state state);
+
+/* Checks and performs a lifecycle transition. Returns PV_OK or -PV_EBUSY for a transition the
+ * lifecycle does not allow (the state is unchanged then). */
+int vcpu_set_state(struct vcpu *vcpu, enum vcpu_state next);
+
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vCPU backend interface: one const object per architecture backend, reached through
+ * arch_backend.vcpu. "Current CPU" below means the physical CPU the vCPU is pinned to; the core
+ * guarantees that a vCPU is only ever run, read or written on that CPU, and that no stage-2 or VM
+ * lock is held when run() is called.
+ */
+#ifndef VCPU_VCPU_OPS_H
+#define VCPU_VCPU_OPS_H
+
+#include <addrspace/s2.h>
+#include <vcpu/exit.h>
+
+struct vcpu;
+
+/* What probe() found out about the hardware. */
+struct vcpu_hw_info {
+	bool supported;	  /* guests can run */
+	char summary[96]; /* one line for the banner, what was found, for the banner */
+};
+
+/* Arch-neutral register names; backends map them onto their own file. */
+enum vcpu_reg {
+	VCPU_REG_PC = 0,
+	VCPU_REG_SP,
+	VCPU_REG_ARG0, /* first argument / return register of the platform's calling convention */
+	VCPU_REG_ARG1,
+	VCPU_REG_ARG2,
+	VCPU_REG_ARG3,
+	VCPU_REG_GPR_BASE = 16, /* VCPU_REG_GPR_BASE + n: backend general register n */
+};
+
+struct vcpu_ops {
+	/* Probes the current CPU for virtualization support. Context: boot CPU, early boot, no locks;
+	 * must not fault on hardware without the extension. */
+	void (*probe)(struct vcpu_hw_info *info);
+
+	/* Turns virtualization on / off on the current CPU (enter the virtualization mode, trap defaults). Returns PV_OK
+	 * or a negative pv_err with the cause printed. Context: each physical CPU once, IRQs off. */
+	int (*cpu_enable)(void);
+	void (*cpu_disable)(void);
+
+	/* Allocates and initialises the backend state of @vcpu (vcpu->arch). Context: any CPU,
+	 * VM lock held; may allocate page frames, never blocks otherwise. */
+	int (*create)(struct vcpu *vcpu);
+	void (*destroy)(struct vcpu *vcpu);
+
+	/* Sets the guest's first instruction and the boot argument (DTB or info pointer) and puts
+	 * the vCPU in the architecture's reset state for a kernel entry. Context: any CPU, vCPU not
+	 * running. */
+	void (*set_entry)(struct vcpu *vcpu, gpa_t entry, uint64_t arg);
+
+	/* Makes @space the stage-2 translation the vCPU runs under. Context: vCPU not running. */
+	void (*attach_s2)(struct vcpu *vcpu, struct s2_space *space);
+
+	/* Enters the guest and returns at the next exit the core must handle, decoded into @exit.
+	 * Context: current CPU, IRQs handled by the backend, no locks held; returns only on an exit. */
+	void (*run)(struct vcpu *vcpu, struct vcpu_exit *exit);
+
+	/* Finishes the instruction that caused @exit with the handler's results (loads: write
+	 * exit->mmio.data into the register; hypercalls: write ret/value; advance the PC).
+	 * Context: current CPU, after run() returned @exit. */
+	void (*complete)(struct vcpu *vcpu, const struct vcpu_exit *exit);
+
+	/* Delivers a synchronous fault for the access in @exit to the guest (the
+	 * architecture's abort or page-fault exception). Returns -PV_ENOTSUP if the guest cannot take it (then the VM is stopped).
+	 * Context: current CPU, after run() returned @exit. */
+	int (*inject_fault)(struct vcpu *vcpu, const struct vcpu_exit *exit);
+
+	/* Reads / writes a register. -PV_EINVAL for a register the backend does not have.
+	 * Context: current CPU (or any CPU while the vCPU was never run), vCPU not running. */
+	int (*get_reg)(struct vcpu *vcpu, unsigned reg, uint64_t *value);
+	int (*set_reg)(struct vcpu *vcpu, unsigned reg, uint64_t value);
+
+	/* Marks virtual interrupt @virq pending for the vCPU; delivered at the next entry.
+	 * Context: any CPU, vcpu->virq_lock held; never blocks. */
+	int (*inject_irq)(struct vcpu *vcpu, uint32_t virq);
+};
+
+#endif

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+/* The arch-neutral side of the hypercall ABI (vm/hypercall.h, docs/hypercalls.md). */
+#include <pv/fmt.h>
+#include <vm/hypercall.h>
+#include <vm/vm.h>
+
+bool vm_hypercall(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+	struct vm *vm = vcpu->vm;
+	const uint64_t *a = exit->hcall.args;
+	char reason[64];
+
+	exit->hcall.ret = PV_HC_OK;
+	exit->hcall.value = 0;
+	switch (exit->hcall.nr) {
+	case PV_HC_VERSION:
+		exit->hcall.value = PV_HC_ABI_VERSION;
+		return true;
+	case PV_HC_ECHO:
+		exit->hcall.value = a[0];
+		return true;
+	case PV_HC_VM_STOP:
+		pv_snprintf(reason, sizeof(reason), "vcpu %u asked to stop", vcpu->id);
+		vm_stop(vm, (int64_t)a[0], reason);
+		return false;
+	case PV_HC_PUTCHAR:
+		vm_console_putc(vm, (char)(a[0] & 0xff));
+		return true;
+	case PV_HC_CPU_ON:
+		exit->hcall.ret = vm_cpu_up(vm, a[0], gpa(a[1]), a[2]);
+		return true;
+	default:
+		exit->hcall.ret = PV_HC_ENOSYS;
+		return true;
+	}
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* The run loop: enter the guest, dispatch the decoded exit to its handler, repeat. */
+#ifndef VM_RUN_H
+#define VM_RUN_H
+
+#include <vcpu/vcpu.h>
+
+enum vm_exit_action {
+	VM_EXIT_CONTINUE = 0, /* complete the exit and enter the guest again */
+	VM_EXIT_LEAVE,	      /* the vCPU leaves its run loop (stopped, VM stopped) */
+};
+
+/* Handles one exit. Public for the host tests and for backends that batch exits.
+ * Context: current CPU of @vcpu, no locks held. */
+enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit);
+
+/* Runs @vcpu until it stops or its VM stops. Context: the vCPU's physical CPU, no locks held. */
+void vm_run_vcpu(struct vcpu *vcpu);
+
+#endif

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The run loop and exit dispatch. The backend decodes the trap into a vcpu_exit; everything here
+ * is arch-neutral: find the emulated device, answer the hypercall, stop or fault a misbehaving VM.
+ * A guest can never stop the hypervisor: every bad access ends in a guest fault or a VM stop.
+ */
+#include <hal/arch_backend.h>
+#include <hal/hal.h>
+#include <pv/fmt.h>
+#include <vm/hypercall.h>
+#include <vm/run.h>
+#include <vm/vm.h>
+
+static const char *access_name(unsigned access)
+{
+	if (access & VCPU_ACCESS_EXEC)
+		return "exec";
+	return access & VCPU_ACCESS_WRITE ? "write" : "read";
+}
+
+/* A guest access nobody may serve: inject a fault the guest can catch, or stop the VM. */
+static enum vm_exit_action vm_bad_access(struct vcpu *vcpu, const struct vcpu_exit *exit,
+					 uint64_t addr, unsigned access, const char *what)
+{
+	struct vm *vm = vcpu->vm;
+	const struct vcpu_ops *ops = arch_backend.vcpu;
+	char reason[96];
+	uint64_t pc = 0;
+
+	if (!vm->config->stop_on_bad_access && ops->inject_fault &&
+	    ops->inject_fault(vcpu, exit) == PV_OK)
+		return VM_EXIT_CONTINUE;
+	if (ops->get_reg)
+		(void)ops->get_reg(vcpu, VCPU_REG_PC, &pc);
+	pv_snprintf(reason, sizeof(reason), "vcpu %u: bad %s %s at 0x%llx (pc 0x%llx)", vcpu->id,
+		    what, access_name(access), (unsigned long long)addr, (unsigned long long)pc);
+	vm_stop(vm, -PV_EFAULT, reason);
+	return VM_EXIT_LEAVE;
+}
+
+static uint64_t width_mask(unsigned width)
+{
+	return width >= 8 ? ~0ULL : (1ULL << (width * 8)) - 1;
+}
+
+/* Loads: keep the accessed bytes, then sign-extend to the destination register if asked. */
+static uint64_t vm_load_value(uint64_t raw, unsigned width, bool sign_extend, unsigned reg_width)
+{
+	uint64_t v = raw & width_mask(width);
+
+	if (sign_extend && width < 8 && (v >> (width * 8 - 1)) & 1)
+		v |= ~width_mask(width);
+	if (reg_width && reg_width < 8)
+		v &= width_mask(reg_width);
+	return v;
+}
+
+static bool valid_width(unsigned width)
+{
+	return width == 1 || width == 2 || width == 4 || width == 8;
+}
+
+/* Runs the device handler for an MMIO, port or system-register access. System registers are
+ * numbered one id per register, so a 64-bit register occupies one id, not eight. */
+static int vm_device_access(struct vcpu *vcpu, enum vdev_space space, uint64_t addr, unsigned width,
+			    bool write, uint64_t *data)
+{
+	unsigned span = space == VDEV_SPACE_SYSREG ? 1u : width;
+	struct vdev *dev = vdev_find(vcpu->vm, space, addr, span);
+
+	if (!dev)
+		return -PV_ENOENT;
+	if (write)
+		return dev->ops->write(dev, vcpu, addr - dev->base, width,
+				       *data & width_mask(width));
+	*data = 0;
+	return dev->ops->read(dev, vcpu, addr - dev->base, width, data);
+}
+
+static enum vm_exit_action vm_handle_mmio(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+	unsigned width = exit->mmio.width;
+	uint64_t data = exit->mmio.data;
+	unsigned access = exit->mmio.write ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ;
+
+	if (!valid_width(width) || vm_device_access(vcpu, VDEV_SPACE_MMIO, exit->mmio.addr.raw,
+						    width, exit->mmio.write, &data) != PV_OK)
+		return vm_bad_access(vcpu, exit, exit->mmio.addr.raw, access, "mmio");
+	if (!exit->mmio.write)
+		exit->mmio.data =
+			vm_load_value(data, width, exit->mmio.sign_extend, exit->mmio.reg_width);
+	arch_backend.vcpu->complete(vcpu, exit);
+	return VM_EXIT_CONTINUE;
+}
+
+static enum vm_exit_action vm_handle_pio(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+	uint64_t data = exit->pio.data;
+	unsigned access = exit->pio.write ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ;
+
+	if (!(exit->pio.width == 1 || exit->pio.width == 2 || exit->pio.width == 4) ||
+	    vm_device_access(vcpu, VDEV_SPACE_PIO, exit->pio.port, exit->pio.width, exit->pio.write,
+			     &data) != PV_OK)
+		return vm_bad_access(vcpu, exit, exit->pio.port, access, "port");
+	if (!exit->pio.write)
+		exit->pio.data = data & width_mask(exit->pio.width);
+	arch_backend.vcpu->complete(vcpu, exit);
+	return VM_EXIT_CONTINUE;
+}
+
+static enum vm_exit_action vm_handle_sysreg(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+	uint64_t data = exit->sysreg.data;
+	unsigned access = exit->sysreg.write ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ;
+
+	if (vm_device_access(vcpu, VDEV_SPACE_SYSREG, exit->sysreg.id, 8, exit->sysreg.write,
+			     &data) != PV_OK)
+		return vm_bad_access(vcpu, exit, exit->sysreg.id, access, "sysreg");
+	if (!exit->sysreg.write)
+		exit->sysreg.data = data;
+	arch_backend.vcpu->complete(vcpu, exit);
+	return VM_EXIT_CONTINUE;
+}
+
+/* The guest idles: wait once for an interrupt unless one is already pending for it. The guest
+ * continues after its wait instruction either way; guests re-check their condition after it. */
+static enum vm_exit_action vm_handle_halt(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+	const struct virq_ops *virq = arch_backend.virq;
+
+	if (!virq || !virq->pending(vcpu)) {
+		(void)vcpu_set_state(vcpu, VCPU_HALTED);
+		if (vcpu->vm->state != VM_STOPPED)
+			hal_cpu.wait_for_interrupt();
+		(void)vcpu_set_state(vcpu, VCPU_RUNNING);
+	}
+	arch_backend.vcpu->complete(vcpu, exit);
+	return VM_EXIT_CONTINUE;
+}
+
+enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+	struct vm *vm = vcpu->vm;
+	const struct vcpu_ops *ops = arch_backend.vcpu;
+	char reason[96];
+
+	switch (exit->kind) {
+	case VCPU_EXIT_NONE:
+	case VCPU_EXIT_IRQ:
+		return VM_EXIT_CONTINUE;
+	case VCPU_EXIT_HYPERCALL:
+		if (!vm_hypercall(vcpu, exit))
+			return VM_EXIT_LEAVE;
+		ops->complete(vcpu, exit);
+		return VM_EXIT_CONTINUE;
+	case VCPU_EXIT_MMIO:
+		return vm_handle_mmio(vcpu, exit);
+	case VCPU_EXIT_PIO:
+		return vm_handle_pio(vcpu, exit);
+	case VCPU_EXIT_SYSREG:
+		return vm_handle_sysreg(vcpu, exit);
+	case VCPU_EXIT_S2_FAULT:
+		return vm_bad_access(vcpu, exit, exit->fault.addr.raw, exit->fault.access,
+				     "access");
+	case VCPU_EXIT_HALT:
+		return vm_handle_halt(vcpu, exit);
+	case VCPU_EXIT_CPU_UP:
+		exit->cpu_up.ret = vm_cpu_up(vm, exit->cpu_up.target, gpa(exit->cpu_up.entry),
+					     exit->cpu_up.arg);
+		ops->complete(vcpu, exit);
+		return VM_EXIT_CONTINUE;
+	case VCPU_EXIT_CPU_DOWN:
+		(void)vcpu_set_state(vcpu, VCPU_STOPPED);
+		hal_printf("vm %s: vcpu %u: off\n", vm->name, vcpu->id);
+		return VM_EXIT_LEAVE;
+	case VCPU_EXIT_SYSTEM_OFF:
+		vm_stop(vm, 0, "guest powered off");
+		return VM_EXIT_LEAVE;
+	case VCPU_EXIT_SYSTEM_RESET:
+		vm_stop(vm, 0, "guest asked for a reset; VM reset is not supported, VM stopped");
+		return VM_EXIT_LEAVE;
+	case VCPU_EXIT_ENTRY_FAIL:
+		pv_snprintf(reason, sizeof(reason), "vcpu %u: entry failed (reason 0x%llx, 0x%llx)",
+			    vcpu->id, (unsigned long long)exit->entry_fail.reason,
+			    (unsigned long long)exit->entry_fail.detail);
+		vm_stop(vm, -PV_EINVAL, reason);
+		return VM_EXIT_LEAVE;
+	case VCPU_EXIT_KIND_COUNT:
+		break;
+	}
+	pv_snprintf(reason, sizeof(reason), "vcpu %u: backend returned invalid exit %u", vcpu->id,
+		    (unsigned)exit->kind);
+	vm_stop(vm, -PV_EINVAL, reason);
+	return VM_EXIT_LEAVE;
+}
+
+void vm_run_vcpu(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	const struct virq_ops *virq = arch_backend.virq;
+
+	if (vcpu_set_state(vcpu, VCPU_RUNNING) != PV_OK)
+		return;
+	pv_spin_lock(&vm->lock);
+	if (vm->state == VM_READY || vm->state == VM_HALTED)
+		vm->state = VM_RUNNING;
+	pv_spin_unlock(&vm->lock);
+
+	while (vm->state != VM_STOPPED) {
+		struct vcpu_exit exit = { .kind = VCPU_EXIT_NONE };
+
+		if (virq)
+			virq->flush(vcpu);
+		arch_backend.vcpu->run(vcpu, &exit);
+		if (virq)
+			virq->sync(vcpu);
+		if ((unsigned)exit.kind < VCPU_EXIT_KIND_COUNT)
+			vcpu->exit_count[exit.kind]++;
+		if (vm_handle_exit(vcpu, &exit) == VM_EXIT_LEAVE)
+			break;
+	}
+	if (vcpu->state != VCPU_STOPPED)
+		(void)vcpu_set_state(vcpu, VCPU_STOPPED);
+}

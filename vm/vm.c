@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+/* VM lifecycle: validate a configuration, back its RAM, build stage 2 and vCPUs, load, stop. */
+#include <hal/arch_backend.h>
+#include <hal/hal.h>
+#include <pv/fmt.h>
+#include <string.h>
+#include <vm/hypercall.h>
+#include <vm/vm.h>
+
+const char *vm_state_name(enum vm_state state)
+{
+	switch (state) {
+	case VM_CREATED:
+		return "created";
+	case VM_READY:
+		return "ready";
+	case VM_RUNNING:
+		return "running";
+	case VM_HALTED:
+		return "halted";
+	case VM_STOPPED:
+		return "stopped";
+	}
+	return "invalid";
+}
+
+static bool range_inside(uint64_t base, uint64_t size, uint64_t outer, uint64_t outer_size)
+{
+	return base >= outer && size <= outer_size && base - outer <= outer_size - size;
+}
+
+static bool gpa_in_ram(const struct vm_config *cfg, uint64_t addr, uint64_t size)
+{
+	for (unsigned i = 0; i < cfg->nmem; i++)
+		if (range_inside(addr, size, cfg->mem[i].gpa.raw, cfg->mem[i].size))
+			return true;
+	return false;
+}
+
+/* Says what is wrong with @cfg (one log line) before anything is allocated. */
+static int vm_config_check(const struct vm_config *cfg)
+{
+	const struct s2_format *fmt = arch_backend.s2_format;
+	uint64_t page = fmt ? 1ULL << fmt->page_shift : HAL_PAGE_SIZE;
+	const char *name = cfg->name ? cfg->name : "(unnamed)";
+
+#define VM_CFG_FAIL(...)                                                                           \
+	do {                                                                                       \
+		hal_printf("vm %s: bad configuration: ", name);                                    \
+		hal_printf(__VA_ARGS__);                                                           \
+		hal_printf("\n");                                                                  \
+		return -PV_EINVAL;                                                                 \
+	} while (0)
+
+	if (!cfg->name || !cfg->name[0] || strlen(cfg->name) >= VM_NAME_MAX)
+		VM_CFG_FAIL("name must have 1 to %u characters", VM_NAME_MAX - 1);
+	if (cfg->nvcpus == 0 || cfg->nvcpus > VM_MAX_VCPUS)
+		VM_CFG_FAIL("%u vCPUs (1 to %u allowed)", cfg->nvcpus, VM_MAX_VCPUS);
+	for (unsigned i = 0; i < cfg->nvcpus; i++) {
+		if (cfg->pcpu[i] >= hal_board.max_cpus)
+			VM_CFG_FAIL("vCPU %u pinned to CPU %u, the board has %u", i, cfg->pcpu[i],
+				    hal_board.max_cpus);
+		for (unsigned j = 0; j < i; j++) {
+			if (cfg->guest_cpu_id[j] == cfg->guest_cpu_id[i])
+				VM_CFG_FAIL("vCPUs %u and %u share guest CPU id 0x%llx", j, i,
+					    (unsigned long long)cfg->guest_cpu_id[i]);
+			if (cfg->pcpu[j] == cfg->pcpu[i])
+				VM_CFG_FAIL("vCPUs %u and %u are both pinned to CPU %u", j, i,
+					    cfg->pcpu[i]);
+		}
+	}
+	if (cfg->nmem == 0 || cfg->nmem > VM_MAX_MEM_REGIONS)
+		VM_CFG_FAIL("%u RAM regions (1 to %u allowed)", cfg->nmem, VM_MAX_MEM_REGIONS);
+	for (unsigned i = 0; i < cfg->nmem; i++) {
+		const struct vm_mem_config *m = &cfg->mem[i];
+		if (m->size == 0 || !PV_IS_ALIGNED(m->gpa.raw, page) ||
+		    !PV_IS_ALIGNED(m->size, page) || m->gpa.raw + m->size < m->gpa.raw)
+			VM_CFG_FAIL(
+				"RAM region %u (0x%llx, 0x%llx bytes) is empty or not aligned to "
+				"0x%llx",
+				i, (unsigned long long)m->gpa.raw, (unsigned long long)m->size,
+				(unsigned long long)page);
+		for (unsigned j = 0; j < i; j++)
+			if (m->gpa.raw < cfg->mem[j].gpa.raw + cfg->mem[j].size &&
+			    cfg->mem[j].gpa.raw < m->gpa.raw + m->size)
+				VM_CFG_FAIL("RAM regions %u and %u overlap", j, i);
+	}
+	if (cfg->image_size &&
+	    (!cfg->image || !gpa_in_ram(cfg, cfg->image_gpa.raw, cfg->image_size)))
+		VM_CFG_FAIL("image (0x%llx bytes at 0x%llx) does not fit in guest RAM",
+			    (unsigned long long)cfg->image_size,
+			    (unsigned long long)cfg->image_gpa.raw);
+	if (!gpa_in_ram(cfg, cfg->entry.raw, 1))
+		VM_CFG_FAIL("entry point 0x%llx is outside guest RAM",
+			    (unsigned long long)cfg->entry.raw);
+#undef VM_CFG_FAIL
+	return PV_OK;
+}
+
+static unsigned floor_log2(uint64_t v)
+{
+	unsigned n = 0;
+	while (v >>= 1)
+		n++;
+	return n;
+}
+
+/* Backs [gpa, gpa+size) with the largest naturally aligned allocations that fit. */
+static int vm_back_region(struct vm *vm, gpa_t base, uint64_t size, struct s2_attr attr)
+{
+	uint64_t done = 0;
+
+	while (done < size) {
+		uint64_t left = size - done, addr = base.raw + done;
+		unsigned order = floor_log2(left >> HAL_PAGE_SHIFT);
+		struct vm_mem_chunk *c;
+		int err;
+
+		/* Keep the guest address aligned like the host frames so stage 2 can use blocks. */
+		while (order && !PV_IS_ALIGNED(addr, HAL_PAGE_SIZE << order))
+			order--;
+		if (order > 18)
+			order = 18;
+		if (vm->nchunks >= VM_MAX_MEM_CHUNKS)
+			return -PV_ENOMEM;
+		c = &vm->chunks[vm->nchunks];
+		for (;;) {
+			err = page_pool_alloc(vm->pool, order, &c->hpa);
+			if (err != -PV_ENOMEM || order == 0)
+				break;
+			order--; /* fragmented pool: smaller pieces */
+		}
+		if (err)
+			return err;
+		c->gpa = gpa(addr);
+		c->size = HAL_PAGE_SIZE << order;
+		c->order = order;
+		vm->nchunks++;
+		err = s2_map(&vm->s2, c->gpa, c->hpa, c->size, attr);
+		if (err)
+			return err;
+		done += c->size;
+	}
+	return PV_OK;
+}
+
+static void vm_release(struct vm *vm, bool s2_ready)
+{
+	const struct vcpu_ops *ops = arch_backend.vcpu;
+
+	if (arch_backend.virq && vm->virq)
+		arch_backend.virq->vm_destroy(vm);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].arch && ops->destroy)
+			ops->destroy(&vm->vcpus[i]);
+	if (s2_ready)
+		s2_destroy(&vm->s2);
+	for (unsigned i = 0; i < vm->nchunks; i++)
+		page_pool_free(vm->pool, vm->chunks[i].hpa, vm->chunks[i].order);
+	vm->nchunks = 0;
+	vm->nvcpus = 0;
+}
+
+int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct page_pool *pool)
+{
+	const struct vcpu_ops *ops = arch_backend.vcpu;
+	const struct s2_attr ram = { S2_PERM_RWX, S2_MEM_NORMAL };
+	int err;
+
+	memset(vm, 0, sizeof(*vm));
+	err = vm_config_check(config);
+	if (err)
+		return err;
+	if (!ops->create || !ops->run || !ops->set_entry || !ops->attach_s2 || !ops->complete) {
+		hal_printf("vm %s: the %s backend cannot run guests yet\n", config->name,
+			   arch_backend.name);
+		return -PV_ENOTSUP;
+	}
+	vm->id = id;
+	vm->config = config;
+	vm->pool = pool;
+	vm->state = VM_CREATED;
+	pv_spin_init(&vm->lock);
+	memcpy(vm->name, config->name, strlen(config->name) + 1);
+
+	err = s2_init(&vm->s2, arch_backend.s2_format, arch_backend.s2_tlb, pool,
+		      (uint16_t)(id + 1));
+	if (err)
+		goto fail_early;
+	for (unsigned i = 0; i < config->nmem; i++) {
+		err = vm_back_region(vm, config->mem[i].gpa, config->mem[i].size, ram);
+		if (err)
+			goto fail;
+	}
+	for (unsigned i = 0; i < config->nvcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		v->vm = vm;
+		v->id = i;
+		v->pcpu = config->pcpu[i];
+		v->guest_cpu_id = config->guest_cpu_id[i];
+		v->state = VCPU_CREATED;
+		pv_spin_init(&v->virq_lock);
+		vm->nvcpus = i + 1;
+		err = ops->create(v);
+		if (err)
+			goto fail;
+		ops->attach_s2(v, &vm->s2);
+	}
+	if (arch_backend.virq) {
+		err = arch_backend.virq->vm_init(vm);
+		for (unsigned i = 0; !err && i < vm->nvcpus; i++)
+			err = arch_backend.virq->vcpu_init(&vm->vcpus[i]);
+		if (err)
+			goto fail;
+	}
+	return PV_OK;
+
+fail:
+	vm_release(vm, true);
+	hal_printf("vm %s: creation failed: %s\n", config->name, pv_strerror(err));
+	return err;
+fail_early:
+	vm_release(vm, false);
+	hal_printf("vm %s: creation failed: %s\n", config->name, pv_strerror(err));
+	return err;
+}
+
+int vm_load(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->config;
+	struct vcpu *boot = &vm->vcpus[0];
+	int err;
+
+	if (vm->state != VM_CREATED)
+		return -PV_EBUSY;
+	if (cfg->image_size) {
+		err = vm_write_guest(vm, cfg->image_gpa, cfg->image, cfg->image_size);
+		if (err)
+			return err;
+	}
+	/* A guest may start executing what was just copied: make it visible to instruction fetch. */
+	for (unsigned i = 0; i < vm->nchunks; i++)
+		hal_cpu.dcache_clean_inval(page_pool_virt(vm->pool, vm->chunks[i].hpa),
+					   (size_t)vm->chunks[i].size);
+	arch_backend.vcpu->set_entry(boot, cfg->entry, cfg->boot_arg);
+	err = vcpu_set_state(boot, VCPU_READY);
+	if (err)
+		return err;
+	vm->state = VM_READY;
+	return PV_OK;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	vm_release(vm, vm->s2.fmt != NULL);
+}
+
+void vm_stop(struct vm *vm, int64_t code, const char *reason)
+{
+	bool first;
+
+	pv_spin_lock(&vm->lock);
+	first = vm->state != VM_STOPPED;
+	if (first) {
+		vm->state = VM_STOPPED;
+		vm->exit_code = code;
+		pv_snprintf(vm->stop_reason, sizeof(vm->stop_reason), "%s", reason);
+	}
+	pv_spin_unlock(&vm->lock);
+	if (!first)
+		return;
+	hal_printf("vm %s: stopped: %s (code %lld)\n", vm->name, reason, (long long)code);
+	/* vCPUs on other CPUs leave their run loops at their next exit; make that exit come now. */
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		const struct vcpu *v = &vm->vcpus[i];
+		if (v->pcpu != hal_cpu.cpu_id() &&
+		    (v->state == VCPU_RUNNING || v->state == VCPU_HALTED))
+			hal_cpu.ipi_send(v->pcpu);
+	}
+}
+
+/* Copies between hypervisor memory and guest RAM; @to_guest picks the direction. */
+static int vm_copy(struct vm *vm, gpa_t addr, void *buf, uint64_t len, bool to_guest)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		const struct vm_mem_chunk *c = NULL;
+		uint64_t off, n;
+		uint8_t *host;
+
+		for (unsigned i = 0; i < vm->nchunks && !c; i++)
+			if (range_inside(addr.raw, 1, vm->chunks[i].gpa.raw, vm->chunks[i].size))
+				c = &vm->chunks[i];
+		if (!c)
+			return -PV_EFAULT;
+		off = addr.raw - c->gpa.raw;
+		n = c->size - off < len ? c->size - off : len;
+		host = (uint8_t *)page_pool_virt(vm->pool, hpa(c->hpa.raw + off));
+		if (to_guest)
+			memcpy(host, p, (size_t)n);
+		else
+			memcpy(p, host, (size_t)n);
+		p += n;
+		len -= n;
+		addr.raw += n;
+	}
+	return PV_OK;
+}
+
+int vm_write_guest(struct vm *vm, gpa_t addr, const void *src, uint64_t len)
+{
+	return vm_copy(vm, addr, (void *)(uintptr_t)src, len, true);
+}
+
+int vm_read_guest(struct vm *vm, gpa_t addr, void *dst, uint64_t len)
+{
+	return vm_copy(vm, addr, dst, len, false);
+}
+
+struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t guest_cpu_id)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].guest_cpu_id == guest_cpu_id)
+			return &vm->vcpus[i];
+	return NULL;
+}
+
+int64_t vm_cpu_up(struct vm *vm, uint64_t guest_cpu_id, gpa_t entry, uint64_t arg)
+{
+	struct vcpu *target = vm_find_vcpu(vm, guest_cpu_id);
+	int64_t ret = PV_HC_OK;
+
+	if (!target || !gpa_in_ram(vm->config, entry.raw, 1))
+		return PV_HC_EINVAL;
+	pv_spin_lock(&vm->lock);
+	if (target->state != VCPU_CREATED && target->state != VCPU_STOPPED) {
+		ret = PV_HC_EALREADY;
+	} else {
+		arch_backend.vcpu->set_entry(target, entry, arg);
+		(void)vcpu_set_state(target, VCPU_READY);
+	}
+	pv_spin_unlock(&vm->lock);
+	if (ret == PV_HC_OK && target->pcpu != hal_cpu.cpu_id())
+		hal_cpu.ipi_send(target->pcpu);
+	return ret;
+}
+
+void vm_console_putc(struct vm *vm, char c)
+{
+	pv_spin_lock(&vm->lock);
+	if (c != '\n' && c != '\r')
+		vm->console_line[vm->console_len++] = c;
+	/* A full line is printed as is; the rest of the guest's line follows on the next one. */
+	if (c == '\n' || vm->console_len == VM_CONSOLE_LINE - 1) {
+		vm->console_line[vm->console_len] = '\0';
+		hal_printf("[%s] %s\n", vm->name, vm->console_line);
+		vm->console_len = 0;
+	}
+	pv_spin_unlock(&vm->lock);
+}
