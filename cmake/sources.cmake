@@ -21,6 +21,9 @@ set(PV_CORE_SOURCES
   ${PV_ROOT}/vm/vm.c
   ${PV_ROOT}/vm/run.c
   ${PV_ROOT}/vm/hypercall.c
+  ${PV_ROOT}/vm/sched.c
+  ${PV_ROOT}/devices/testdev.c
+  ${PV_ROOT}/devices/vuart_ns16550.c
 )
 # Core pieces that only make sense in an image (they own the console and the boot path).
 set(PV_CORE_IMAGE_SOURCES
@@ -42,6 +45,7 @@ set(PV_CORE_INCLUDES
   ${PV_ROOT}/irq/include
   ${PV_ROOT}/vm/include
   ${PV_ROOT}/drivers/uart/include
+  ${PV_ROOT}/devices/include
 )
 
 # Warnings for the project's own code (third-party code gets its own, laxer set).

@@ -32,7 +32,7 @@ fix)
 cppcheck)
 	includes=()
 	for d in lib/include hal/include vcpu/include addrspace/include irq/include vm/include \
-		drivers/uart/include tests/unit; do
+		drivers/uart/include devices/include tests/unit; do
 		includes+=(-I "$d")
 	done
 	mapfile -t files < <(sources | grep '\.c$')

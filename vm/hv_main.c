@@ -7,6 +7,7 @@
 #include <hal/boot.h>
 #include <hal/hal.h>
 #include <hal/page_pool.h>
+#include <vm/sched.h>
 
 #define PV_VERSION "0.1.0"
 
@@ -68,9 +69,56 @@ static void setup_page_pool(const struct boot_info *bi)
 	hal_printf("page pool: %zu of %zu frames free\n", hal_pages.nfree, hal_pages.nframes);
 }
 
+/* Starts the CPUs the VMs are pinned to; a VM with a vCPU on a CPU that cannot start is stopped,
+ * so the others still run and nothing waits for it forever. */
+static void start_cpus(unsigned boot_cpu)
+{
+	uint64_t mask = sched_cpu_mask();
+
+	for (unsigned cpu = 0; cpu < 64; cpu++) {
+		int err = -PV_ENOTSUP;
+
+		if (!(mask >> cpu & 1) || cpu == boot_cpu)
+			continue;
+		if (cpu < hal_board.max_cpus && hal_cpu.cpu_start)
+			err = hal_cpu.cpu_start(cpu);
+		if (!err)
+			continue;
+		hal_printf("cpu %u: cannot start: %s\n", cpu, pv_strerror(err));
+		for (unsigned i = 0; i < sched_vm_count(); i++) {
+			struct vm *vm = sched_vm(i);
+			for (unsigned v = 0; v < vm->nvcpus; v++)
+				if (vm->vcpus[v].pcpu == cpu)
+					vm_stop(vm, -PV_ENOTSUP,
+						"a vCPU's physical CPU cannot start");
+		}
+	}
+}
+
+void hv_secondary_main(unsigned cpu)
+{
+	int err = arch_backend.vcpu->cpu_enable ? arch_backend.vcpu->cpu_enable() : -PV_ENOTSUP;
+
+	if (err) {
+		hal_printf("cpu %u: enabling virtualization failed: %s\n", cpu, pv_strerror(err));
+		for (unsigned i = 0; i < sched_vm_count(); i++) {
+			struct vm *vm = sched_vm(i);
+			for (unsigned v = 0; v < vm->nvcpus; v++)
+				if (vm->vcpus[v].pcpu == cpu)
+					vm_stop(vm, err, "virtualization could not be enabled");
+		}
+	} else {
+		hal_printf("cpu %u: up, virtualization enabled\n", cpu);
+		sched_run_cpu(cpu);
+	}
+	for (;;)
+		hal_cpu.wait_for_interrupt();
+}
+
 void hv_main(struct boot_info *bi)
 {
 	struct vcpu_hw_info hw = { 0 };
+	int err = -PV_ENOTSUP;
 
 	hal_printf("\nPolyvisor " PV_VERSION ": arch %s, platform %s\n", hal_cpu.arch_name,
 		   hal_board.name);
@@ -82,7 +130,7 @@ void hv_main(struct boot_info *bi)
 	if (!hw.supported) {
 		hal_printf("no hardware virtualization: guests cannot run on this machine\n");
 	} else if (arch_backend.vcpu->cpu_enable) {
-		int err = arch_backend.vcpu->cpu_enable();
+		err = arch_backend.vcpu->cpu_enable();
 		if (err)
 			hal_printf("cpu %u: enabling virtualization failed: %s\n", bi->boot_cpu,
 				   pv_strerror(err));
@@ -92,6 +140,26 @@ void hv_main(struct boot_info *bi)
 		hal_printf("backend %s cannot enable virtualization yet\n", arch_backend.name);
 	}
 
-	hal_printf("no VM configured; powering off\n");
+	if (board_vm_count == 0) {
+		hal_printf("no VM configured; powering off\n");
+		hal_board.power_off();
+	}
+	if (err) {
+		hal_printf("%u VM(s) configured but guests cannot run; powering off\n",
+			   board_vm_count);
+		hal_board.power_off();
+	}
+	if (sched_create_vms(board_vm_configs, board_vm_count, &hal_pages) == 0) {
+		hal_printf("no VM could be created; powering off\n");
+		hal_board.power_off();
+	}
+	start_cpus(bi->boot_cpu);
+	sched_run_cpu(bi->boot_cpu);
+	for (unsigned i = 0; i < sched_vm_count(); i++) {
+		const struct vm *vm = sched_vm(i);
+		hal_printf("vm %s: %s (code %lld)\n", vm->name, vm->stop_reason,
+			   (long long)vm->exit_code);
+	}
+	hal_printf("all VMs stopped; powering off\n");
 	hal_board.power_off();
 }

@@ -5,6 +5,7 @@
 #include <pv/fmt.h>
 #include <string.h>
 #include <vm/hypercall.h>
+#include <vm/sched.h>
 #include <vm/vm.h>
 
 const char *vm_state_name(enum vm_state state)
@@ -85,6 +86,11 @@ static int vm_config_check(const struct vm_config *cfg)
 			    cfg->mem[j].gpa.raw < m->gpa.raw + m->size)
 				VM_CFG_FAIL("RAM regions %u and %u overlap", j, i);
 	}
+	if (cfg->ndevs > VM_MAX_DEV_CONFIGS)
+		VM_CFG_FAIL("%u devices (at most %u)", cfg->ndevs, VM_MAX_DEV_CONFIGS);
+	for (unsigned i = 0; i < cfg->ndevs; i++)
+		if (!cfg->devs[i].create)
+			VM_CFG_FAIL("device %u has no constructor", i);
 	if (cfg->image_size &&
 	    (!cfg->image || !gpa_in_ram(cfg, cfg->image_gpa.raw, cfg->image_size)))
 		VM_CFG_FAIL("image (0x%llx bytes at 0x%llx) does not fit in guest RAM",
@@ -213,6 +219,14 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct
 		if (err)
 			goto fail;
 	}
+	for (unsigned i = 0; i < config->ndevs; i++) {
+		err = config->devs[i].create(vm, &config->devs[i]);
+		if (err) {
+			hal_printf("vm %s: device %u at 0x%llx: %s\n", config->name, i,
+				   (unsigned long long)config->devs[i].base, pv_strerror(err));
+			goto fail;
+		}
+	}
 	return PV_OK;
 
 fail:
@@ -277,6 +291,8 @@ void vm_stop(struct vm *vm, int64_t code, const char *reason)
 		    (v->state == VCPU_RUNNING || v->state == VCPU_HALTED))
 			hal_cpu.ipi_send(v->pcpu);
 	}
+	/* Idle CPUs re-check whether every VM has stopped. */
+	sched_kick_all();
 }
 
 /* Copies between hypervisor memory and guest RAM; @to_guest picks the direction. */
@@ -316,6 +332,19 @@ int vm_write_guest(struct vm *vm, gpa_t addr, const void *src, uint64_t len)
 int vm_read_guest(struct vm *vm, gpa_t addr, void *dst, uint64_t len)
 {
 	return vm_copy(vm, addr, dst, len, false);
+}
+
+void *vm_dev_alloc(struct vm *vm, size_t size)
+{
+	size_t start = PV_ALIGN_UP(vm->dev_arena_used, (size_t)16);
+	void *p;
+
+	if (size > sizeof(vm->dev_arena) || start > sizeof(vm->dev_arena) - size)
+		return NULL;
+	p = &vm->dev_arena[start];
+	memset(p, 0, size);
+	vm->dev_arena_used = start + size;
+	return p;
 }
 
 struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t guest_cpu_id)

@@ -42,4 +42,8 @@ int boot_fdt_memory(const void *dtb, struct boot_info *bi);
 /* The core's entry point on the boot CPU. Context: C runtime ready, console usable, IRQs off. */
 PV_NORETURN void hv_main(struct boot_info *bi);
 
+/* The core's entry point on a secondary CPU started by hal_cpu.cpu_start. Context: that CPU, stack
+ * and vectors set up, IRQs off. */
+PV_NORETURN void hv_secondary_main(unsigned cpu);
+
 #endif

@@ -38,6 +38,12 @@ struct hal_cpu_ops {
 	 * Context: any CPU; never blocks. */
 	void (*dcache_clean_inval)(void *va, size_t len);
 
+	/* Starts physical CPU @cpu (an index as cpu_id() numbers them) in the hypervisor: it sets up
+	 * its stack and vectors and calls hv_secondary_main(@cpu). Returns once the CPU was asked to
+	 * start; a negative pv_err (with a log line) if it cannot be. NULL: the backend cannot start
+	 * CPUs. Context: boot CPU, IRQs off; may wait for the firmware's answer. */
+	int (*cpu_start)(unsigned cpu);
+
 	/* Waits for an interrupt (or returns at once if one is pending). Context: IRQs masked or not;
 	 * blocks the calling CPU only. */
 	void (*wait_for_interrupt)(void);

@@ -58,6 +58,8 @@ static void fake_dcache_clean_inval(void *va, size_t len)
 static void fake_wait_for_interrupt(void)
 {
 	fake_hw.waits++;
+	if (fake_hw.on_wait)
+		fake_hw.on_wait();
 }
 
 const struct hal_cpu_ops hal_cpu = {
@@ -382,3 +384,7 @@ const struct arch_backend arch_backend = {
 	.s2_tlb = &fake_s2_tlb,
 	.virq = &fake_virq_ops,
 };
+
+/* No board VMs in host tests: suites create their VMs themselves. */
+const struct vm_config *const *const board_vm_configs = NULL;
+const unsigned board_vm_count = 0;

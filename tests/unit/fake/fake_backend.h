@@ -43,6 +43,7 @@ struct fake_hw {
 	bool inject_fault_fails; /* inject_fault() answers -PV_ENOTSUP */
 	unsigned ipis[8];	 /* IPIs sent, per target CPU */
 	unsigned waits;		 /* wait_for_interrupt() calls */
+	void (*on_wait)(void);	 /* runs inside wait_for_interrupt: another CPU's work */
 	unsigned tlb_range_calls, tlb_all_calls;
 	unsigned powered_off;
 	char log[16384]; /* console output */

@@ -14,6 +14,8 @@
 #define VM_MAX_MEM_CHUNKS  32
 #define VM_NAME_MAX	   16
 #define VM_CONSOLE_LINE	   120
+#define VM_MAX_DEV_CONFIGS 8
+#define VM_DEV_ARENA	   2048
 
 enum vm_state {
 	VM_CREATED = 0, /* objects allocated, memory not yet loaded */
@@ -21,6 +23,21 @@ enum vm_state {
 	VM_RUNNING,	/* at least one vCPU in its run loop */
 	VM_HALTED,	/* every started vCPU idles */
 	VM_STOPPED,	/* stopped (by itself, by a fault or by the hypervisor); final */
+};
+
+struct vm;
+struct vm_dev_config;
+
+/* Creates one emulated device of a VM from its configuration (allocating its state with
+ * vm_dev_alloc and registering it with vdev_register). Context: vm_create, VM lock not held. */
+typedef int (*vm_dev_create_fn)(struct vm *vm, const struct vm_dev_config *cfg);
+
+/* An emulated device of a VM: the constructor says which device, the rest where it sits. */
+struct vm_dev_config {
+	vm_dev_create_fn create;
+	enum vdev_space space;
+	uint64_t base;
+	unsigned reg_shift; /* register stride, for devices that have one */
 };
 
 /* One region of guest RAM, backed by host frames the VM owns (allocated at vm_create). */
@@ -42,6 +59,8 @@ struct vm_config {
 	gpa_t entry;		 /* boot vCPU's first instruction */
 	uint64_t boot_arg;	 /* boot vCPU's first argument register */
 	bool stop_on_bad_access; /* stop the VM instead of injecting a fault */
+	unsigned ndevs;
+	struct vm_dev_config devs[VM_MAX_DEV_CONFIGS]; /* emulated devices */
 };
 
 /* One contiguous host allocation backing part of a RAM region (a region whose size is not a power
@@ -69,6 +88,8 @@ struct vm {
 	void *virq;	      /* interrupt-controller state, owned by virq_ops */
 	int64_t exit_code;    /* set by VM_STOP or a fault */
 	char stop_reason[96]; /* why the VM stopped, for the log */
+	size_t dev_arena_used;
+	_Alignas(16) uint8_t dev_arena[VM_DEV_ARENA]; /* state of the VM's emulated devices */
 	unsigned console_len;
 	char console_line[VM_CONSOLE_LINE]; /* guest console output not yet printed */
 	pv_spinlock_t lock;
@@ -95,6 +116,14 @@ void vm_stop(struct vm *vm, int64_t code, const char *reason);
  * stage 2, so device ranges are never touched). -PV_EFAULT if any byte is outside guest RAM. */
 int vm_write_guest(struct vm *vm, gpa_t addr, const void *src, uint64_t len);
 int vm_read_guest(struct vm *vm, gpa_t addr, void *dst, uint64_t len);
+
+/* Zeroed memory for an emulated device's state, alive as long as the VM. NULL when the VM's
+ * device arena (VM_DEV_ARENA bytes) is full. Context: vm_create. */
+void *vm_dev_alloc(struct vm *vm, size_t size);
+
+/* The boards' VM configurations (platforms/<board>/), started by hv_main. */
+extern const struct vm_config *const *const board_vm_configs;
+extern const unsigned board_vm_count;
 
 /* The vCPU the guest calls @guest_cpu_id, or NULL. */
 struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t guest_cpu_id);

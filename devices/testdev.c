@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#include <devices/testdev.h>
+#include <vm/vm.h>
+
+static uint64_t lane_mask(unsigned width)
+{
+	return width == 8 ? ~0ULL : (1ULL << (width * 8)) - 1;
+}
+
+/* The 8-byte register holding @off, or -1 if the access is misaligned or crosses registers. */
+static int testdev_reg(uint64_t off, unsigned width)
+{
+	if (off % width || (off & ~7ULL) != ((off + width - 1) & ~7ULL) || off >= TESTDEV_SIZE)
+		return -1;
+	return (int)(off & ~7ULL);
+}
+
+static int testdev_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned width,
+			uint64_t *value)
+{
+	struct testdev *td = dev->priv;
+	int reg = testdev_reg(off, width);
+	unsigned shift = (unsigned)(off & 7) * 8;
+	uint64_t full;
+
+	(void)vcpu;
+	if (reg < 0)
+		return -PV_EFAULT;
+	pv_spin_lock(&td->lock);
+	td->count++;
+	switch (reg) {
+	case TESTDEV_REG_ID:
+		full = TESTDEV_ID;
+		break;
+	case TESTDEV_REG_SCRATCH:
+		full = td->scratch;
+		break;
+	case TESTDEV_REG_PATTERN:
+		full = TESTDEV_PATTERN;
+		break;
+	case TESTDEV_REG_COUNT:
+		full = td->count;
+		break;
+	default:
+		full = 0; /* unassigned registers read as zero */
+		break;
+	}
+	pv_spin_unlock(&td->lock);
+	*value = (full >> shift) & lane_mask(width);
+	return PV_OK;
+}
+
+static int testdev_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned width,
+			 uint64_t value)
+{
+	struct testdev *td = dev->priv;
+	int reg = testdev_reg(off, width);
+	unsigned shift = (unsigned)(off & 7) * 8;
+	uint64_t mask = lane_mask(width) << shift;
+
+	(void)vcpu;
+	if (reg != TESTDEV_REG_SCRATCH)
+		return -PV_EFAULT;
+	pv_spin_lock(&td->lock);
+	td->count++;
+	td->scratch = (td->scratch & ~mask) | ((value << shift) & mask);
+	pv_spin_unlock(&td->lock);
+	return PV_OK;
+}
+
+static const struct vdev_ops testdev_ops = {
+	.read = testdev_read,
+	.write = testdev_write,
+};
+
+int testdev_init(struct testdev *td, struct vm *vm, gpa_t base)
+{
+	td->dev = (struct vdev){
+		.name = "testdev",
+		.space = VDEV_SPACE_MMIO,
+		.base = base.raw,
+		.size = TESTDEV_SIZE,
+		.ops = &testdev_ops,
+		.priv = td,
+	};
+	td->scratch = 0;
+	td->count = 0;
+	pv_spin_init(&td->lock);
+	return vdev_register(vm, &td->dev);
+}
+
+int testdev_create(struct vm *vm, const struct vm_dev_config *cfg)
+{
+	struct testdev *td = vm_dev_alloc(vm, sizeof(*td));
+
+	if (!td)
+		return -PV_ENOMEM;
+	if (cfg->space != VDEV_SPACE_MMIO)
+		return -PV_EINVAL;
+	return testdev_init(td, vm, gpa(cfg->base));
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+#include <devices/vuart_ns16550.h>
+#include <vm/vm.h>
+
+enum {
+	NS_RBR_THR_DLL = 0,
+	NS_IER_DLM = 1,
+	NS_IIR_FCR = 2,
+	NS_LCR = 3,
+	NS_MCR = 4,
+	NS_LSR = 5,
+	NS_MSR = 6,
+	NS_SCR = 7,
+};
+
+#define NS_LCR_DLAB 0x80u
+#define NS_LSR_THRE 0x20u
+#define NS_LSR_TEMT 0x40u
+#define NS_IIR_NONE 0x01u
+#define NS_IIR_FIFO 0xc0u
+
+/* Register number of an access, or -1 for an access the device does not decode. */
+static int ns_reg(const struct vuart_ns16550 *u, uint64_t off, unsigned width)
+{
+	/* Registers are byte wide; with a stride, drivers may use the stride's width. */
+	if (width > (1u << u->reg_shift) && width != 1)
+		return -1;
+	if (off & ((1ULL << u->reg_shift) - 1))
+		return -1;
+	return (int)(off >> u->reg_shift);
+}
+
+static int ns_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned width,
+		   uint64_t *value)
+{
+	struct vuart_ns16550 *u = dev->priv;
+	int reg = ns_reg(u, off, width);
+	bool dlab;
+
+	(void)vcpu;
+	if (reg < 0)
+		return -PV_EFAULT;
+	pv_spin_lock(&u->lock);
+	dlab = u->lcr & NS_LCR_DLAB;
+	switch (reg) {
+	case NS_RBR_THR_DLL:
+		*value = dlab ? u->dll : 0; /* nothing is ever received */
+		break;
+	case NS_IER_DLM:
+		*value = dlab ? u->dlm : u->ier;
+		break;
+	case NS_IIR_FCR:
+		*value = NS_IIR_FIFO | NS_IIR_NONE;
+		break;
+	case NS_LCR:
+		*value = u->lcr;
+		break;
+	case NS_MCR:
+		*value = u->mcr;
+		break;
+	case NS_LSR:
+		*value = NS_LSR_THRE | NS_LSR_TEMT;
+		break;
+	case NS_MSR:
+		*value = 0xb0; /* CTS, DSR, DCD: a line that is always ready */
+		break;
+	default:
+		*value = u->scr;
+		break;
+	}
+	pv_spin_unlock(&u->lock);
+	return PV_OK;
+}
+
+static int ns_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned width,
+		    uint64_t value)
+{
+	struct vuart_ns16550 *u = dev->priv;
+	int reg = ns_reg(u, off, width);
+	uint8_t byte = (uint8_t)value;
+	bool dlab, put = false;
+
+	(void)vcpu;
+	if (reg < 0)
+		return -PV_EFAULT;
+	pv_spin_lock(&u->lock);
+	dlab = u->lcr & NS_LCR_DLAB;
+	switch (reg) {
+	case NS_RBR_THR_DLL:
+		if (dlab)
+			u->dll = byte;
+		else
+			put = true;
+		break;
+	case NS_IER_DLM:
+		if (dlab)
+			u->dlm = byte;
+		else
+			u->ier = byte & 0x0f;
+		break;
+	case NS_LCR:
+		u->lcr = byte;
+		break;
+	case NS_MCR:
+		u->mcr = byte & 0x1f;
+		break;
+	case NS_SCR:
+		u->scr = byte;
+		break;
+	default:
+		break; /* FCR, LSR, MSR: writes have no visible effect here */
+	}
+	pv_spin_unlock(&u->lock);
+	/* Outside the device lock: the console takes the VM lock. */
+	if (put)
+		vm_console_putc(u->vm, (char)byte);
+	return PV_OK;
+}
+
+static const struct vdev_ops ns_ops = {
+	.read = ns_read,
+	.write = ns_write,
+};
+
+int vuart_ns16550_init(struct vuart_ns16550 *u, struct vm *vm, enum vdev_space space, uint64_t base,
+		       unsigned reg_shift)
+{
+	*u = (struct vuart_ns16550){
+		.dev = { .name = "ns16550",
+			 .space = space,
+			 .base = base,
+			 .size = 8ULL << reg_shift,
+			 .ops = &ns_ops,
+			 .priv = u },
+		.vm = vm,
+		.reg_shift = reg_shift,
+	};
+	pv_spin_init(&u->lock);
+	return vdev_register(vm, &u->dev);
+}
+
+int vuart_ns16550_create(struct vm *vm, const struct vm_dev_config *cfg)
+{
+	struct vuart_ns16550 *u = vm_dev_alloc(vm, sizeof(*u));
+
+	if (!u)
+		return -PV_ENOMEM;
+	if (cfg->space != VDEV_SPACE_MMIO && cfg->space != VDEV_SPACE_PIO)
+		return -PV_EINVAL;
+	return vuart_ns16550_init(u, vm, cfg->space, cfg->base, cfg->reg_shift);
+}

@@ -1,0 +1,6 @@
+# Emulated devices (devices/) and the per-CPU scheduler, on the fake backend.
+set(d ${CMAKE_CURRENT_LIST_DIR})
+pv_unit_test(NAME testdev SOURCES ${d}/test_testdev.c ${d}/vm_fixture.c LABELS devices FAKE)
+pv_unit_test(NAME vuart_ns16550 SOURCES ${d}/test_vuart_ns16550.c ${d}/vm_fixture.c
+  LABELS devices FAKE)
+pv_unit_test(NAME sched SOURCES ${d}/test_sched.c ${d}/vm_fixture.c LABELS core FAKE)
