@@ -49,20 +49,25 @@ function(pv_unit_test)
     ENVIRONMENT "ASAN_OPTIONS=detect_leaks=1;UBSAN_OPTIONS=print_stacktrace=1")
 endfunction()
 
-# pv_system_test(NAME <name> PLATFORM <board> ARCH <arch> EXPECT <file> [TIMEOUT <s>])
-# Builds the board's image, runs it in its emulator under a time limit and checks the serial log.
+# pv_system_test(NAME <name> PLATFORM <board> ARCH <arch> EXPECT <file> [TIMEOUT <s>]
+#                [CONFIG <kconfig fragment file>])
+# Builds the board's image (its defconfig, plus CONFIG's lines in a build tree of their own), runs
+# it in its emulator under a time limit and checks the serial log against EXPECT.
 function(pv_system_test)
-  cmake_parse_arguments(T "" "NAME;PLATFORM;ARCH;EXPECT;TIMEOUT" "" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;PLATFORM;ARCH;EXPECT;TIMEOUT;CONFIG" "" ${ARGN})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 60)
   endif()
+  set(build ${CMAKE_BINARY_DIR}/images/${T_PLATFORM})
+  if(T_CONFIG)
+    set(build ${build}-${T_NAME})
+  endif()
   add_test(NAME system.${T_PLATFORM}.${T_NAME}
-    COMMAND ${PV_ROOT}/scripts/system-test.sh ${T_PLATFORM} ${T_EXPECT} ${T_TIMEOUT}
-            ${CMAKE_BINARY_DIR}/images/${T_PLATFORM})
+    COMMAND ${PV_ROOT}/scripts/system-test.sh ${T_PLATFORM} ${T_EXPECT} ${T_TIMEOUT} ${build}
+            ${T_CONFIG})
   math(EXPR ctest_timeout "${T_TIMEOUT} + 600")
   set_tests_properties(system.${T_PLATFORM}.${T_NAME} PROPERTIES
-    LABELS "system;${T_ARCH}" TIMEOUT ${ctest_timeout}
-    RESOURCE_LOCK image-${T_PLATFORM})
+    LABELS "system;${T_ARCH}" TIMEOUT ${ctest_timeout})
 endfunction()
 
 add_subdirectory(${PV_ROOT}/tests/unit unit)

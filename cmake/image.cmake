@@ -30,6 +30,10 @@ target_compile_options(polyvisor PRIVATE
 add_subdirectory(${PV_ROOT}/arch/${CONFIG_ARCH} arch)
 add_subdirectory(${PV_ROOT}/platforms/${CONFIG_PLATFORM} platform)
 
+if(CONFIG_GUEST_SUITE)
+  add_subdirectory(${PV_ROOT}/guests/suite guest_suite)
+endif()
+
 # Kconfig front ends on this tree's .config (CMake re-runs on the next build when it changed).
 foreach(tool menuconfig olddefconfig savedefconfig)
   set(extra)

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Builds a board's image, boots it in its emulator with a time limit and judges the serial log.
-# usage: system-test.sh <platform> <expect-file> <timeout-seconds> [build-dir]
-#   expect-file: one extended regex per line (# comments); every one must match some log line.
+# usage: system-test.sh <platform> <expect-file> <timeout-seconds> [build-dir [config-fragment]]
+#   expect-file: one extended regex per line (# comments); every one must match some log line,
+#                and a line "!<regex>" means no log line may match <regex>.
+#   config-fragment: Kconfig lines appended to the board's defconfig for this build tree.
 # A log line matching "PANIC" fails the test, as do a time-out and a missing expectation.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 platform=$1 expect=$2 limit=$3
 build=${4:-$root/build/$platform}
+fragment=${5:-}
 log=$build/serial.log
+
+if [ -n "$fragment" ] && [ ! -f "$build/.config" ]; then
+	mkdir -p "$build"
+	cat "$root/platforms/$platform/defconfig" "$fragment" >"$build/.config"
+fi
 
 "$root/scripts/build-image.sh" "$platform" "$build" || { echo "FAIL: image build failed"; exit 1; }
 
@@ -28,7 +36,16 @@ if grep -q "PANIC" "$log"; then
 	failed=1
 fi
 while IFS= read -r pattern; do
-	case "$pattern" in '' | '#'*) continue ;; esac
+	case "$pattern" in
+	'' | '#'*) continue ;;
+	'!'*)
+		if tr -d '\r' <"$log" | grep -Eq -- "${pattern#!}"; then
+			echo "FAIL: a line matches the forbidden: ${pattern#!}"
+			failed=1
+		fi
+		continue
+		;;
+	esac
 	if ! tr -d '\r' <"$log" | grep -Eq -- "$pattern"; then
 		echo "FAIL: no line matches: $pattern"
 		failed=1

@@ -26,6 +26,11 @@ bool vm_hypercall(struct vcpu *vcpu, struct vcpu_exit *exit)
 	case PV_HC_PUTCHAR:
 		vm_console_putc(vm, (char)(a[0] & 0xff));
 		return true;
+	case PV_HC_DEVICE_EXITS:
+		exit->hcall.value = vcpu->exit_count[VCPU_EXIT_MMIO] +
+				    vcpu->exit_count[VCPU_EXIT_PIO] +
+				    vcpu->exit_count[VCPU_EXIT_SYSREG];
+		return true;
 	case PV_HC_CPU_ON:
 		exit->hcall.ret = vm_cpu_up(vm, a[0], gpa(a[1]), a[2]);
 		return true;

@@ -93,6 +93,20 @@ static void test_cpu_on(void **state)
 	assert_int_equal(e.hcall.ret, PV_HC_EALREADY);
 }
 
+static void test_device_exits_counts_emulated_accesses(void **state)
+{
+	(void)state;
+	struct vcpu *v = &vm.vcpus[0];
+	v->exit_count[VCPU_EXIT_MMIO] = 5;
+	v->exit_count[VCPU_EXIT_PIO] = 2;
+	v->exit_count[VCPU_EXIT_SYSREG] = 1;
+	v->exit_count[VCPU_EXIT_HYPERCALL] = 100; /* not a device access */
+	struct vcpu_exit e = call(PV_HC_DEVICE_EXITS, 0, 0, 0);
+	assert_true(vm_hypercall(v, &e));
+	assert_int_equal(e.hcall.ret, PV_HC_OK);
+	assert_int_equal(e.hcall.value, 8);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

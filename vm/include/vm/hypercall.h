@@ -14,11 +14,12 @@ struct vcpu_exit;
 
 /* Function numbers. */
 enum pv_hcall_nr {
-	PV_HC_VERSION = 0, /* ret = 0, value = PV_HC_ABI_VERSION */
-	PV_HC_ECHO = 1,	   /* ret = 0, value = args[0] */
-	PV_HC_VM_STOP = 2, /* stops the calling VM; args[0] = exit code the log shows */
-	PV_HC_PUTCHAR = 3, /* writes args[0] & 0xff to the VM's console; ret = 0 */
-	PV_HC_CPU_ON = 4,  /* starts vCPU args[0] at args[1] with first argument args[2] */
+	PV_HC_VERSION = 0,	/* ret = 0, value = PV_HC_ABI_VERSION */
+	PV_HC_ECHO = 1,		/* ret = 0, value = args[0] */
+	PV_HC_VM_STOP = 2,	/* stops the calling VM; args[0] = exit code the log shows */
+	PV_HC_PUTCHAR = 3,	/* writes args[0] & 0xff to the VM's console; ret = 0 */
+	PV_HC_CPU_ON = 4,	/* starts vCPU args[0] at args[1] with first argument args[2] */
+	PV_HC_DEVICE_EXITS = 5, /* value = emulated device accesses (MMIO, port, sysreg) so far */
 	PV_HC_COUNT
 };
 

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Benchmark mode: exit round trips and interrupt latency in guest-visible time. Run under an
+ * instruction-counting emulator (QEMU -icount shift=0: 1 instruction = 1 ns of virtual time;
+ * bochs: the time-stamp counter counts instructions) the figures are instruction counts.
+ * Output: "BENCH <name> <value> <unit> <iterations>", value with one decimal.
+ */
+#include <devices/testdev.h>
+#include <guest/garch.h>
+#include <vm/hypercall.h>
+
+#include "suite.h"
+
+#define BENCH_ITERS 10000
+
+static volatile uint64_t bench_latency_sum;
+static volatile unsigned bench_latency_n;
+static volatile bool bench_latency_on;
+static volatile bool bench_fired;
+
+void g_bench_on_timer(uint64_t now, uint64_t deadline)
+{
+	if (!bench_latency_on)
+		return;
+	bench_latency_sum += now - deadline;
+	bench_latency_n++;
+	bench_fired = true;
+}
+
+/* Counter ticks to nanoseconds (= instructions under -icount shift=0), times ten. */
+static uint64_t ticks_to_ns10(uint64_t ticks)
+{
+	return ticks * 10000000000ULL / g_counter_freq();
+}
+
+static void report(const char *name, uint64_t ticks, unsigned iters)
+{
+	uint64_t ns10 = ticks_to_ns10(ticks) / iters;
+	g_printf("BENCH %s %llu.%llu ns %u\n", name, (unsigned long long)(ns10 / 10),
+		 (unsigned long long)(ns10 % 10), iters);
+}
+
+void g_bench(void)
+{
+	uint64_t t0, t1, v;
+
+	t0 = g_counter();
+	for (unsigned i = 0; i < BENCH_ITERS; i++)
+		g_hcall(PV_HC_VERSION, 0, 0, 0, &v);
+	t1 = g_counter();
+	report("hypercall_rt", t1 - t0, BENCH_ITERS);
+
+	t0 = g_counter();
+	for (unsigned i = 0; i < BENCH_ITERS; i++)
+		(void)g_load(g_layout.testdev_base + TESTDEV_REG_ID, 4, false);
+	t1 = g_counter();
+	report("mmio_rt", t1 - t0, BENCH_ITERS);
+
+	/* One timer interrupt at a time, each armed a little ahead while the vCPU idles. */
+	bench_latency_on = true;
+	g_irq_on();
+	for (unsigned i = 0; i < BENCH_ITERS; i++) {
+		uint64_t deadline = g_counter() + g_counter_freq() / 20000; /* 50 us ahead */
+		bench_fired = false;
+		g_timer_oneshot(deadline);
+		while (!bench_fired)
+			g_wait_for_irq();
+	}
+	g_irq_off();
+	g_timer_arm(0);
+	bench_latency_on = false;
+	report("virq_latency", bench_latency_sum, bench_latency_n);
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest suite's per-architecture layer (guests/suite/arch/<isa>/), used by the arch-neutral
+ * checks in suite.c. The layer owns the entry code, the exception vectors and everything that
+ * needs particular instructions. The guest runs with its MMU off (or identity-mapped), so
+ * guest-physical addresses are used directly.
+ */
+#ifndef GUEST_GARCH_H
+#define GUEST_GARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the boot argument (the first argument register at entry) asks the guest to do. */
+enum g_mode {
+	G_MODE_SUITE = 0, /* run every check, print the summary, stop the VM */
+	G_MODE_BAD = 1, /* print one line, then write outside guest RAM (the VM must be stopped) */
+	G_MODE_BENCH = 2, /* run the benchmarks, print BENCH lines, stop the VM */
+};
+
+/* Where things are for this guest (constants of the arch layer, matching the board's VM config). */
+struct g_layout {
+	uint64_t ram_base, ram_size; /* guest RAM */
+	uint64_t testdev_base;	     /* the emulated test device (devices/testdev.h) */
+	uint64_t host_ram_base;	     /* the board's host RAM: the hypervisor and other VMs sit */
+	uint64_t host_ram_size;	     /*   somewhere in it; isolation probes sweep it */
+	const char *hv_irqchip_name; /* the hypervisor's own interrupt-controller interface */
+	uint64_t hv_irqchip_addr;    /*   its address (0 if it is not memory-mapped) */
+	int64_t hc_err_unknown;	     /* what an unknown hypercall returns in this arch's ABI */
+};
+extern const struct g_layout g_layout;
+
+/* Linker symbols: the loaded image (code, data, bss, stacks). */
+extern char __g_image_start[], __g_image_end[];
+
+/* Console: one byte to the emulated UART (every access traps). */
+void g_putc(char c);
+
+/* The project's hypercall ABI (docs/hypercalls.md): returns ret, *value gets the second result. */
+int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value);
+
+/* Shows that the guest runs deprivileged: true and a description of what was observed, or false
+ * and why not. */
+bool g_privilege(char *why, size_t len);
+
+/* Explicit loads and stores of @width bytes (1, 2, 4, 8), @sign: the sign-extending load form. */
+uint64_t g_load(uint64_t addr, unsigned width, bool sign);
+void g_store(uint64_t addr, unsigned width, uint64_t value);
+
+/* Virtual counter and its frequency (Hz). */
+uint64_t g_counter(void);
+uint64_t g_counter_freq(void);
+
+/* Per-CPU interrupt plumbing. g_irq_on/off mask interrupts on the calling vCPU. */
+void g_irq_on(void);
+void g_irq_off(void);
+/* Waits for an interrupt (WFI / wfi / HLT / idle); returns after one was taken or is pending. */
+void g_wait_for_irq(void);
+
+/* Virtual timer of the calling vCPU: fire once at absolute counter value @deadline; 0 disarms.
+ * On expiry the layer calls g_on_timer(counter_at_handler_entry). */
+void g_timer_arm(uint64_t deadline);
+void g_on_timer(uint64_t now);
+
+/* vCPUs. g_cpu_id: 0 for the boot vCPU. g_cpu_start starts vCPU @cpu at @entry (arch standard
+ * interface, or the CPU_ON hypercall where there is none); returns 0 or a negative error. The
+ * started vCPU runs @entry on its own stack with interrupts masked. g_cpu_stop does not return. */
+unsigned g_cpu_id(void);
+int g_cpu_start(unsigned cpu, void (*entry)(void));
+void g_cpu_stop(void) __attribute__((noreturn));
+
+/* IPIs: sends one to @cpu; the receiver's layer calls g_on_ipi(). */
+void g_ipi_send(unsigned cpu);
+void g_on_ipi(void);
+
+/* Isolation: performs one access of @kind at @addr and reports whether it completed (true) or
+ * raised a fault the layer caught (false). */
+enum g_access {
+	G_READ,
+	G_WRITE,
+	G_EXEC
+};
+bool g_try_access(enum g_access kind, uint64_t addr);
+/* Accesses the hypervisor's own interrupt-controller interface (system registers or memory);
+ * true if it completed. */
+bool g_try_hv_irqchip(void);
+
+/* Context: fills every general-purpose and FP/SIMD register with a pattern, performs @exits exits
+ * (alternating hypercalls and test-device MMIO reads) with interrupts on, and checks every register
+ * after each exit. Returns 0, or the number of the first register found changed, plus 1. */
+int g_context_check(unsigned exits);
+
+/* Atomic add on the calling vCPU's view of memory (the SMP check). */
+uint64_t g_atomic_add(volatile uint64_t *p, uint64_t v);
+
+/* The suite's entry, called by the layer on the boot vCPU with the boot argument. */
+void g_main(uint64_t boot_arg) __attribute__((noreturn));
+
+#endif
