@@ -7,9 +7,12 @@
 #include <hal/hal.h>
 #include <libfdt.h>
 #include <riscv64/cpu.h>
+#include <stddef.h>
 #include <string.h>
 
 struct riscv_cpu riscv_cpus[CONFIG_MAX_CPUS];
+/* entry.S finds a secondary hart's stack slot from the first word of its struct riscv_cpu. */
+_Static_assert(offsetof(struct riscv_cpu, index) == 0, "entry.S reads index at offset 0");
 unsigned riscv_ncpus = 1;
 struct riscv_platform_info riscv_info;
 
@@ -183,4 +186,11 @@ void riscv_boot_main(unsigned long hartid, const void *dtb)
 		hal_panic("device tree memory map: %s", pv_strerror(err));
 	bi.boot_cpu = hal_cpu.cpu_id();
 	hv_main(&bi);
+}
+
+void riscv_secondary_main(struct riscv_cpu *cpu)
+{
+	/* stimecmp survives from the firmware or an earlier run: make sure it cannot fire. */
+	hal_cpu.timer_arm(0);
+	hv_secondary_main(cpu->index);
 }

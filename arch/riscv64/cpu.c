@@ -57,6 +57,29 @@ static void riscv_ipi_send(unsigned cpu)
 	}
 }
 
+static int riscv_cpu_start(unsigned cpu)
+{
+	struct riscv_cpu *target;
+	struct sbi_ret r;
+
+	if (cpu == 0 || cpu >= riscv_ncpus) {
+		hal_printf("cpu %u: no such secondary hart (%u known)\n", cpu, riscv_ncpus);
+		return -PV_EINVAL;
+	}
+	target = &riscv_cpus[cpu];
+	/* The new hart reads its struct riscv_cpu before it takes any lock: publish it first. */
+	__asm__ __volatile__("fence rw, rw" ::: "memory");
+	r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, target->hartid,
+		     (unsigned long)(uintptr_t)riscv_secondary_entry,
+		     (unsigned long)(uintptr_t)target, 0, 0, 0);
+	if (r.error != SBI_SUCCESS) {
+		hal_printf("cpu %u: SBI hart_start of hart %llu failed: error %ld\n", cpu,
+			   (unsigned long long)target->hartid, r.error);
+		return r.error == SBI_ERR_NOT_SUPPORTED ? -PV_ENOTSUP : -PV_EBUSY;
+	}
+	return PV_OK;
+}
+
 static void riscv_tlb_flush_all(void)
 {
 	__asm__ __volatile__("sfence.vma zero, zero" ::: "memory");
@@ -104,5 +127,6 @@ const struct hal_cpu_ops hal_cpu = {
 	.ipi_send = riscv_ipi_send,
 	.tlb_flush_all = riscv_tlb_flush_all,
 	.dcache_clean_inval = riscv_dcache_clean_inval,
+	.cpu_start = riscv_cpu_start,
 	.wait_for_interrupt = riscv_wait_for_interrupt,
 };

@@ -30,3 +30,26 @@ _start:
 	call	riscv_boot_main
 3:	wfi
 	j	3b
+
+/*
+ * Secondary harts, started by hal_cpu.cpu_start through SBI HSM hart_start: HS-mode, MMU off,
+ * a0 = hart id, a1 = the opaque value, here the hart's struct riscv_cpu (index is its first
+ * member). CPU n takes stack slot n.
+ */
+	.globl riscv_secondary_entry
+riscv_secondary_entry:
+	csrw	sie, zero
+	csrci	sstatus, 2
+	mv	tp, a1
+	lwu	t0, 0(tp)
+	addi	t0, t0, 1
+	li	t1, CONFIG_BOOT_STACK_SIZE
+	mul	t0, t0, t1
+	la	sp, __pv_stacks_start
+	add	sp, sp, t0
+	la	t0, riscv_trap_entry
+	csrw	stvec, t0
+	mv	a0, tp
+	call	riscv_secondary_main
+4:	wfi
+	j	4b

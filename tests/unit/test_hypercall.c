@@ -116,6 +116,7 @@ int main(void)
 		T(test_putchar_goes_to_the_vm_console),
 		T(test_vm_stop),
 		T(test_cpu_on),
+		T(test_device_exits_counts_emulated_accesses),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

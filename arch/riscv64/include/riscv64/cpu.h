@@ -55,8 +55,10 @@ bool riscv_isa_has(const char *ext);
  * once at boot, IRQs off. */
 void riscv_timer_init(void);
 
-/* Entry points in the assembly files. */
+/* Entry points: assembly (entry.S, trap_entry.S) and the C code they call. */
 void riscv_trap_entry(void);
+void riscv_secondary_entry(void);
 PV_NORETURN void riscv_boot_main(unsigned long hartid, const void *dtb);
+PV_NORETURN void riscv_secondary_main(struct riscv_cpu *cpu);
 
 #endif

@@ -25,6 +25,9 @@
 #define SBI_BASE_GET_IMPL_VERSION 2
 #define SBI_BASE_PROBE_EXTENSION  3
 
+/* Hart state management functions. */
+#define SBI_HSM_HART_START 0
+
 /* System reset types and reasons. */
 #define SBI_SRST_SHUTDOWN    0
 #define SBI_SRST_COLD_REBOOT 1
