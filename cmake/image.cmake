@@ -14,7 +14,7 @@ target_compile_options(pv_image_flags INTERFACE
 target_include_directories(pv_image_flags INTERFACE
   ${PV_CORE_INCLUDES} ${PV_ROOT}/lib/include/libc ${CMAKE_BINARY_DIR}/include)
 target_compile_definitions(pv_image_flags INTERFACE PV_IMAGE=1)
-target_link_options(pv_image_flags INTERFACE -nostdlib -static -no-pie -Wl,--gc-sections
+target_link_options(pv_image_flags INTERFACE -nostdlib -static $<$<C_COMPILER_ID:GNU>:-no-pie> -Wl,--gc-sections
   -Wl,--build-id=none)
 
 include(${PV_ROOT}/cmake/libfdt.cmake)
