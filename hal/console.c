@@ -5,6 +5,9 @@
 #include <pv/spinlock.h>
 
 static pv_spinlock_t console_lock = PV_SPINLOCK_INIT;
+/* CPU holding the lock, or -1. A CPU that faults while printing prints its report without the
+ * lock instead of spinning on a lock it holds itself. */
+static volatile int console_owner = -1;
 
 static void console_sink(char c, void *ctx)
 {
@@ -16,9 +19,18 @@ static void console_sink(char c, void *ctx)
 
 static void console_vprintf(const char *fmt, va_list ap)
 {
-	pv_spin_lock(&console_lock);
+	int me = (int)hal_cpu.cpu_id();
+	bool nested = __atomic_load_n(&console_owner, __ATOMIC_RELAXED) == me;
+
+	if (!nested) {
+		pv_spin_lock(&console_lock);
+		__atomic_store_n(&console_owner, me, __ATOMIC_RELAXED);
+	}
 	pv_vformat(console_sink, NULL, fmt, ap);
-	pv_spin_unlock(&console_lock);
+	if (!nested) {
+		__atomic_store_n(&console_owner, -1, __ATOMIC_RELAXED);
+		pv_spin_unlock(&console_lock);
+	}
 }
 
 void hal_printf(const char *fmt, ...)
