@@ -28,9 +28,11 @@ sep=""
 printf '%-24s %-14s %12s %8s\n' board benchmark instructions iters
 for p in "${platforms[@]}"; do
 	build=$root/build/bench-$p
-	if [ ! -f "$build/.config" ]; then
-		mkdir -p "$build"
-		cat "$root/platforms/$p/defconfig" "$root/platforms/$p/bench.config" >"$build/.config"
+	mkdir -p "$build"
+	seed=$(cat "$root/platforms/$p/defconfig" "$root/platforms/$p/bench.config")
+	if [ ! -f "$build/.config.seed" ] || [ "$seed" != "$(cat "$build/.config.seed")" ]; then
+		printf '%s\n' "$seed" >"$build/.config"
+		printf '%s\n' "$seed" >"$build/.config.seed"
 	fi
 	if ! "$root/scripts/build-image.sh" "$p" "$build" >"$out/$p.build.log" 2>&1; then
 		echo "bench: building $p failed (see $out/$p.build.log)" >&2

@@ -13,9 +13,13 @@ build=${4:-$root/build/$platform}
 fragment=${5:-}
 log=$build/serial.log
 
-if [ -n "$fragment" ] && [ ! -f "$build/.config" ]; then
-	mkdir -p "$build"
-	cat "$root/platforms/$platform/defconfig" "$fragment" >"$build/.config"
+# Test trees follow the board's defconfig (and fragment): when either changed since the tree's
+# .config was seeded, the tree is seeded again (a test tree keeps no hand edits).
+mkdir -p "$build"
+seed=$(cat "$root/platforms/$platform/defconfig" ${fragment:+"$fragment"})
+if [ ! -f "$build/.config.seed" ] || [ "$seed" != "$(cat "$build/.config.seed")" ]; then
+	printf '%s\n' "$seed" >"$build/.config"
+	printf '%s\n' "$seed" >"$build/.config.seed"
 fi
 
 "$root/scripts/build-image.sh" "$platform" "$build" || { echo "FAIL: image build failed"; exit 1; }
@@ -31,7 +35,9 @@ if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 fi
 
 failed=0
-if grep -q "PANIC" "$log"; then
+clean=$build/serial.clean.log
+tr -d '\r' <"$log" >"$clean"
+if grep -q "PANIC" "$clean"; then
 	echo "FAIL: the hypervisor panicked"
 	failed=1
 fi
@@ -39,14 +45,14 @@ while IFS= read -r pattern; do
 	case "$pattern" in
 	'' | '#'*) continue ;;
 	'!'*)
-		if tr -d '\r' <"$log" | grep -Eq -- "${pattern#!}"; then
+		if grep -Eq -- "${pattern#!}" "$clean"; then
 			echo "FAIL: a line matches the forbidden: ${pattern#!}"
 			failed=1
 		fi
 		continue
 		;;
 	esac
-	if ! tr -d '\r' <"$log" | grep -Eq -- "$pattern"; then
+	if ! grep -Eq -- "$pattern" "$clean"; then
 		echo "FAIL: no line matches: $pattern"
 		failed=1
 	fi

@@ -14,6 +14,7 @@ struct riscv_cpu riscv_cpus[CONFIG_MAX_CPUS];
 /* entry.S finds a secondary hart's stack slot from the first word of its struct riscv_cpu. */
 _Static_assert(offsetof(struct riscv_cpu, index) == 0, "entry.S reads index at offset 0");
 unsigned riscv_ncpus = 1;
+volatile uint64_t riscv_cpus_online = 1;
 struct riscv_platform_info riscv_info;
 
 static char lower(char c)
@@ -192,5 +193,6 @@ void riscv_secondary_main(struct riscv_cpu *cpu)
 {
 	/* stimecmp survives from the firmware or an earlier run: make sure it cannot fire. */
 	hal_cpu.timer_arm(0);
+	__atomic_fetch_or(&riscv_cpus_online, 1ULL << cpu->index, __ATOMIC_RELEASE);
 	hv_secondary_main(cpu->index);
 }

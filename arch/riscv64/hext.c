@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The H extension on the current hart: detection (probe) and the per-hart hypervisor CSR defaults
- * (cpu_enable / cpu_disable). Guest entry and exits are not implemented yet, so the remaining
- * vcpu_ops members stay NULL.
+ * (cpu_enable / cpu_disable). The rest of the vcpu_ops table is in vcpu.c and vexit.c.
  */
 #include <hal/hal.h>
 #include <pv/fmt.h>
@@ -10,6 +9,13 @@
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
 #include <riscv64/hfence.h>
+#include <riscv64/vcpu.h>
+
+#ifdef CONFIG_RISCV_S2_SV48X4
+#define IS_ENABLED_SV48X4 1
+#else
+#define IS_ENABLED_SV48X4 0
+#endif
 
 /* What probe() established on the boot hart; every hart of a QEMU virt machine is the same. */
 static struct {
@@ -56,7 +62,7 @@ static unsigned count_low_ones(uint64_t v)
 	return n;
 }
 
-static void riscv_probe(struct vcpu_hw_info *info)
+void riscv_h_probe(struct vcpu_hw_info *info)
 {
 	bool in_isa = riscv_isa_has("h");
 	uint64_t rb;
@@ -106,7 +112,7 @@ static void riscv_probe(struct vcpu_hw_info *info)
 		}                                                                                  \
 	} while (0)
 
-static void riscv_cpu_disable(void)
+void riscv_h_cpu_disable(void)
 {
 	if (!riscv_h.present)
 		return;
@@ -121,7 +127,7 @@ static void riscv_cpu_disable(void)
 	riscv_hfence_gvma_all();
 }
 
-static int riscv_cpu_enable(void)
+int riscv_h_cpu_enable(void)
 {
 	/* VSXL = 2: VS-mode is 64-bit. VTW: a guest's WFI traps, so an idle vCPU becomes a HALT
 	 * exit instead of holding the hart. */
@@ -131,6 +137,11 @@ static int riscv_cpu_enable(void)
 
 	if (!riscv_h.present) {
 		hal_printf("cpu %u: the H extension was not found by the probe\n",
+			   hal_cpu.cpu_id());
+		return -PV_ENOTSUP;
+	}
+	if (IS_ENABLED_SV48X4 && !riscv_h.sv48x4) {
+		hal_printf("cpu %u: Sv48x4 G-stage translation is configured but absent\n",
 			   hal_cpu.cpu_id());
 		return -PV_ENOTSUP;
 	}
@@ -149,15 +160,19 @@ static int riscv_cpu_enable(void)
 	RISCV_WRITE_CHECKED(CSR_HENVCFG, "henvcfg", henvcfg, ok);
 	csr_write(CSR_HGATP, 0);
 	riscv_hfence_gvma_all();
+	/* Another hart's kick (an SBI IPI) must end a guest's run or the hart's idle wait. The
+	 * hypervisor itself keeps sstatus.SIE clear, so the interrupt is only ever taken while a
+	 * guest runs. Guests use FP: FS must not be Off for VS-mode to reach it. */
+	csr_set(CSR_SIE, SIP_SSIP);
+	csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
 	if (!ok) {
-		riscv_cpu_disable();
+		riscv_h_cpu_disable();
 		return -PV_ENOTSUP;
 	}
 	return PV_OK;
 }
 
-const struct vcpu_ops riscv_vcpu_ops = {
-	.probe = riscv_probe,
-	.cpu_enable = riscv_cpu_enable,
-	.cpu_disable = riscv_cpu_disable,
-};
+unsigned riscv_h_vmid_bits(void)
+{
+	return riscv_h.vmid_bits;
+}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Traps taken in HS-mode by the hypervisor itself. None is expected except an illegal instruction
- * inside a bracketed probe: everything else is a bug and ends in a panic that names the cause,
+ * Traps taken in HS-mode by the hypervisor itself (guest traps go to vcpu_entry.S instead). None
+ * is expected except inside a bracketed instruction (a CSR probe, an HLVX fetch of a guest
+ * instruction): everything else is a bug and ends in a panic that names the cause,
  * the faulting PC and stval rather than a silent hang.
  */
 #include <hal/hal.h>
@@ -102,7 +103,11 @@ void riscv_trap_handler(struct riscv_trap_frame *tf)
 	uint64_t code = tf->scause & SCAUSE_CODE_MASK;
 	bool irq = (tf->scause & SCAUSE_INTERRUPT) != 0;
 
-	if (!irq && code == EXC_ILLEGAL_INST && cpu->trap_recover) {
+	/* Bracketed instructions: CSR probes (illegal instruction) and HLVX fetches of guest
+	 * instructions (page, guest-page or access faults on the load). */
+	if (!irq && cpu->trap_recover &&
+	    (code == EXC_ILLEGAL_INST || code == EXC_LOAD_PAGE_FAULT ||
+	     code == EXC_LOAD_GUEST_PAGE_FAULT || code == EXC_LOAD_ACCESS)) {
 		cpu->trap_seen = true;
 		tf->sepc += insn_length(tf->sepc);
 		return;

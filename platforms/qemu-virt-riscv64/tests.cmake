@@ -1,2 +1,7 @@
+# System tests of the QEMU virt riscv64 board.
 pv_system_test(NAME boot PLATFORM qemu-virt-riscv64 ARCH riscv64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/boot.expect TIMEOUT 60)
+# The guest suite in two VMs at once, with a third stopped for a bad access.
+pv_system_test(NAME guest-suite PLATFORM qemu-virt-riscv64 ARCH riscv64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/guest-suite.expect TIMEOUT 100
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/guest-suite.config)

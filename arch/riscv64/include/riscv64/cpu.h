@@ -9,6 +9,8 @@
 
 #include <pv/types.h>
 
+struct vcpu;
+
 struct riscv_cpu {
 	unsigned index;	 /* hal_cpu.cpu_id(): 0 is the boot hart */
 	uint64_t hartid; /* the firmware's and the device tree's number for the hart */
@@ -17,11 +19,16 @@ struct riscv_cpu {
 	volatile bool trap_recover;
 	volatile bool trap_seen;
 	unsigned panic_depth; /* unexpected traps being reported */
+	/* The vCPU whose VS-level state (VS CSRs, FP file, hvip) the hart holds, or NULL. Only
+	 * the hart itself reads or writes it. */
+	struct vcpu *loaded;
 };
 
 /* One entry per hart the device tree lists, boot hart first, at most CONFIG_MAX_CPUS. */
 extern struct riscv_cpu riscv_cpus[CONFIG_MAX_CPUS];
 extern unsigned riscv_ncpus;
+/* Bit n: CPU n runs the hypervisor (remote fences go to these). */
+extern volatile uint64_t riscv_cpus_online;
 
 /* Device-tree facts read once by the boot hart. */
 struct riscv_platform_info {

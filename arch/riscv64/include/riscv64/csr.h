@@ -19,6 +19,18 @@
 #define CSR_SATP     0x180
 #define CSR_TIME     0xc01
 
+/* Virtual supervisor CSRs (H extension): the guest's S-level state while V = 0. */
+#define CSR_VSSTATUS  0x200
+#define CSR_VSIE      0x204
+#define CSR_VSTVEC    0x205
+#define CSR_VSSCRATCH 0x240
+#define CSR_VSEPC     0x241
+#define CSR_VSCAUSE   0x242
+#define CSR_VSTVAL    0x243
+#define CSR_VSIP      0x244
+#define CSR_VSTIMECMP 0x24d /* Sstc */
+#define CSR_VSATP     0x280
+
 /* Hypervisor CSRs (H extension). */
 #define CSR_HSTATUS    0x600
 #define CSR_HEDELEG    0x602
@@ -35,9 +47,19 @@
 #define CSR_HGATP      0x680
 
 /* sstatus */
-#define SSTATUS_SIE  (1ULL << 1)
-#define SSTATUS_SPIE (1ULL << 5)
-#define SSTATUS_SPP  (1ULL << 8)
+#define SSTATUS_SIE	   (1ULL << 1)
+#define SSTATUS_SPIE	   (1ULL << 5)
+#define SSTATUS_SPP	   (1ULL << 8)
+#define SSTATUS_FS	   (3ULL << 13)
+#define SSTATUS_FS_INITIAL (1ULL << 13)
+
+/* sip / sie / vsip / vsie bits (S-level positions) and hvip's VS bits. */
+#define SIP_SSIP   (1ULL << IRQ_S_SOFT)
+#define SIP_STIP   (1ULL << IRQ_S_TIMER)
+#define SIP_SEIP   (1ULL << IRQ_S_EXT)
+#define HVIP_VSSIP (1ULL << IRQ_VS_SOFT)
+#define HVIP_VSTIP (1ULL << IRQ_VS_TIMER)
+#define HVIP_VSEIP (1ULL << IRQ_VS_EXT)
 
 /* scause: the top bit tells interrupts from exceptions. */
 #define SCAUSE_INTERRUPT (1ULL << 63)
@@ -77,6 +99,8 @@
 #define HSTATUS_VSXL_SHIFT 32
 #define HSTATUS_VSXL_MASK  (3ULL << HSTATUS_VSXL_SHIFT)
 #define HSTATUS_VTW	   (1ULL << 21)
+#define HSTATUS_SPV	   (1ULL << 7)
+#define HSTATUS_SPVP	   (1ULL << 8)
 
 /* henvcfg */
 #define HENVCFG_STCE (1ULL << 63)

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Backend state of one riscv64 vCPU (vcpu->arch) and the per-hart bookkeeping of which vCPU's
+ * VS-level state the hart currently holds. The layout up to RISCV_VC_HOST_END is shared with
+ * vcpu_entry.S, which saves and restores the integer file on every entry and exit. The VS CSRs,
+ * the FP file and hvip stay in the hart across exits and are only switched when the hart runs a
+ * different vCPU (riscv_vcpu_load).
+ */
+#ifndef RISCV64_VCPU_H
+#define RISCV64_VCPU_H
+
+/* Byte offsets used by the assembly. */
+#define RISCV_VC_X(n)	  ((n) * 8) /* guest x0..x31 (x0 unused) */
+#define RISCV_VC_PC	  (32 * 8)  /* guest pc (sepc) */
+#define RISCV_VC_HSTATUS  (33 * 8)  /* hstatus for the entry */
+#define RISCV_VC_SSTATUS  (34 * 8)  /* sstatus at the exit (SPP: the guest's privilege) */
+#define RISCV_VC_SCAUSE	  (35 * 8)  /* trap state of the last exit */
+#define RISCV_VC_STVAL	  (36 * 8)
+#define RISCV_VC_HTVAL	  (37 * 8)
+#define RISCV_VC_HTINST	  (38 * 8)
+#define RISCV_VC_HOST(n)  ((39 + (n)) * 8) /* host ra, sp, gp, tp, s0..s11 */
+#define RISCV_VC_HOST_END (55 * 8)
+#define RISCV_VC_F(n)	  (RISCV_VC_HOST_END + (n) * 8) /* guest f0..f31 */
+#define RISCV_VC_FCSR	  (RISCV_VC_HOST_END + 32 * 8)
+
+#ifndef __ASSEMBLY__
+#include <addrspace/s2.h>
+#include <stddef.h>
+#include <vcpu/vcpu.h>
+
+struct riscv_vcpu {
+	uint64_t x[32];
+	uint64_t pc;
+	uint64_t hstatus;
+	uint64_t sstatus;
+	uint64_t scause, stval, htval, htinst;
+	uint64_t host[16];
+	uint64_t f[32];
+	uint64_t fcsr;
+	/* VS-level CSRs while the vCPU is not loaded on its hart. */
+	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
+	uint64_t vstimecmp, hvip;
+	uint64_t hgatp;
+	/* Set when the saved copy above is newer than what the hart holds (set_entry). */
+	volatile bool reload;
+	/* Virtual software interrupt requested by another vCPU, moved into hvip at entry. */
+	volatile uint32_t ssip_pending;
+	/* Remote fences asked for by other vCPUs (SBI RFENCE), done before the next entry. */
+	volatile uint32_t fence_pending;
+	/* VS timer deadline when the hart has no Sstc (0: none). */
+	uint64_t timer_deadline;
+	/* Length of the instruction the current exit completes (pc advance). */
+	unsigned exit_len;
+	uint64_t hvip_eip; /* VSEIP as last written into hvip */
+};
+
+_Static_assert(offsetof(struct riscv_vcpu, pc) == RISCV_VC_PC, "vcpu layout");
+_Static_assert(offsetof(struct riscv_vcpu, sstatus) == RISCV_VC_SSTATUS, "vcpu layout");
+_Static_assert(offsetof(struct riscv_vcpu, htinst) == RISCV_VC_HTINST, "vcpu layout");
+_Static_assert(offsetof(struct riscv_vcpu, host) == RISCV_VC_HOST(0), "vcpu layout");
+_Static_assert(offsetof(struct riscv_vcpu, f) == RISCV_VC_F(0), "vcpu layout");
+_Static_assert(offsetof(struct riscv_vcpu, fcsr) == RISCV_VC_FCSR, "vcpu layout");
+
+/* Fence requests (fence_pending bits). */
+#define RISCV_FENCE_I	 1u
+#define RISCV_FENCE_VVMA 2u
+
+static inline struct riscv_vcpu *riscv_vcpu(const struct vcpu *v)
+{
+	return v->arch;
+}
+
+/* Enters the guest with @vc's registers; returns at the next trap with the guest's registers
+ * and the trap CSRs saved in @vc. Context: IRQs off, stvec switched around the call. */
+void riscv_guest_enter(struct riscv_vcpu *vc);
+/* FP file of the hart to / from @vc (vcpu_entry.S). */
+void riscv_fp_save(struct riscv_vcpu *vc);
+void riscv_fp_restore(const struct riscv_vcpu *vc);
+
+/* hext.c: the probe and per-hart enable of the vcpu_ops table, and what they found. */
+struct vcpu_hw_info;
+void riscv_h_probe(struct vcpu_hw_info *info);
+int riscv_h_cpu_enable(void);
+void riscv_h_cpu_disable(void);
+unsigned riscv_h_vmid_bits(void);
+
+/* vcpu.c: makes @vc's VS-level state the hart's (saving whatever vCPU the hart held). */
+void riscv_vcpu_load(struct vcpu *vcpu);
+/* Whether @vcpu's VS-level state is the one live in the current hart. */
+bool riscv_vcpu_is_loaded(const struct vcpu *vcpu);
+
+/* vexit.c: the trap-to-exit half of the vcpu_ops table. */
+void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit);
+void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit);
+int riscv_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit);
+
+/* virq.c: interrupt state moved into hvip right before entry. */
+void riscv_virq_flush(struct vcpu *vcpu);
+/* Makes the hart running @vcpu notice new interrupt state (a host IPI unless it is this one). */
+void riscv_virq_kick(struct vcpu *vcpu);
+#endif
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SBI implementation guests see: a VS-mode ECALL lands here with the guest's registers.
+ * Calls the hypervisor can answer on the spot (BASE, TIME, IPI, RFENCE, HSM status, DBCN, legacy
+ * console) are answered in the register file; the rest become arch-neutral exits for the core
+ * (the Polyvisor hypercall extension, HSM hart_start / hart_stop, SRST). Pure C, host-tested:
+ * the hardware-facing effects go through the riscv_vsbi_* hooks below, which the backend defines.
+ */
+#ifndef RISCV64_VSBI_H
+#define RISCV64_VSBI_H
+
+#include <vcpu/vcpu.h>
+
+/* Extension ids guests may call (the hypervisor's own calls use riscv64/sbi.h). */
+#define VSBI_EXT_LEGACY_SET_TIMER 0x00
+#define VSBI_EXT_LEGACY_PUTCHAR	  0x01
+#define VSBI_EXT_LEGACY_GETCHAR	  0x02
+#define VSBI_EXT_LEGACY_SEND_IPI  0x04
+#define VSBI_EXT_LEGACY_SHUTDOWN  0x08
+#define VSBI_EXT_BASE		  0x10
+#define VSBI_EXT_TIME		  0x54494d45
+#define VSBI_EXT_IPI		  0x735049
+#define VSBI_EXT_RFENCE		  0x52464e43
+#define VSBI_EXT_HSM		  0x48534d
+#define VSBI_EXT_SRST		  0x53525354
+#define VSBI_EXT_DBCN		  0x4442434e
+#define VSBI_EXT_POLYVISOR	  0x0a005056 /* docs/hypercalls.md */
+
+#define VSBI_SPEC_VERSION 0x01000000 /* SBI 1.0 */
+#define VSBI_IMPL_ID	  0x5056     /* "PV": not in the SBI registry's assigned range */
+#define VSBI_IMPL_VERSION 0x00010000
+
+/* SBI error codes. */
+#define VSBI_SUCCESS	       0
+#define VSBI_ERR_FAILED	       (-1)
+#define VSBI_ERR_NOT_SUPPORTED (-2)
+#define VSBI_ERR_INVALID_PARAM (-3)
+#define VSBI_ERR_DENIED	       (-4)
+#define VSBI_ERR_INVALID_ADDR  (-5)
+#define VSBI_ERR_ALREADY_AVAIL (-6)
+#define VSBI_ERR_ALREADY_START (-7)
+
+/* HSM hart states. */
+#define VSBI_HSM_STARTED       0
+#define VSBI_HSM_STOPPED       1
+#define VSBI_HSM_START_PENDING 2
+
+/* Guest register numbers of the SBI convention. */
+#define VSBI_A0 10
+#define VSBI_A1 11
+#define VSBI_A6 16
+#define VSBI_A7 17
+
+/* Handles the ECALL of @vcpu whose integer registers are @x. Either answers it (a0/a1 written,
+ * exit->kind = VCPU_EXIT_NONE; the caller moves the pc past the ecall) or decodes it into @exit
+ * for the core, to be finished by riscv_vsbi_complete. Context: the vCPU's hart, after an exit. */
+void riscv_vsbi_call(struct vcpu *vcpu, uint64_t x[32], struct vcpu_exit *exit);
+
+/* Writes the results of an exit decoded by riscv_vsbi_call into a0/a1. */
+void riscv_vsbi_complete(const struct vcpu_exit *exit, uint64_t x[32]);
+
+/* The Polyvisor hypercall error (PV_HC_*) as the SBI error the guest sees. */
+int64_t riscv_vsbi_hc_error(int64_t ret);
+
+/* Hooks, defined by the backend (and by the host tests). Context: the calling vCPU's hart. */
+/* Programs the VS timer of @vcpu (the calling vCPU) for @deadline, clearing a pending one. */
+void riscv_vsbi_set_timer(struct vcpu *vcpu, uint64_t deadline);
+/* Raises a virtual software interrupt on @to. */
+void riscv_vsbi_send_ipi(struct vcpu *from, struct vcpu *to);
+/* Makes @to perform fence @what (RISCV_FENCE_*) before it runs guest code again. */
+void riscv_vsbi_remote_fence(struct vcpu *from, struct vcpu *to, unsigned what);
+
+#endif

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Virtual interrupts of riscv64 guests. The hardware does most of it: hideleg hands VS software,
+ * timer and external interrupts straight to the guest, vstimecmp (Sstc) raises the timer one
+ * with no hypervisor involvement, and hvip injects the other two. What remains here: IPIs
+ * between vCPUs (a flag the target's hart moves into hvip.VSSIP before it enters the guest), the
+ * emulated PLIC's output (hvip.VSEIP), the timer where Sstc is missing (hvip.VSTIP from a host
+ * timer) and kicking a vCPU's hart so it notices.
+ */
+#include <devices/vplic.h>
+#include <hal/hal.h>
+#include <riscv64/backend.h>
+#include <riscv64/cpu.h>
+#include <riscv64/csr.h>
+#include <riscv64/vcpu.h>
+#include <riscv64/vsbi.h>
+#include <vm/vm.h>
+
+void riscv_virq_kick(struct vcpu *vcpu)
+{
+	enum vcpu_state st = __atomic_load_n(&vcpu->state, __ATOMIC_ACQUIRE);
+
+	/* Order the caller's request flag before the interrupt the target reacts to. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (vcpu->pcpu != hal_cpu.cpu_id() && (st == VCPU_RUNNING || st == VCPU_HALTED))
+		hal_cpu.ipi_send(vcpu->pcpu);
+}
+
+void vplic_notify(struct vm *vm, unsigned ctx)
+{
+	if (ctx < vm->nvcpus)
+		riscv_virq_kick(&vm->vcpus[ctx]);
+}
+
+void riscv_vsbi_send_ipi(struct vcpu *from, struct vcpu *to)
+{
+	(void)from;
+	__atomic_store_n(&riscv_vcpu(to)->ssip_pending, 1, __ATOMIC_RELEASE);
+	riscv_virq_kick(to);
+}
+
+void riscv_vsbi_remote_fence(struct vcpu *from, struct vcpu *to, unsigned what)
+{
+	(void)from;
+	__atomic_fetch_or(&riscv_vcpu(to)->fence_pending, what, __ATOMIC_ACQ_REL);
+	riscv_virq_kick(to);
+}
+
+void riscv_vsbi_set_timer(struct vcpu *vcpu, uint64_t deadline)
+{
+	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+
+	if (riscv_info.sstc) {
+		csr_write(CSR_VSTIMECMP, deadline);
+		return;
+	}
+	/* A new deadline withdraws the interrupt of the old one (as writing stimecmp would). */
+	vc->timer_deadline = deadline;
+	csr_clear(CSR_HVIP, HVIP_VSTIP);
+}
+
+static int riscv_virq_vm_init(struct vm *vm)
+{
+	vm->virq = vplic_create(vm, CONFIG_RISCV_GUEST_PLIC_BASE, vm->nvcpus);
+	if (!vm->virq) {
+		hal_printf("vm %s: no room for the emulated PLIC\n", vm->name);
+		return -PV_ENOMEM;
+	}
+	return PV_OK;
+}
+
+static void riscv_virq_vm_destroy(struct vm *vm)
+{
+	vm->virq = NULL; /* the vPLIC lives in the VM's device arena */
+}
+
+static int riscv_virq_vcpu_init(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	return PV_OK;
+}
+
+/* PLIC sources are shared: the guest routes them with its enable bits, so @target is unused. */
+static int riscv_virq_set_line(struct vm *vm, struct vcpu *target, uint32_t irq, bool level)
+{
+	(void)target;
+	return vm->virq ? vplic_set_line(vm->virq, irq, level) : -PV_EINVAL;
+}
+
+static int riscv_virq_send_ipi(struct vcpu *from, struct vcpu *to, uint32_t irq)
+{
+	if (irq != IRQ_S_SOFT)
+		return -PV_EINVAL;
+	riscv_vsbi_send_ipi(from, to);
+	return PV_OK;
+}
+
+/* Whether the vCPU has an interrupt it enabled (vsie) pending: ends a HALT. Called on the vCPU's
+ * hart after an exit, so its VS state is live there. */
+static bool riscv_virq_pending(struct vcpu *vcpu)
+{
+	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+	uint64_t vsie, vsip;
+
+	if (!riscv_vcpu_is_loaded(vcpu))
+		return false;
+	csr_read(CSR_VSIE, vsie);
+	csr_read(CSR_VSIP, vsip);
+	if (vsip & vsie)
+		return true;
+	if (vc->ssip_pending && (vsie & SIP_SSIP))
+		return true;
+	if (vplic_output(vcpu->vm->virq, vcpu->id) && (vsie & SIP_SEIP))
+		return true;
+	return vc->timer_deadline && hal_cpu.timer_now() >= vc->timer_deadline && (vsie & SIP_STIP);
+}
+
+/* The no-Sstc timer: VSTIP once the deadline passed, else a host timer that makes the hart exit
+ * (or leave its idle wait) at the deadline. */
+static void riscv_virq_timer_fallback(struct riscv_vcpu *vc)
+{
+	if (hal_cpu.timer_now() >= vc->timer_deadline) {
+		vc->timer_deadline = 0;
+		csr_set(CSR_HVIP, HVIP_VSTIP);
+		return;
+	}
+	hal_cpu.timer_arm(vc->timer_deadline);
+	csr_set(CSR_SIE, SIP_STIP);
+}
+
+void riscv_virq_flush(struct vcpu *vcpu)
+{
+	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+	uint64_t eip;
+
+	riscv_vcpu_load(vcpu);
+	if (vc->ssip_pending && __atomic_exchange_n(&vc->ssip_pending, 0, __ATOMIC_ACQ_REL))
+		csr_set(CSR_HVIP, HVIP_VSSIP);
+	eip = vplic_output(vcpu->vm->virq, vcpu->id) ? HVIP_VSEIP : 0;
+	if (eip != vc->hvip_eip) {
+		if (eip)
+			csr_set(CSR_HVIP, HVIP_VSEIP);
+		else
+			csr_clear(CSR_HVIP, HVIP_VSEIP);
+		vc->hvip_eip = eip;
+	}
+	if (vc->timer_deadline)
+		riscv_virq_timer_fallback(vc);
+}
+
+/* hvip is the hardware's own record: nothing to read back after an exit. */
+static void riscv_virq_sync(struct vcpu *vcpu)
+{
+	(void)vcpu;
+}
+
+const struct virq_ops riscv_virq_ops = {
+	.name = "riscv-plic",
+	.vm_init = riscv_virq_vm_init,
+	.vm_destroy = riscv_virq_vm_destroy,
+	.vcpu_init = riscv_virq_vcpu_init,
+	.set_line = riscv_virq_set_line,
+	.send_ipi = riscv_virq_send_ipi,
+	.pending = riscv_virq_pending,
+	.flush = riscv_virq_flush,
+	.sync = riscv_virq_sync,
+};

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An emulated RISC-V PLIC (platform-level interrupt controller) for one VM: the guest's external
+ * interrupts. Register map as in the RISC-V PLIC specification (offsets from the base):
+ *   0x000000 + 4*s        priority of source s (1..VPLIC_SOURCES-1; 0 to 7, 0 = never)
+ *   0x001000 + 4*w        pending bits of sources 32w..32w+31 (read-only)
+ *   0x002000 + 0x80*c     enable bits of context c (32 per word)
+ *   0x200000 + 0x1000*c   threshold of context c; +4: claim (read) / complete (write)
+ * Context c is vCPU c's supervisor-level external interrupt. Sources are level-triggered: a line
+ * that drops before its claim withdraws the request; one still high at completion pends again.
+ * Only aligned 32-bit accesses are accepted; unassigned registers read as zero and ignore writes.
+ */
+#ifndef DEVICES_VPLIC_H
+#define DEVICES_VPLIC_H
+
+#include <irq/vdev.h>
+#include <pv/spinlock.h>
+
+#define VPLIC_SOURCES	 64 /* source 0 does not exist */
+#define VPLIC_MAX_CTX	 8
+#define VPLIC_PRIO_MASK	 7u
+#define VPLIC_PRIORITY	 0x0ULL
+#define VPLIC_PENDING	 0x1000ULL
+#define VPLIC_ENABLE	 0x2000ULL
+#define VPLIC_ENABLE_CTX 0x80ULL
+#define VPLIC_CONTEXT	 0x200000ULL
+#define VPLIC_CTX_STRIDE 0x1000ULL
+#define VPLIC_SIZE(nctx) (VPLIC_CONTEXT + VPLIC_CTX_STRIDE * (uint64_t)(nctx))
+
+struct vplic {
+	struct vdev dev;
+	struct vm *vm;
+	unsigned nctx;
+	uint8_t priority[VPLIC_SOURCES];
+	uint64_t level, pending, claimed; /* one bit per source */
+	uint64_t enable[VPLIC_MAX_CTX];
+	uint8_t threshold[VPLIC_MAX_CTX];
+	/* Whether context c has an interrupt to take: read lock-free by the vCPU's entry path. */
+	volatile bool out[VPLIC_MAX_CTX];
+	pv_spinlock_t lock;
+};
+
+/* Sets up @p with @nctx contexts (1..VPLIC_MAX_CTX) at guest-physical @base and registers it.
+ * Context: vm_create. */
+int vplic_init(struct vplic *p, struct vm *vm, uint64_t base, unsigned nctx);
+
+/* Allocates a vPLIC from the VM's device arena and initialises it; NULL if that fails. */
+struct vplic *vplic_create(struct vm *vm, uint64_t base, unsigned nctx);
+
+/* Sets the level of source @src (1..VPLIC_SOURCES-1). -PV_EINVAL for another number.
+ * Context: any CPU; takes the vPLIC's lock. */
+int vplic_set_line(struct vplic *p, uint32_t src, bool level);
+
+/* Whether context @ctx has a pending, enabled source above its threshold. Context: any CPU. */
+static inline bool vplic_output(const struct vplic *p, unsigned ctx)
+{
+	return ctx < p->nctx && p->out[ctx];
+}
+
+/* Defined by the backend that uses the vPLIC: context @ctx's output changed, so the vCPU behind
+ * it must look at it again (before its next guest instruction if it runs elsewhere). Called
+ * without the vPLIC's lock. */
+void vplic_notify(struct vm *vm, unsigned ctx);
+
+#endif
