@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The aarch64 backend as the core sees it. */
 #include <a64/backend.h>
+#include <a64/vgic_hw.h>
 #include <hal/arch_backend.h>
 
 #ifdef PV_A64_HAVE_S2_ARMV8
@@ -15,5 +16,5 @@ const struct arch_backend arch_backend = {
 	.s2_format = &s2_format_armv8_40,
 #endif
 	.s2_tlb = &a64_s2_tlb_ops,
-	.virq = NULL,
+	.virq = &a64_virq_ops,
 };

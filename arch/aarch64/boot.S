@@ -54,6 +54,32 @@ _start:
 	.size _start, . - _start
 	.ltorg
 
+/*
+ * Secondary CPUs, started by PSCI CPU_ON with this entry and their index as context (x0). They
+ * arrive at EL2 with the MMU off, take their own stack slot and continue in a64_secondary_boot.
+ */
+	.global a64_secondary_entry
+	.type a64_secondary_entry, %function
+a64_secondary_entry:
+	msr	daifset, #0xf
+	msr	spsel, #1
+	mov	x19, x0
+	mrs	x1, mpidr_el1
+	and	x1, x1, #0xff
+	cmp	x1, #CONFIG_MAX_CPUS
+	b.hs	.Lpark
+	ldr	x2, =__pv_stacks_start
+	ldr	x3, =CONFIG_BOOT_STACK_SIZE
+	madd	x2, x1, x3, x2
+	add	sp, x2, x3
+	mov	x29, xzr
+	mov	x30, xzr
+	mov	x0, x19
+	bl	a64_secondary_boot
+	b	.Lpark
+	.size a64_secondary_entry, . - a64_secondary_entry
+	.ltorg
+
 /* uint64_t a64_smc_call(fn, a1, a2, a3): SMCCC preserves x18..x30, so nothing to save here. */
 	.text
 	.global a64_smc_call

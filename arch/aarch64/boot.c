@@ -4,6 +4,7 @@
  * memory map, turn the EL2 MMU on and hand over to the core.
  */
 #include <a64/cpu.h>
+#include <a64/gic.h>
 #include <a64/sysreg.h>
 #include <hal/boot.h>
 #include <hal/hal.h>
@@ -85,6 +86,19 @@ void a64_boot(uint64_t loader_dtb, uint64_t el)
 		hal_panic("device tree at %p: memory map unreadable (%s)", dtb, pv_strerror(err));
 
 	a64_mmu_enable(bi);
+	if (a64_gic_sysreg)
+		a64_gic_init();
 	bi->boot_cpu = a64_cpu_index();
 	hv_main(bi);
+}
+
+PV_NORETURN void a64_secondary_boot(uint64_t cpu);
+
+/* A secondary CPU's C entry (boot.S): the boot CPU's vectors and identity map, then the core. */
+void a64_secondary_boot(uint64_t cpu)
+{
+	a64_write_vbar_el2((uintptr_t)a64_el2_vectors);
+	a64_isb();
+	a64_mmu_enable_secondary();
+	hv_secondary_main((unsigned)cpu);
 }

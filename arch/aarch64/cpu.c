@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* hal_cpu for ARMv8-A at EL2: counter, EL2 physical timer, GICv3 SGIs, cache and TLB upkeep. */
 #include <a64/cpu.h>
+#include <a64/gic.h>
 #include <a64/sysreg.h>
 #include <hal/hal.h>
 
 /* SGI number the hypervisor uses to kick another CPU; the GIC driver enables the same one. */
-#define A64_IPI_SGI 0u
+#define A64_IPI_SGI A64_IRQ_IPI
+
+#define PSCI_CPU_ON_64	    0xc4000003u
+#define PSCI_RET_ALREADY_ON (-4)
 
 bool a64_gic_sysreg;
 
@@ -92,9 +96,26 @@ static void a64_dcache_clean_inval(void *va, size_t len)
 	a64_dcache_range(va, len, true);
 }
 
+/* The hypervisor keeps PSTATE.I set: WFI still wakes on a pending interrupt, which is then
+ * acknowledged and handled here rather than through the vectors. */
 static void a64_wait_for_interrupt(void)
 {
 	__asm__ volatile("dsb sy\n\twfi" : : : "memory");
+	if (a64_gic_sysreg)
+		a64_gic_handle_irqs();
+}
+
+/* PSCI CPU_ON to the firmware: the CPU enters a64_secondary_entry at EL2 with its index in x0. */
+static int a64_cpu_start(unsigned cpu)
+{
+	int64_t ret;
+
+	a64_mmu_publish();
+	ret = (int64_t)a64_smc_call(PSCI_CPU_ON_64, cpu, (uintptr_t)a64_secondary_entry, cpu);
+	if (ret == 0)
+		return PV_OK;
+	hal_printf("cpu %u: PSCI CPU_ON failed (%lld)\n", cpu, (long long)ret);
+	return ret == PSCI_RET_ALREADY_ON ? -PV_EBUSY : -PV_ENOTSUP;
 }
 
 static unsigned a64_cpu_id(void)
@@ -111,5 +132,6 @@ const struct hal_cpu_ops hal_cpu = {
 	.ipi_send = a64_ipi_send,
 	.tlb_flush_all = a64_tlb_flush_all,
 	.dcache_clean_inval = a64_dcache_clean_inval,
+	.cpu_start = a64_cpu_start,
 	.wait_for_interrupt = a64_wait_for_interrupt,
 };

@@ -97,6 +97,40 @@ static uint64_t a64_map_ram(uint64_t base, uint64_t end)
 	return left;
 }
 
+/* What every CPU writes to turn the same identity map on. */
+static struct {
+	uint64_t mair, tcr, ttbr;
+} a64_mmu_regs;
+
+static void a64_mmu_on(void)
+{
+	a64_write_mair_el2(a64_mmu_regs.mair);
+	a64_write_tcr_el2(a64_mmu_regs.tcr);
+	a64_write_ttbr0_el2(a64_mmu_regs.ttbr);
+	__asm__ volatile("isb\n\t"
+			 "tlbi alle2\n\t"
+			 "ic iallu\n\t"
+			 "dsb ish\n\t"
+			 "isb"
+			 :
+			 :
+			 : "memory");
+	a64_write_sctlr_el2(SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_SA |
+			    SCTLR_EL2_I);
+	a64_isb();
+}
+
+void a64_mmu_enable_secondary(void)
+{
+	a64_mmu_on();
+}
+
+void a64_mmu_publish(void)
+{
+	/* Secondaries read these with their MMU and caches still off. */
+	a64_dcache_range(&a64_mmu_regs, sizeof(a64_mmu_regs), true);
+}
+
 void a64_mmu_enable(struct boot_info *bi)
 {
 	unsigned parange = a64_id_field(a64_read_id_aa64mmfr0_el1(), ID_AA64MMFR0_PARANGE_SHIFT);
@@ -136,22 +170,12 @@ void a64_mmu_enable(struct boot_info *bi)
 	a64_dcache_range(__pv_rw_start, (uintptr_t)__pv_image_end - (uintptr_t)__pv_rw_start,
 			 false);
 
+	a64_mmu_regs.mair = A64_MAIR;
 	tcr = TCR_EL2_RES1 | TCR_T0SZ(A64_VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
 	      TCR_SH0_INNER | TCR_TG0_4K | ((uint64_t)ps << TCR_EL2_PS_SHIFT);
-	a64_write_mair_el2(A64_MAIR);
-	a64_write_tcr_el2(tcr);
-	a64_write_ttbr0_el2((uintptr_t)a64_l1);
-	__asm__ volatile("isb\n\t"
-			 "tlbi alle2\n\t"
-			 "ic iallu\n\t"
-			 "dsb ish\n\t"
-			 "isb"
-			 :
-			 :
-			 : "memory");
-	a64_write_sctlr_el2(SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_SA |
-			    SCTLR_EL2_I);
-	a64_isb();
+	a64_mmu_regs.tcr = tcr;
+	a64_mmu_regs.ttbr = (uintptr_t)a64_l1;
+	a64_mmu_on();
 
 	if (uncached)
 		hal_printf("aarch64: %llu KiB of RAM not 2 MiB aligned, or past %u level-2 tables, "

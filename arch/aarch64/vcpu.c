@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * EL2 virtualization support: what the CPU offers (probe) and the per-CPU EL2 state every guest
- * relies on (cpu_enable). Creating and running vCPUs comes later; those members stay NULL.
+ * EL2 virtualization support: what the CPU offers (probe), the per-CPU EL2 state every guest
+ * relies on (cpu_enable), and the vCPU operations: an AArch64 EL1 guest under stage 2, its state
+ * switched lazily (a64/vcpu.h), its traps decoded into the core's exits (a64_vcpu_trap in
+ * trap.c), its results written back (complete) and faults handed back to it (inject_fault).
  */
 #include <a64/backend.h>
 #include <a64/cpu.h>
+#include <a64/gic.h>
+#include <a64/psci.h>
 #include <a64/sysreg.h>
+#include <a64/vcpu.h>
+#include <a64/vgic_hw.h>
 #include <hal/hal.h>
 #include <pv/fmt.h>
+#include <string.h>
+#include <vm/vm.h>
+
+#include "s2_armv8.h"
 
 /*
  * EL2 defaults with no guest loaded: EL1 is AArch64; physical IRQ, FIQ and SError go to EL2 so a
@@ -15,10 +25,21 @@
  * instruction-cache maintenance is broadcast (FB) and its barriers act inner-shareable (BSU), as
  * a vCPU may move between CPUs; set/way invalidation is upgraded to clean+invalidate so a guest
  * cannot discard dirty lines that are not its own.
- * HCR_EL2.VM stays 0 until a vCPU attaches a stage-2 space.
  */
 #define A64_HCR_HOST                                                                               \
 	(HCR_RW | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TSC)
+/* While a guest is loaded: stage 2 on, and WFI traps so an idle vCPU gives its CPU back. */
+#define A64_HCR_GUEST (A64_HCR_HOST | HCR_VM | HCR_TWI)
+
+/* CPTR_EL2 with no trap: its RES1 bits only (FP/SIMD stays the guest's, see a64/vcpu.h). */
+#define A64_CPTR_EL2_RES1 0x33ffULL
+/* SCTLR_EL1 at reset as a kernel expects it: MMU and caches off, RES1 bits set. */
+#define A64_SCTLR_EL1_RESET 0x30d00800ULL
+/* PSTATE at a kernel's entry: EL1h with D, A, I and F masked. */
+#define A64_PSTATE_EL1H_MASKED 0x3c5ULL
+
+static struct a64_vcpu *a64_loaded[CONFIG_MAX_CPUS];
+static uint64_t a64_vtcr;
 
 static void a64_probe(struct vcpu_hw_info *info)
 {
@@ -46,7 +67,9 @@ static void a64_probe(struct vcpu_hw_info *info)
 			    gic >= 3 ? "GICv4.1" : "GICv3",
 			    ICH_VTR_LISTREGS(a64_read_ich_vtr_el2()));
 
-	info->supported = true;
+	/* Guests need the virtual CPU interface (their interrupts) and a 40-bit stage 2. */
+	a64_vtcr = s2_armv8_vtcr(&s2_format_armv8_40, a64_parange_bits(parange));
+	info->supported = gic && a64_gic_sysreg && a64_vtcr;
 	pv_snprintf(info->summary, sizeof(info->summary), "EL2 present, %s, %u-bit PA, %u-bit VMID",
 		    gic_desc, a64_parange_bits(parange), vmid_bits);
 }
@@ -54,16 +77,22 @@ static void a64_probe(struct vcpu_hw_info *info)
 static int a64_cpu_enable(void)
 {
 	uint64_t hcr;
+	int err;
 
 	if (a64_current_el() != 2) {
 		hal_printf("cpu %u: not at EL2\n", a64_cpu_index());
 		return -PV_ENOTSUP;
 	}
 	a64_write_vbar_el2((uintptr_t)a64_el2_vectors);
+	err = a64_gic_cpu_init();
+	if (err)
+		return err;
 	a64_write_vttbr_el2(0);
+	a64_write_vtcr_el2(a64_vtcr);
 	a64_write_cntvoff_el2(0);
-	if (a64_gic_sysreg)
-		a64_write_ich_hcr_el2(0); /* virtual CPU interface off until a vCPU loads it */
+	a64_write_cnthctl_el2(CNTHCTL_EL1PCTEN);
+	a64_write_cptr_el2(A64_CPTR_EL2_RES1);
+	a64_write_ich_hcr_el2(0); /* virtual CPU interface off until a vCPU loads it */
 	a64_write_hcr_el2(A64_HCR_HOST);
 	a64_isb();
 
@@ -86,8 +115,309 @@ static void a64_cpu_disable(void)
 	a64_isb();
 }
 
+static unsigned a64_vcpu_order(void)
+{
+	unsigned order = 0;
+
+	while ((HAL_PAGE_SIZE << order) < sizeof(struct a64_vcpu))
+		order++;
+	return order;
+}
+
+static int a64_vcpu_create(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct a64_vcpu *a;
+	hpa_t frame;
+	int err = page_pool_alloc(vm->pool, a64_vcpu_order(), &frame);
+
+	if (err)
+		return err;
+	a = page_pool_virt(vm->pool, frame);
+	memset(a, 0, sizeof(*a));
+	a->frame = frame;
+	a->vcpu = vcpu;
+	/* MPIDR bit 31 is RES1; the affinity fields are the guest's own numbering. */
+	a->vmpidr = (vcpu->guest_cpu_id & 0xff00ffffffULL) | PV_BIT(31);
+	/* One virtual counter per VM, starting near zero when the VM is created. */
+	if (vcpu->id == 0)
+		a->cntvoff = a64_read_cntpct();
+	else
+		a->cntvoff = ((struct a64_vcpu *)vm->vcpus[0].arch)->cntvoff;
+	a->el1.sctlr = A64_SCTLR_EL1_RESET;
+	a->pstate = A64_PSTATE_EL1H_MASKED;
+	vcpu->arch = a;
+	return PV_OK;
+}
+
+static void a64_vcpu_destroy(struct vcpu *vcpu)
+{
+	struct a64_vcpu *a = vcpu->arch;
+
+	if (!a)
+		return;
+	for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++)
+		if (a64_loaded[i] == a)
+			a64_loaded[i] = NULL;
+	(void)page_pool_free(vcpu->vm->pool, a->frame, a64_vcpu_order());
+	vcpu->arch = NULL;
+}
+
+static void a64_vcpu_set_entry(struct vcpu *vcpu, gpa_t entry, uint64_t arg)
+{
+	struct a64_vcpu *a = vcpu->arch;
+
+	memset(a->x, 0, sizeof(a->x));
+	a->x[0] = arg;
+	a->pc = entry.raw;
+	a->pstate = A64_PSTATE_EL1H_MASKED;
+	memset(&a->el1, 0, sizeof(a->el1));
+	a->el1.sctlr = A64_SCTLR_EL1_RESET;
+	memset(&a->fp, 0, sizeof(a->fp));
+	a->pc_step = 0;
+	a->wb = false;
+	/* The CPU that last ran this vCPU may still hold its old state: make run() load anew. */
+	__atomic_store_n(&a->reload, true, __ATOMIC_RELEASE);
+}
+
+static void a64_vcpu_attach_s2(struct vcpu *vcpu, struct s2_space *space)
+{
+	struct a64_vcpu *a = vcpu->arch;
+	uint64_t vmid = space->vmid;
+
+	if (!(a64_vtcr & VTCR_VS))
+		vmid &= 0xffu;
+	a->vttbr = space->root.raw | (vmid << VTTBR_VMID_SHIFT);
+}
+
+static void a64_el1_save(struct a64_el1_state *s)
+{
+	s->sctlr = a64_read_sctlr_el1();
+	s->ttbr0 = a64_read_ttbr0_el1();
+	s->ttbr1 = a64_read_ttbr1_el1();
+	s->tcr = a64_read_tcr_el1();
+	s->mair = a64_read_mair_el1();
+	s->amair = a64_read_amair_el1();
+	s->vbar = a64_read_vbar_el1();
+	s->contextidr = a64_read_contextidr_el1();
+	s->tpidr_el0 = a64_read_tpidr_el0();
+	s->tpidrro_el0 = a64_read_tpidrro_el0();
+	s->tpidr_el1 = a64_read_tpidr_el1();
+	s->cpacr = a64_read_cpacr_el1();
+	s->esr = a64_read_esr_el1();
+	s->far = a64_read_far_el1();
+	s->afsr0 = a64_read_afsr0_el1();
+	s->afsr1 = a64_read_afsr1_el1();
+	s->par = a64_read_par_el1();
+	s->cntkctl = a64_read_cntkctl_el1();
+	s->csselr = a64_read_csselr_el1();
+	s->mdscr = a64_read_mdscr_el1();
+	s->sp_el0 = a64_read_sp_el0();
+	s->sp_el1 = a64_read_sp_el1();
+	s->elr = a64_read_elr_el1();
+	s->spsr = a64_read_spsr_el1();
+	s->cntv_ctl = a64_read_cntv_ctl_el0();
+	s->cntv_cval = a64_read_cntv_cval_el0();
+}
+
+static void a64_el1_restore(const struct a64_el1_state *s)
+{
+	a64_write_sctlr_el1(s->sctlr);
+	a64_write_ttbr0_el1(s->ttbr0);
+	a64_write_ttbr1_el1(s->ttbr1);
+	a64_write_tcr_el1(s->tcr);
+	a64_write_mair_el1(s->mair);
+	a64_write_amair_el1(s->amair);
+	a64_write_vbar_el1(s->vbar);
+	a64_write_contextidr_el1(s->contextidr);
+	a64_write_tpidr_el0(s->tpidr_el0);
+	a64_write_tpidrro_el0(s->tpidrro_el0);
+	a64_write_tpidr_el1(s->tpidr_el1);
+	a64_write_cpacr_el1(s->cpacr);
+	a64_write_esr_el1(s->esr);
+	a64_write_far_el1(s->far);
+	a64_write_afsr0_el1(s->afsr0);
+	a64_write_afsr1_el1(s->afsr1);
+	a64_write_par_el1(s->par);
+	a64_write_cntkctl_el1(s->cntkctl);
+	a64_write_csselr_el1(s->csselr);
+	a64_write_mdscr_el1(s->mdscr);
+	a64_write_sp_el0(s->sp_el0);
+	a64_write_sp_el1(s->sp_el1);
+	a64_write_elr_el1(s->elr);
+	a64_write_spsr_el1(s->spsr);
+	a64_write_cntv_cval_el0(s->cntv_cval);
+	a64_write_cntv_ctl_el0(s->cntv_ctl);
+}
+
+/* Takes @a's state off the CPU; its timer must not fire for a vCPU that is not there. */
+static void a64_vcpu_put(struct a64_vcpu *a)
+{
+	a64_el1_save(&a->el1);
+	a64_write_cntv_ctl_el0(0);
+	a64_fp_save(&a->fp);
+	a64_vgic_put(a);
+}
+
+static void a64_vcpu_load(struct a64_vcpu *a, unsigned cpu)
+{
+	struct a64_vcpu *old = a64_loaded[cpu];
+
+	if (old && old != a)
+		a64_vcpu_put(old);
+	__atomic_store_n(&a->reload, false, __ATOMIC_RELAXED);
+	a64_write_vttbr_el2(a->vttbr);
+	a64_write_vmpidr_el2(a->vmpidr);
+	a64_write_cntvoff_el2(a->cntvoff);
+	a64_el1_restore(&a->el1);
+	a64_fp_restore(&a->fp);
+	a64_vgic_load(a);
+	a64_write_hcr_el2(A64_HCR_GUEST);
+	a64_isb();
+	a64_loaded[cpu] = a;
+}
+
+struct a64_vcpu *a64_loaded_vcpu(void)
+{
+	return a64_loaded[a64_cpu_index()];
+}
+
+static void a64_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+	struct a64_vcpu *a = vcpu->arch;
+	unsigned cpu = a64_cpu_index();
+	uint64_t vector;
+
+	if (a64_loaded[cpu] != a || __atomic_load_n(&a->reload, __ATOMIC_ACQUIRE))
+		a64_vcpu_load(a, cpu);
+	vector = a64_guest_enter(a);
+	switch (vector & 3u) {
+	case 0:
+		a64_vcpu_trap(a, exit);
+		break;
+	case 1:
+	case 2:
+		a64_gic_handle_irqs();
+		exit->kind = VCPU_EXIT_IRQ;
+		break;
+	default:
+		/* A physical SError while the guest ran is the guest's: it gets a virtual one. */
+		a64_write_hcr_el2(A64_HCR_GUEST | HCR_VSE);
+		exit->kind = VCPU_EXIT_NONE;
+		break;
+	}
+}
+
+static void a64_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
+{
+	struct a64_vcpu *a = vcpu->arch;
+
+	switch (exit->kind) {
+	case VCPU_EXIT_MMIO:
+		if (!exit->mmio.write && exit->mmio.reg < 31)
+			a->x[exit->mmio.reg] = exit->mmio.data;
+		if (a->wb)
+			a->x[a->wb_reg] = a->wb_value;
+		break;
+	case VCPU_EXIT_SYSREG:
+		if (!exit->sysreg.write && exit->sysreg.reg < 31)
+			a->x[exit->sysreg.reg] = exit->sysreg.data;
+		break;
+	case VCPU_EXIT_HYPERCALL:
+		a->x[0] = (uint64_t)exit->hcall.ret;
+		a->x[1] = exit->hcall.value;
+		break;
+	case VCPU_EXIT_CPU_UP:
+		a->x[0] = (uint64_t)(a->psci ? a64_psci_cpu_on_result(vcpu->vm, exit->cpu_up.target,
+								      exit->cpu_up.ret)
+					     : exit->cpu_up.ret);
+		break;
+	default:
+		break;
+	}
+	a->wb = false;
+	a->pc += a->pc_step;
+	a->pc_step = 0;
+}
+
+static int a64_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit)
+{
+	struct a64_vcpu *a = vcpu->arch;
+	bool write, exec;
+
+	switch (exit->kind) {
+	case VCPU_EXIT_MMIO:
+		write = exit->mmio.write;
+		exec = false;
+		break;
+	case VCPU_EXIT_S2_FAULT:
+		write = exit->fault.access & VCPU_ACCESS_WRITE;
+		exec = exit->fault.access & VCPU_ACCESS_EXEC;
+		break;
+	case VCPU_EXIT_SYSREG:
+		a64_inject_undef(a);
+		return PV_OK;
+	default:
+		return -PV_ENOTSUP;
+	}
+	a64_inject_abort(a, write, exec);
+	return PV_OK;
+}
+
+static int a64_vcpu_get_reg(struct vcpu *vcpu, unsigned reg, uint64_t *value)
+{
+	struct a64_vcpu *a = vcpu->arch;
+
+	if (reg == VCPU_REG_PC)
+		*value = a->pc;
+	else if (reg == VCPU_REG_SP)
+		*value = a64_loaded[a64_cpu_index()] == a ? a64_read_sp_el1() : a->el1.sp_el1;
+	else if (reg >= VCPU_REG_ARG0 && reg <= VCPU_REG_ARG3)
+		*value = a->x[reg - VCPU_REG_ARG0];
+	else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + 31)
+		*value = a->x[reg - VCPU_REG_GPR_BASE];
+	else
+		return -PV_EINVAL;
+	return PV_OK;
+}
+
+static int a64_vcpu_set_reg(struct vcpu *vcpu, unsigned reg, uint64_t value)
+{
+	struct a64_vcpu *a = vcpu->arch;
+
+	if (reg == VCPU_REG_PC) {
+		a->pc = value;
+	} else if (reg == VCPU_REG_SP) {
+		if (a64_loaded[a64_cpu_index()] == a)
+			a64_write_sp_el1(value);
+		a->el1.sp_el1 = value;
+	} else if (reg >= VCPU_REG_ARG0 && reg <= VCPU_REG_ARG3) {
+		a->x[reg - VCPU_REG_ARG0] = value;
+	} else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + 31) {
+		a->x[reg - VCPU_REG_GPR_BASE] = value;
+	} else {
+		return -PV_EINVAL;
+	}
+	return PV_OK;
+}
+
+static int a64_vcpu_inject_irq(struct vcpu *vcpu, uint32_t virq)
+{
+	return a64_vgic_inject(vcpu, virq);
+}
+
 const struct vcpu_ops a64_vcpu_ops = {
 	.probe = a64_probe,
 	.cpu_enable = a64_cpu_enable,
 	.cpu_disable = a64_cpu_disable,
+	.create = a64_vcpu_create,
+	.destroy = a64_vcpu_destroy,
+	.set_entry = a64_vcpu_set_entry,
+	.attach_s2 = a64_vcpu_attach_s2,
+	.run = a64_vcpu_run,
+	.complete = a64_vcpu_complete,
+	.inject_fault = a64_vcpu_inject_fault,
+	.get_reg = a64_vcpu_get_reg,
+	.set_reg = a64_vcpu_set_reg,
+	.inject_irq = a64_vcpu_inject_irq,
 };

@@ -2,7 +2,8 @@
 /*
  * EL2 exception vector table. Every entry saves the interrupted register state into a
  * struct a64_regs on the current stack and hands it to a64_exception() with the entry's index
- * (group * 4 + type; see exception.c). Nothing is handled yet: a64_exception() reports and panics.
+ * (group * 4 + type; see exception.c), which reports and panics: the hypervisor itself never takes
+ * an exception it expects. Exceptions from a lower EL are guest exits (guest.S).
  */
 
 #define A64_REGS_SIZE	288	/* sizeof(struct a64_regs), a multiple of 16 */
@@ -13,6 +14,14 @@
 	stp	x0, x1, [sp, #0]
 	mov	x1, #\index
 	b	a64_vector_common
+.endm
+
+/* An exception from the guest: its x0/x1 go on the stack, the exit path saves the rest. */
+.macro	a64_guest_vector index
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\index
+	b	a64_guest_exit
 .endm
 
 	.section .text.vectors, "ax"
@@ -27,14 +36,14 @@ a64_el2_vectors:
 	a64_vector 5
 	a64_vector 6
 	a64_vector 7
-	a64_vector 8		/* lower EL, AArch64: sync */
-	a64_vector 9
-	a64_vector 10
-	a64_vector 11
-	a64_vector 12		/* lower EL, AArch32: sync */
-	a64_vector 13
-	a64_vector 14
-	a64_vector 15
+	a64_guest_vector 8		/* lower EL, AArch64: sync */
+	a64_guest_vector 9
+	a64_guest_vector 10
+	a64_guest_vector 11
+	a64_guest_vector 12		/* lower EL, AArch32: sync */
+	a64_guest_vector 13
+	a64_guest_vector 14
+	a64_guest_vector 15
 
 	.balign	0x80
 a64_vector_common:

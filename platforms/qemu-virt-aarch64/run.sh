@@ -5,6 +5,8 @@
 #   --debug        start halted with a GDB server on 127.0.0.1:1234 and print how to attach
 #   PV_GDB_PORT    another port for that server (several debug sessions on one machine)
 #   PV_QEMU_EXTRA  further QEMU options, split on spaces
+#   PV_BENCH=1     count instructions (-icount shift=0): 1 ns of guest time = 1 instruction;
+#                  images with the guest suite are always run that way
 set -euo pipefail
 
 debug=0
@@ -26,6 +28,11 @@ if [ "$debug" -eq 1 ]; then
 	args+=(-S -gdb "tcp:127.0.0.1:$port")
 	echo "QEMU is halted; attach with:"
 	echo "  gdb-multiarch $elf -ex 'target remote 127.0.0.1:$port'"
+fi
+# Guests measure time with the virtual counter: with instruction counting it follows the guest's
+# own progress, not the host's load, so timer checks and benchmarks do not depend on other work.
+if [ "${PV_BENCH:-0}" = 1 ] || grep -qx 'CONFIG_GUEST_SUITE=y' "$1/.config" 2>/dev/null; then
+	args+=(-icount shift=0,sleep=off)
 fi
 # shellcheck disable=SC2206 # word splitting of the extra options is intended
 extra=(${PV_QEMU_EXTRA:-})

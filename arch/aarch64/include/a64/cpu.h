@@ -32,6 +32,14 @@ extern char a64_el2_vectors[];
 struct boot_info;
 void a64_mmu_enable(struct boot_info *bi);
 
+/* On a secondary CPU: the identity map the boot CPU built, MMU and caches on. The boot CPU calls
+ * a64_mmu_publish first so the values reach memory for a CPU whose caches are off. */
+void a64_mmu_enable_secondary(void);
+void a64_mmu_publish(void);
+
+/* Entry of secondary CPUs for PSCI CPU_ON (boot.S). */
+extern char a64_secondary_entry[];
+
 /* Firmware call through SMC (SMC Calling Convention, 64-bit): returns x0. */
 uint64_t a64_smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 

@@ -51,6 +51,57 @@ A64_SYSREG_RW(icc_sre_el2, S3_4_C12_C9_5)
 A64_SYSREG_RW(ich_hcr_el2, S3_4_C12_C11_0)
 A64_SYSREG_RW(icc_sgi1r_el1, S3_0_C12_C11_5)
 
+/* Physical GICv3 CPU interface (EL2 reaches the physical one even with HCR_EL2.IMO set). */
+A64_SYSREG_RW(icc_iar1_el1, S3_0_C12_C12_0)
+A64_SYSREG_RW(icc_eoir1_el1, S3_0_C12_C12_1)
+A64_SYSREG_RW(icc_pmr_el1, S3_0_C4_C6_0)
+A64_SYSREG_RW(icc_bpr1_el1, S3_0_C12_C12_3)
+A64_SYSREG_RW(icc_ctlr_el1, S3_0_C12_C12_4)
+A64_SYSREG_RW(icc_igrpen1_el1, S3_0_C12_C12_7)
+
+/* GICv3 virtual CPU interface control (EL2). */
+A64_SYSREG_RW(ich_vmcr_el2, S3_4_C12_C11_7)
+A64_SYSREG_RO(ich_misr_el2, S3_4_C12_C11_2)
+A64_SYSREG_RO(ich_eisr_el2, S3_4_C12_C11_3)
+A64_SYSREG_RO(ich_elrsr_el2, S3_4_C12_C11_5)
+A64_SYSREG_RW(ich_ap0r0_el2, S3_4_C12_C8_0)
+A64_SYSREG_RW(ich_ap1r0_el2, S3_4_C12_C9_0)
+
+/* Guest-facing EL2 controls. */
+A64_SYSREG_RW(vmpidr_el2, vmpidr_el2)
+A64_SYSREG_RW(cptr_el2, cptr_el2)
+A64_SYSREG_RW(cnthctl_el2, cnthctl_el2)
+A64_SYSREG_RW(mdcr_el2, mdcr_el2)
+A64_SYSREG_RO(hpfar_el2, hpfar_el2)
+
+/* The EL1 state a guest owns; loaded while its vCPU is the one on the CPU. */
+A64_SYSREG_RW(sctlr_el1, sctlr_el1)
+A64_SYSREG_RW(ttbr0_el1, ttbr0_el1)
+A64_SYSREG_RW(ttbr1_el1, ttbr1_el1)
+A64_SYSREG_RW(tcr_el1, tcr_el1)
+A64_SYSREG_RW(mair_el1, mair_el1)
+A64_SYSREG_RW(amair_el1, amair_el1)
+A64_SYSREG_RW(vbar_el1, vbar_el1)
+A64_SYSREG_RW(contextidr_el1, contextidr_el1)
+A64_SYSREG_RW(tpidr_el0, tpidr_el0)
+A64_SYSREG_RW(tpidrro_el0, tpidrro_el0)
+A64_SYSREG_RW(tpidr_el1, tpidr_el1)
+A64_SYSREG_RW(cpacr_el1, cpacr_el1)
+A64_SYSREG_RW(esr_el1, esr_el1)
+A64_SYSREG_RW(far_el1, far_el1)
+A64_SYSREG_RW(afsr0_el1, afsr0_el1)
+A64_SYSREG_RW(afsr1_el1, afsr1_el1)
+A64_SYSREG_RW(par_el1, par_el1)
+A64_SYSREG_RW(cntkctl_el1, cntkctl_el1)
+A64_SYSREG_RW(csselr_el1, csselr_el1)
+A64_SYSREG_RW(mdscr_el1, mdscr_el1)
+A64_SYSREG_RW(sp_el0, sp_el0)
+A64_SYSREG_RW(sp_el1, sp_el1)
+A64_SYSREG_RW(elr_el1, elr_el1)
+A64_SYSREG_RW(spsr_el1, spsr_el1)
+A64_SYSREG_RW(cntv_ctl_el0, cntv_ctl_el0)
+A64_SYSREG_RW(cntv_cval_el0, cntv_cval_el0)
+
 static inline void a64_isb(void)
 {
 	__asm__ volatile("isb" : : : "memory");
@@ -92,6 +143,8 @@ static inline unsigned a64_id_field(uint64_t reg, unsigned shift)
 #define HCR_AMO	   PV_BIT(5)
 #define HCR_FB	   PV_BIT(9)
 #define HCR_BSU_IS (1ULL << 10)
+#define HCR_VSE	   PV_BIT(8)
+#define HCR_TWI	   PV_BIT(13)
 #define HCR_TSC	   PV_BIT(19)
 #define HCR_RW	   PV_BIT(31)
 
@@ -125,8 +178,23 @@ static inline unsigned a64_id_field(uint64_t reg, unsigned shift)
 /* CNTHP_CTL_EL2. */
 #define CNTHP_CTL_ENABLE PV_BIT(0)
 
+/* ICH_HCR_EL2 / ICH_MISR_EL2 / ICH_LR<n>_EL2. */
+#define ICH_HCR_EN	   PV_BIT(0)
+#define ICH_HCR_UIE	   PV_BIT(1)
+#define ICH_MISR_EOI	   PV_BIT(0)
+#define ICH_LR_STATE_SHIFT 62
+#define ICH_LR_PENDING	   (1ULL << 62)
+#define ICH_LR_ACTIVE	   (2ULL << 62)
+#define ICH_LR_GROUP1	   PV_BIT(60)
+#define ICH_LR_PRIO_SHIFT  48
+#define ICH_LR_EOI	   PV_BIT(41)
+
+/* CNTHCTL_EL2 (E2H == 0): EL1 may read the physical counter, not use the physical timer. */
+#define CNTHCTL_EL1PCTEN PV_BIT(0)
+
 /* ESR_ELx. */
 #define ESR_EC(esr)  ((unsigned)((esr) >> 26) & 0x3fu)
 #define ESR_ISS(esr) ((uint32_t)(esr) & 0x1ffffffu)
+#define ESR_IL	     PV_BIT(25)
 
 #endif

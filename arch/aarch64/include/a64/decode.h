@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Turning an EL2 trap from an AArch64 guest into the core's exits: pure functions of the syndrome,
+ * the guest's registers and, where the syndrome says nothing, the trapping instruction. Also built
+ * into the host tests.
+ */
+#ifndef A64_DECODE_H
+#define A64_DECODE_H
+
+#include <vcpu/exit.h>
+
+/* ESR_EL2 exception classes the backend handles. */
+#define A64_EC_WFX	0x01u
+#define A64_EC_HVC64	0x16u
+#define A64_EC_SMC64	0x17u
+#define A64_EC_SYSREG	0x18u
+#define A64_EC_IABT_LOW 0x20u
+#define A64_EC_IABT_CUR 0x21u
+#define A64_EC_DABT_LOW 0x24u
+#define A64_EC_DABT_CUR 0x25u
+
+/* Data abort ISS fields. */
+#define A64_DABT_ISV	  PV_BIT(24)
+#define A64_DABT_SSE	  PV_BIT(21)
+#define A64_DABT_SF	  PV_BIT(15)
+#define A64_DABT_CM	  PV_BIT(8)
+#define A64_DABT_S1PTW	  PV_BIT(7)
+#define A64_DABT_WNR	  PV_BIT(6)
+#define A64_FSC_TYPE(esr) ((unsigned)(esr) & 0x3cu) /* fault status code without its level */
+#define A64_FSC_TRANS	  0x04u
+#define ESR_ISS_OF(esr)	  ((uint32_t)(esr) & 0x1ffffffu)
+
+/* The project's hypercalls: SMCCC fast call, SMC64, vendor-specific hypervisor service. */
+#define A64_HC_FID_BASE 0xc6000000u
+#define A64_HC_FID_MASK 0xffff0000u
+
+/* Base-register write-back of a load/store decoded from its instruction (pre/post-index). */
+struct a64_writeback {
+	bool valid;
+	uint8_t reg;
+	uint64_t value;
+};
+
+/* Guest-physical address of a stage-2 abort: HPFAR_EL2 gives the page, FAR_EL2 the offset. */
+uint64_t a64_abort_ipa(uint64_t hpfar, uint64_t far);
+
+/* An MMIO exit from a data abort whose syndrome is valid (ISV = 1); @x: guest x0..x30. */
+void a64_decode_dabt_isv(uint64_t esr, uint64_t ipa, const uint64_t *x, struct vcpu_exit *exit);
+
+/*
+ * An MMIO exit from the trapping instruction @insn when the syndrome is not valid: the single-
+ * register general-purpose loads and stores (unsigned offset, unscaled, register offset, pre- and
+ * post-index with write-back into *@wb). false for anything else (pairs, SIMD, atomics, exclusive,
+ * write-back of SP or of the loaded register); the caller then injects an abort.
+ */
+bool a64_decode_ldst(uint32_t insn, uint64_t ipa, const uint64_t *x, struct vcpu_exit *exit,
+		     struct a64_writeback *wb);
+
+/* Core system-register id of a trapped MRS/MSR: op0:op1:CRn:CRm:op2 packed as in MRS's encoding. */
+#define A64_SYSREG_ID(op0, op1, crn, crm, op2)                                                     \
+	((uint32_t)(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2)))
+
+/* A SYSREG exit from an EC 0x18 syndrome. */
+void a64_decode_sysreg(uint64_t esr, const uint64_t *x, struct vcpu_exit *exit);
+
+/* A HYPERCALL exit when x0 holds one of the project's function ids; false otherwise. */
+bool a64_decode_hvc(const uint64_t *x, struct vcpu_exit *exit);
+
+#endif

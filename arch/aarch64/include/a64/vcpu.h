@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The aarch64 vCPU's backend state (vcpu->arch). The first fields are laid out for guest.S, which
+ * saves the guest's registers there on every exit; the rest is only touched from C.
+ *
+ * The guest's EL1 system registers, FP/SIMD registers, virtual timer and virtual CPU interface
+ * stay in the hardware from one exit to the next: the hypervisor at EL2 uses none of them. They
+ * are saved only when another vCPU is loaded on the same physical CPU (a64_vcpu_load).
+ */
+#ifndef A64_VCPU_H
+#define A64_VCPU_H
+
+#include <a64/vcpu_offsets.h>
+#include <a64/vgic.h>
+#include <addrspace/s2.h>
+#include <pv/types.h>
+
+struct vcpu;
+
+struct a64_el1_state {
+	uint64_t sctlr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, cpacr, esr, far, afsr0, afsr1, par;
+	uint64_t cntkctl, csselr, mdscr, sp_el0, sp_el1, elr, spsr;
+	uint64_t cntv_ctl, cntv_cval;
+};
+
+struct a64_fp_state {
+	_Alignas(16) uint64_t q[64]; /* v0..v31, low half first */
+	uint64_t fpsr, fpcr;
+};
+
+struct a64_vcpu {
+	uint64_t x[31];
+	uint64_t pc;	 /* ELR_EL2 */
+	uint64_t pstate; /* SPSR_EL2 */
+	uint64_t host_sp;
+	uint64_t esr, far, hpfar;
+	uint64_t vector; /* vectors.S entry the exit came through */
+
+	struct vcpu *vcpu;
+	struct a64_el1_state el1;
+	struct a64_fp_state fp;
+	struct a64_vgic_cpu vgic;
+	uint64_t vmpidr, cntvoff, vttbr;
+	hpa_t frame;
+	bool reload; /* set_entry changed the saved state: load it even if this vCPU is loaded */
+
+	/* How complete() finishes the trapped instruction. */
+	uint8_t pc_step; /* bytes to add to the PC */
+	bool psci;	 /* CPU_UP came from PSCI: map the result to PSCI codes */
+	bool wb;	 /* load/store with base write-back decoded by hand */
+	uint8_t wb_reg;
+	uint64_t wb_value;
+};
+
+_Static_assert(offsetof(struct a64_vcpu, pc) == A64_CTX_PC, "guest.S: pc");
+_Static_assert(offsetof(struct a64_vcpu, host_sp) == A64_CTX_HOST_SP, "guest.S: host_sp");
+_Static_assert(offsetof(struct a64_vcpu, esr) == A64_CTX_ESR, "guest.S: esr");
+_Static_assert(offsetof(struct a64_vcpu, hpfar) == A64_CTX_HPFAR, "guest.S: hpfar");
+
+/* Enters the guest whose registers are in @ctx; returns the vectors.S index of the exit. */
+uint64_t a64_guest_enter(struct a64_vcpu *ctx);
+void a64_fp_save(struct a64_fp_state *fp);
+void a64_fp_restore(const struct a64_fp_state *fp);
+
+/* Decodes the synchronous trap saved in @a into @exit, handling in place what the core does not
+ * need to see (trap.c). Context: the vCPU's CPU, right after the exit. */
+struct vcpu_exit;
+void a64_vcpu_trap(struct a64_vcpu *a, struct vcpu_exit *exit);
+
+/* Hands the guest a synchronous exception at its EL1 vectors for the trapped instruction: an
+ * external abort on the access (data or, for @exec, instruction), or an undefined instruction. */
+void a64_inject_abort(struct a64_vcpu *a, bool write, bool exec);
+void a64_inject_undef(struct a64_vcpu *a);
+
+/* The vCPU whose state the calling physical CPU holds, or NULL. */
+struct a64_vcpu *a64_loaded_vcpu(void);
+
+#endif

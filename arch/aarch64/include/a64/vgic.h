@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vGICv3 state and list-register logic. Each vCPU sees 32 private interrupts (SGIs 0-15, PPIs
+ * 16-31) and the VM's A64_VGIC_NR_SPI shared ones (32 and up), kept as bitmaps indexed by INTID.
+ * An interrupt is either waiting in .pending or sits in a list register (.in_lr); the guest's
+ * acknowledge and deactivation happen in the list registers without the hypervisor.
+ *
+ * The functions here are pure (list registers passed as arrays), so the host tests run them; the
+ * hardware side (vgic.c) reads and writes ICH_LR<n>_EL2 around them.
+ */
+#ifndef A64_VGIC_H
+#define A64_VGIC_H
+
+#include <pv/types.h>
+
+#define A64_VGIC_NR_SPI 32u
+#define A64_VGIC_NR_IRQ (32u + A64_VGIC_NR_SPI)
+#define A64_VGIC_MAX_LR 16u
+
+struct a64_vgic_cpu {
+	uint64_t pending; /* waiting for a list register */
+	uint64_t
+		enabled; /* private: this vCPU's redistributor; shared: mirror of the distributor */
+	uint64_t group1; /* group of each INTID, as the guest set it */
+	uint64_t notify; /* INTIDs whose deactivation the hypervisor must see (EOI maintenance) */
+	uint64_t in_lr;	 /* INTIDs held by a list register */
+	uint64_t active; /* INTIDs active in a list register when last read back */
+	uint8_t prio[A64_VGIC_NR_IRQ];
+	uint32_t icfgr[2];   /* SGI/PPI trigger configuration, kept for read-back */
+	uint32_t waker;	     /* GICR_WAKER.ProcessorSleep as the guest left it */
+	unsigned nr_lr;	     /* implemented list registers */
+	uint16_t lr_used;    /* list registers holding an interrupt */
+	uint16_t lr_pending; /* of those, the ones still pending (not yet acknowledged) */
+	uint32_t lr_intid[A64_VGIC_MAX_LR];
+	bool underflow; /* interrupts wait for a list register: ask for a maintenance interrupt */
+	/* Saved while another vCPU owns the CPU's interface. */
+	uint64_t lr_saved[A64_VGIC_MAX_LR];
+	uint64_t vmcr, ap0r0, ap1r0;
+};
+
+/* Builds a pending list-register value for @intid. */
+uint64_t a64_vgic_lr_value(const struct a64_vgic_cpu *c, unsigned intid);
+
+/*
+ * Moves the highest-priority pending, enabled interrupts into free list registers: writes their
+ * values into @lr (indexed like the hardware) and returns the mask of list registers written.
+ * Sets c->underflow when interrupts are left waiting. Caller holds the vCPU's virq lock.
+ */
+unsigned a64_vgic_fill(struct a64_vgic_cpu *c, uint64_t *lr);
+
+/*
+ * Takes back list registers the guest has finished with, given their current values in @lr (only
+ * the ones in c->lr_used are read). Returns the mask of INTIDs in c->notify that were deactivated
+ * (they leave c->notify) and stores in *@freed the list registers that became free (the caller
+ * clears them in hardware). Caller holds the vCPU's virq lock.
+ */
+uint64_t a64_vgic_retire(struct a64_vgic_cpu *c, const uint64_t *lr, unsigned *freed);
+
+/* Whether the vCPU has an interrupt to take: pending and enabled, or pending in a list register. */
+bool a64_vgic_has_pending(const struct a64_vgic_cpu *c);
+
+/* Resets @c to a redistributor's reset state with @nr_lr list registers. */
+void a64_vgic_cpu_reset(struct a64_vgic_cpu *c, unsigned nr_lr);
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* The vGIC's hardware side as the rest of the backend calls it (vgic.c). */
+#ifndef A64_VGIC_HW_H
+#define A64_VGIC_HW_H
+
+#include <irq/virq_ops.h>
+
+struct a64_vcpu;
+
+extern const struct virq_ops a64_virq_ops;
+
+/* Loads / saves @a's virtual CPU interface (list registers, VMCR, active priorities).
+ * Context: the vCPU's CPU, IRQs masked, guest not running. */
+void a64_vgic_load(struct a64_vcpu *a);
+void a64_vgic_put(struct a64_vcpu *a);
+
+/* Physical interrupt handlers (gic.c), on the CPU that took them, IRQs masked. */
+void a64_vgic_maintenance(void);
+void a64_vgic_vtimer_fired(void);
+
+/* Marks @intid pending for @vcpu and wakes its CPU if it runs elsewhere. Context: any CPU. */
+int a64_vgic_inject(struct vcpu *vcpu, uint32_t intid);
+
+#endif
