@@ -10,5 +10,5 @@ const struct arch_backend arch_backend = {
 	.vcpu = &la_vcpu_ops,
 	.s2_format = &s2_format_loongarch,
 	.s2_tlb = &la_s2_tlb_ops,
-	.virq = NULL,
+	.virq = &la_virq_ops,
 };

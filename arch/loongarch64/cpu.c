@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* hal_cpu for LoongArch64: CPU number, constant timer, IPIs, TLB and cache maintenance. */
 #include <arch/loongarch.h>
+#include <hal/boot.h>
 #include <hal/hal.h>
+
+#include "la_internal.h"
 
 static unsigned la_cpu_id(void)
 {
@@ -93,9 +96,54 @@ static void la_dcache_clean_inval(void *va, size_t len)
 	__builtin_loongarch_ibar(0);
 }
 
+/*
+ * The hypervisor runs with CRMD.IE clear, so its interrupts are never taken in root mode: they
+ * end an idle (ECFG.LIE enables their lines) or make a guest exit (PRMD.PIE at guest entry), and
+ * are acknowledged here. Whoever waited re-checks what it waited for.
+ */
+void la_host_irq_ack(void)
+{
+	uint64_t is = la_csr_read(LA_CSR_ESTAT) & LA_ESTAT_IS_MASK;
+
+	if (is & LA_ESTAT_IS_IPI)
+		la_iocsr_write32(LA_IOCSR_IPI_CLEAR, la_iocsr_read32(LA_IOCSR_IPI_STATUS));
+	if (is & LA_ESTAT_IS_TIMER)
+		la_csr_write(LA_CSR_TICLR, LA_TICLR_CLR);
+}
+
 static void la_wait_for_interrupt(void)
 {
 	__asm__ volatile("idle 0" : : : "memory");
+	la_host_irq_ack();
+}
+
+/*
+ * Secondary CPUs wait in head.S's la_mailbox_wait: write la_secondary_start into their mailbox 0
+ * through MAIL_SEND (32 bits at a time, high word first so the waiter never sees half an
+ * address), then wake them with an IPI.
+ */
+static int la_cpu_start(unsigned cpu)
+{
+	uint64_t entry = (uint64_t)(uintptr_t)la_secondary_start;
+	uint64_t target = (uint64_t)cpu << LA_IPI_SEND_CPU_SHIFT;
+
+	if (cpu >= CONFIG_MAX_CPUS) {
+		hal_printf("loongarch64: cpu %u: beyond CONFIG_MAX_CPUS\n", cpu);
+		return -PV_EINVAL;
+	}
+	__builtin_loongarch_dbar(0);
+	for (int word = 1; word >= 0; word--)
+		__builtin_loongarch_iocsrwr_d((entry >> (32 * word)) << LA_MAIL_SEND_DATA_SHIFT |
+						      target |
+						      ((uint64_t)word << LA_MAIL_SEND_WORD_SHIFT),
+					      LA_IOCSR_MAIL_SEND);
+	la_iocsr_write32(LA_IOCSR_IPI_SEND, (uint32_t)target);
+	return PV_OK;
+}
+
+void la_secondary_main(unsigned cpu)
+{
+	hv_secondary_main(cpu);
 }
 
 const struct hal_cpu_ops hal_cpu = {
@@ -107,5 +155,6 @@ const struct hal_cpu_ops hal_cpu = {
 	.ipi_send = la_ipi_send,
 	.tlb_flush_all = la_tlb_flush_all,
 	.dcache_clean_inval = la_dcache_clean_inval,
+	.cpu_start = la_cpu_start,
 	.wait_for_interrupt = la_wait_for_interrupt,
 };

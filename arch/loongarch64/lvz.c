@@ -6,8 +6,8 @@
  * capabilities.
  *
  * The register layouts follow what Linux's KVM port relies on; Loongson has not published the LVZ
- * volume of the manual. The LVZ-present paths have not run on hardware or an emulator that
- * implements LVZ.
+ * volume of the manual. Checked against a TCG model of LVZ (see docs/loongarch64.md), not on
+ * hardware.
  */
 #include <arch/loongarch.h>
 #include <hal/hal.h>
@@ -15,7 +15,12 @@
 
 #include "la_internal.h"
 
-static void la_lvz_probe(struct vcpu_hw_info *info)
+unsigned la_gid_max;
+
+/* STLBPS.PS: the page size of the TLB's fixed-size part, the stage-2 page size. */
+#define LA_STLBPS_16K 14
+
+void la_lvz_probe(struct vcpu_hw_info *info)
 {
 	uint32_t cfg2 = la_cpucfg(LA_CPUCFG2);
 	unsigned version, gid_bits;
@@ -31,7 +36,8 @@ static void la_lvz_probe(struct vcpu_hw_info *info)
 	gid_bits = (unsigned)((la_csr_read(LA_CSR_GSTAT) >> LA_GSTAT_GIDBIT_SHIFT) &
 			      LA_GSTAT_GIDBIT_MASK);
 	gcfg = la_csr_read(LA_CSR_GCFG);
-	info->supported = true;
+	la_gid_max = gid_bits >= 8 ? 255u : (1u << gid_bits) - 1u;
+	info->supported = la_gid_max > 0;
 	pv_snprintf(info->summary, sizeof(info->summary),
 		    "LVZ present, version %u, %u guest-ID bits, GCFG 0x%llx", version, gid_bits,
 		    (unsigned long long)gcfg);
@@ -63,7 +69,7 @@ static void la_invtlb_all_guests(void)
  * and index invalidation trap where that can be chosen. Root TLB instructions address the guest
  * ID in GTLBC.TGID, and guest TLB instructions do not trap.
  */
-static int la_lvz_cpu_enable(void)
+int la_lvz_cpu_enable(void)
 {
 	uint64_t caps, gcfg = 0, gtlbc;
 
@@ -88,10 +94,16 @@ static int la_lvz_cpu_enable(void)
 
 	/* Entries a previous owner of the CPU left behind would alias our guest IDs. */
 	la_invtlb_all_guests();
+
+	/* GPA pages go into the TLB's fixed-size part. The timer and IPI lines may end an idle
+	 * and make a guest exit; they are never taken in root mode (CRMD.IE stays clear). */
+	la_csr_write(LA_CSR_STLBPS, LA_STLBPS_16K);
+	la_csr_write(LA_CSR_ECFG, LA_ESTAT_IS_TIMER | LA_ESTAT_IS_IPI);
+	la_iocsr_write32(LA_IOCSR_IPI_EN, 0xffffffffu);
 	return PV_OK;
 }
 
-static void la_lvz_cpu_disable(void)
+void la_lvz_cpu_disable(void)
 {
 	if (!la_has_lvz())
 		return;
@@ -102,10 +114,3 @@ static void la_lvz_cpu_disable(void)
 		     la_csr_read(LA_CSR_GTLBC) & ~(uint64_t)(LA_GTLBC_USETGID | LA_GTLBC_TOTI));
 	la_invtlb_all_guests();
 }
-
-/* Members not listed stay NULL until guests can run; the core checks for NULL. */
-const struct vcpu_ops la_vcpu_ops = {
-	.probe = la_lvz_probe,
-	.cpu_enable = la_lvz_cpu_enable,
-	.cpu_disable = la_lvz_cpu_disable,
-};

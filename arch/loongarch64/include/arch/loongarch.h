@@ -18,11 +18,18 @@
 #define LA_CSR_BADV	 0x7
 #define LA_CSR_BADI	 0x8
 #define LA_CSR_EENTRY	 0xc
+#define LA_CSR_TLBIDX	 0x10
+#define LA_CSR_TLBEHI	 0x11
+#define LA_CSR_TLBELO0	 0x12
+#define LA_CSR_TLBELO1	 0x13
 #define LA_CSR_GTLBC	 0x15 /* LVZ: guest TLB control */
 #define LA_CSR_ASID	 0x18
 #define LA_CSR_CPUID	 0x20
 #define LA_CSR_PRCFG1	 0x21
+#define LA_CSR_STLBPS	 0x1e
 #define LA_CSR_SAVE0	 0x30 /* scratch: this CPU's exception stack top */
+#define LA_CSR_SAVE1	 0x31 /* scratch: the running guest's context, 0 in the hypervisor */
+#define LA_CSR_SAVE2	 0x32 /* scratch: t0 while the TLB-refill entry gets going */
 #define LA_CSR_TCFG	 0x41
 #define LA_CSR_TVAL	 0x42
 #define LA_CSR_TICLR	 0x44
@@ -61,6 +68,16 @@
 /* Address at which the hypervisor reaches device registers at physical @pa (a constant). */
 #define LA_MMIO(pa) ((uintptr_t)(((uint64_t)LA_UNCACHED_VSEG << LA_DMW_VSEG_SHIFT) | (pa)))
 
+/* PRMD: what ertn restores into CRMD (previous PLV, previous IE). */
+#define LA_PRMD_PIE (1 << 2)
+
+/* ECFG.LIE: the interrupt lines that may interrupt (and wake idle). */
+#define LA_ECFG_LIE_MASK 0x1fff
+
+/* TLBIDX: page size of the entry tlbfill writes (bits 29:24), "no entry" bit 31. */
+#define LA_TLBIDX_PS_SHIFT 24
+#define LA_TLBIDX_NE	   (1u << 31)
+
 /* ESTAT: pending interrupt lines, exception code and sub-code. */
 #define LA_ESTAT_IS_MASK     0x1fff
 #define LA_ESTAT_IS_TIMER    (1 << 11)
@@ -94,6 +111,7 @@
 #define LA_CPUCFG5		5 /* bits 15:0 multiplier, 31:16 divider of that frequency */
 
 /* LVZ: GSTAT.GID is the guest ID the root uses for guest TLB operations and invtlb. */
+#define LA_GSTAT_PGM	      (1u << 1) /* ertn enters guest mode; set by exits from it */
 #define LA_GSTAT_GID_SHIFT    16
 #define LA_GSTAT_GID_MASK     0xffu
 #define LA_GSTAT_GIDBIT_SHIFT 4
@@ -116,14 +134,20 @@
 #define LA_GCFG_GCI_SECURE  (2u << 20) /* guest cache ops other than hit/index invalidate trap */
 
 /* LVZ: GTLBC. */
-#define LA_GTLBC_USETGID (1u << 12) /* root TLB instructions act on the guest ID in TGID */
-#define LA_GTLBC_TOTI	 (1u << 13) /* guest TLB instructions trap to the root */
+#define LA_GTLBC_USETGID    (1u << 12) /* root TLB instructions act on the guest ID in TGID */
+#define LA_GTLBC_TOTI	    (1u << 13) /* guest TLB instructions trap to the root */
+#define LA_GTLBC_TGID_SHIFT 16	       /* the guest ID root TLB instructions use (bits 23:16) */
 
 /* IOCSR: the per-core IPI block (Loongson IPI, as QEMU's loongarch_ipi models it). */
 #define LA_IOCSR_IPI_STATUS	0x1000
 #define LA_IOCSR_IPI_EN		0x1004
 #define LA_IOCSR_IPI_CLEAR	0x100c
+#define LA_IOCSR_IPI_SET	0x1008
+#define LA_IOCSR_IPI_MBUF0	0x1020 /* mailboxes: 4 x 64 bits, 0x1020..0x103f */
 #define LA_IOCSR_IPI_SEND	0x1040
+#define LA_IOCSR_MAIL_SEND	0x1048 /* writes 32 bits of another core's mailbox */
+#define LA_MAIL_SEND_WORD_SHIFT 2      /* which 32-bit word of the mailboxes (bits 4:2) */
+#define LA_MAIL_SEND_DATA_SHIFT 32
 #define LA_IPI_SEND_CPU_SHIFT	16
 #define LA_IPI_SEND_VECTOR_MASK 0x1f
 
@@ -136,7 +160,7 @@
 /* Size of the per-CPU stack the exception entries switch to (see trap.S). */
 #define LA_EXC_STACK_SIZE 4096
 
-#ifndef __ASSEMBLY__
+#if !defined(__ASSEMBLY__) && !defined(PV_HOST_TEST)
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -167,6 +191,6 @@ static inline bool la_has_lvz(void)
 	return (la_cpucfg(LA_CPUCFG2) & LA_CPUCFG2_LVZ) != 0;
 }
 
-#endif /* __ASSEMBLY__ */
+#endif /* C on the target */
 
 #endif

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The loongarch64 vCPU backend's state and the pieces it is built from. Each piece that does not
+ * need the hardware (GCSR save order, exit decoding, load/store decoding, GSPR emulation, guest-ID
+ * allocation, the GPA refill) lives in its own file and is unit-tested on the host with la_hw.h's
+ * accessors mocked.
+ */
+#ifndef ARCH_LOONGARCH64_LA_VCPU_H
+#define ARCH_LOONGARCH64_LA_VCPU_H
+
+#include <addrspace/s2.h>
+#include <vcpu/vcpu.h>
+
+#include "la_ctx.h"
+
+#ifndef CONFIG_MAX_CPUS
+#define CONFIG_MAX_CPUS 8
+#endif
+
+/* The guest CSRs a vCPU owns, saved and restored with gcsrrd / gcsrwr. */
+enum la_gcsr_index {
+	LA_G_CRMD,
+	LA_G_PRMD,
+	LA_G_EUEN,
+	LA_G_MISC,
+	LA_G_ECFG,
+	LA_G_ERA,
+	LA_G_BADV,
+	LA_G_BADI,
+	LA_G_EENTRY,
+	LA_G_TLBIDX,
+	LA_G_TLBEHI,
+	LA_G_TLBELO0,
+	LA_G_TLBELO1,
+	LA_G_ASID,
+	LA_G_PGDL,
+	LA_G_PGDH,
+	LA_G_PWCL,
+	LA_G_PWCH,
+	LA_G_STLBPS,
+	LA_G_RVACFG,
+	LA_G_CPUID,
+	LA_G_SAVE0,
+	LA_G_SAVE15 = LA_G_SAVE0 + 15,
+	LA_G_TID,
+	LA_G_CNTC,
+	LA_G_LLBCTL,
+	LA_G_TLBRENTRY,
+	LA_G_TLBRBADV,
+	LA_G_TLBRERA,
+	LA_G_TLBRSAVE,
+	LA_G_TLBRELO0,
+	LA_G_TLBRELO1,
+	LA_G_TLBREHI,
+	LA_G_TLBRPRMD,
+	LA_G_DMW0,
+	LA_G_DMW3 = LA_G_DMW0 + 3,
+	/* Restored last, in this order: the timer's configuration, then its count, then the
+	 * pending interrupts (writing TCFG may change ESTAT.TI). */
+	LA_G_TCFG,
+	LA_G_TVAL,
+	LA_G_ESTAT,
+	LA_GCSR_COUNT
+};
+
+/* Guest CSR numbers (the architecture's CSR numbers, as the guest sees them). */
+#define LA_GCSR_CRMD   0x0
+#define LA_GCSR_PRMD   0x1
+#define LA_GCSR_EUEN   0x2
+#define LA_GCSR_ECFG   0x4
+#define LA_GCSR_ESTAT  0x5
+#define LA_GCSR_ERA    0x6
+#define LA_GCSR_BADV   0x7
+#define LA_GCSR_BADI   0x8
+#define LA_GCSR_EENTRY 0xc
+#define LA_GCSR_CPUID  0x20
+#define LA_GCSR_TCFG   0x41
+#define LA_GCSR_TVAL   0x42
+
+/* The CSR number of each la_gcsr_index entry. */
+extern const uint16_t la_gcsr_numbers[LA_GCSR_COUNT];
+
+/* Copies the guest CSR file between the hardware and @gcsr. Context: the vCPU's CPU, IRQs off. */
+void la_gcsr_save(uint64_t gcsr[LA_GCSR_COUNT]);
+void la_gcsr_restore(const uint64_t gcsr[LA_GCSR_COUNT]);
+
+struct la_vcpu_ctx {
+	uint64_t gpr[32];
+	uint64_t pc;
+	uint64_t host[LA_CTX_HOST_REGS];
+};
+
+/* Guest-visible IPI block of one vCPU (IOCSR 0x1000..0x104f, emulated). */
+struct la_vipi {
+	uint32_t status; /* pending vectors; other vCPUs set bits atomically */
+	uint32_t en;
+	uint64_t mailbox[4];
+};
+
+struct la_vcpu {
+	struct la_vcpu_ctx ctx; /* first: guest.S addresses it through SAVE1 */
+	uint64_t gcsr[LA_GCSR_COUNT];
+	bool gcsr_stale; /* the copy above is newer than the CPU's: restore before entry */
+	uint8_t gid;
+	struct s2_space *space;
+	struct vcpu *vcpu;
+	struct la_vipi ipi;
+	uint32_t hw_lines;	 /* HWI0..7 levels set through virq set_line */
+	uint64_t timer_deadline; /* absolute counter value of the guest timer, 0 if off */
+	uint64_t exit_estat;	 /* guest ESTAT and ECFG at the last exit */
+	uint64_t exit_ecfg;
+};
+
+/* What the exit entries left for the decoder: the root CSRs describing the exit. */
+struct la_exit_info {
+	unsigned entry; /* LA_ENTRY_* */
+	uint64_t estat; /* root ESTAT */
+	uint64_t badv;	/* root BADV (a GPA for page exceptions), TLBRBADV for refills */
+	uint32_t badi;	/* the guest instruction at the PC */
+};
+
+/* What the backend does with an exit before (or instead of) the core. */
+enum la_action {
+	LA_ACT_CORE,	  /* the core handles *exit */
+	LA_ACT_REFILL,	  /* install the GPA translation of info->badv, then resume */
+	LA_ACT_HOST_IRQ,  /* a hypervisor interrupt: acknowledge it, resume */
+	LA_ACT_EMULATED,  /* emulated by the backend (GSPR): the PC is advanced, resume */
+	LA_ACT_GUEST_BUG, /* the guest cannot be resumed: *exit is an S2_FAULT-less stop */
+};
+
+/* Decodes an exit into *exit or an action; emulates GSPR instructions of @v (the running vCPU,
+ * its guest CSRs loaded). Context: the vCPU's CPU, after la_guest_enter returned. */
+enum la_action la_exit_decode(struct la_vcpu *v, const struct la_exit_info *info,
+			      struct vcpu_exit *exit);
+
+/* One decoded load or store (la_ldst.c). */
+struct la_ldst {
+	uint8_t width; /* bytes */
+	bool store;
+	bool sign_extend;
+	uint8_t rd; /* data register */
+};
+bool la_ldst_decode(uint32_t insn, struct la_ldst *out);
+
+/* GSPR instructions (la_gspr.c). Return true if emulated (PC advanced, result written). */
+enum la_gspr_result {
+	LA_GSPR_DONE,	 /* emulated here */
+	LA_GSPR_HALT,	 /* idle: the core's HALT */
+	LA_GSPR_IOCSR,	 /* an IOCSR access nobody here serves: the core's SYSREG */
+	LA_GSPR_UNKNOWN, /* not a GSPR instruction this backend knows */
+};
+enum la_gspr_result la_gspr_emulate(struct la_vcpu *v, uint32_t insn, struct vcpu_exit *exit);
+
+/* The SYSREG id of IOCSR address @addr (documented in docs/loongarch64.md). */
+#define LA_SYSREG_IOCSR(addr) (0x80000000u | ((uint32_t)(addr) & 0xffffu))
+
+/* The emulated IPI block (la_vipi.c). Context: the CPU running @from / @v. */
+bool la_vipi_access(struct la_vcpu *v, uint32_t addr, unsigned width, bool write, uint64_t *data);
+void la_vipi_raise(struct la_vcpu *target, uint32_t vector);
+
+/* Guest IDs (la_gid.c): one per stage-2 space, 1..max; 0 is the root's. */
+int la_gid_get(const struct s2_space *space, unsigned max_gid, uint8_t *gid);
+void la_gid_put(const struct s2_space *space);
+int la_gid_lookup(const struct s2_space *space, uint8_t *gid);
+/* Whether @cpu must invalidate @gid's TLB entries before using it (a reused ID); clears it. */
+bool la_gid_take_flush(uint8_t gid, unsigned cpu);
+void la_gid_reset(void);
+
+/* The GPA refill (la_refill.c): writes the TLB pair covering @gpa for @space (invalid halves
+ * where nothing is mapped) and fills it with tlbfill. Context: the CPU of the exit. */
+void la_refill(struct s2_space *space, uint64_t gpa);
+
+/* The guest timer across exits (la_vtimer.c). */
+void la_vtimer_exit(struct la_vcpu *v);
+void la_vtimer_enter(struct la_vcpu *v);
+bool la_vtimer_expired(const struct la_vcpu *v, uint64_t now);
+
+/* Interrupt lines of the guest ESTAT / ECFG. */
+#define LA_IRQ_HWI0  2
+#define LA_IRQ_TIMER 11
+#define LA_IRQ_IPI   12
+
+#endif

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest suite's loongarch64 layer: an LVZ guest at PLV0 in direct-address mode. Console and
+ * test device are memory-mapped; the timer is the guest's constant timer; vCPUs start through the
+ * CPU_ON hypercall (the architecture has no firmware interface for it) and interrupt each other
+ * through the emulated IPI block (IOCSR 0x1000..), as Loongson cores do.
+ */
+#include <devices/testdev.h>
+#include <guest/garch.h>
+#include <vm/hypercall.h>
+
+#include "suite.h"
+
+#define G_UART	  0x1fe001e0ULL /* where platforms/qemu-virt-loongarch64/vms.c puts them */
+#define G_TESTDEV 0x1ff00000ULL
+
+#define G_CSR_CRMD  0x0
+#define G_CSR_ECFG  0x4
+#define G_CSR_ESTAT 0x5
+#define G_CSR_ERA   0x6
+#define G_CSR_CPUID 0x20
+#define G_CSR_TCFG  0x41
+#define G_CSR_TICLR 0x44
+#define G_CSR_GSTAT 0x50
+
+#define G_IRQ_TIMER (1u << 11)
+#define G_IRQ_IPI   (1u << 12)
+
+#define G_IOCSR_IPI_STATUS 0x1000
+#define G_IOCSR_IPI_EN	   0x1004
+#define G_IOCSR_IPI_CLEAR  0x100c
+#define G_IOCSR_IPI_SEND   0x1040
+#define G_IOCSR_EXTIOI_EN  0x1600 /* the host's extended I/O interrupt controller */
+
+const struct g_layout g_layout = {
+	.ram_base = CONFIG_GUEST_RAM_BASE,
+	.ram_size = CONFIG_GUEST_RAM_SIZE,
+	.testdev_base = G_TESTDEV,
+	.host_ram_base = 0,
+	.host_ram_size = 0xb0000000ULL, /* low 256 MiB and high RAM up to 2.75 GiB */
+	.hv_irqchip_name = "IOCSR EXTIOI and the PCH-PIC",
+	.hv_irqchip_addr = 0x10000000ULL,
+	.hc_err_unknown = PV_HC_ENOSYS,
+};
+
+/* entry.S */
+void g_secondary_start(void);
+bool g_probe(uint64_t addr, unsigned kind);
+int g_context_asm(unsigned exits, uint64_t testdev_pattern_reg);
+void g_init_cpu(void);
+void g_secondary_c(void (*entry)(void)) __attribute__((noreturn));
+void g_trap(void);
+uint64_t g_probe_resume;
+
+#define g_csrrd(csr)                                                                               \
+	__extension__({                                                                            \
+		uint64_t g_v_;                                                                     \
+		__asm__ volatile("csrrd %0, %1" : "=r"(g_v_) : "i"(csr));                          \
+		g_v_;                                                                              \
+	})
+#define g_csrwr(csr, val)                                                                          \
+	do {                                                                                       \
+		uint64_t g_w_ = (val);                                                             \
+		__asm__ volatile("csrwr %0, %1" : "+r"(g_w_) : "i"(csr) : "memory");               \
+	} while (0)
+#define g_csrxchg(csr, val, mask)                                                                  \
+	do {                                                                                       \
+		uint64_t g_x_ = (val);                                                             \
+		__asm__ volatile("csrxchg %0, %1, %2"                                              \
+				 : "+r"(g_x_)                                                      \
+				 : "r"((uint64_t)(mask)), "i"(csr)                                 \
+				 : "memory");                                                      \
+	} while (0)
+
+static uint32_t g_iocsr_read(uint64_t addr)
+{
+	uint32_t v;
+
+	__asm__ volatile("iocsrrd.w %0, %1" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static void g_iocsr_write(uint64_t addr, uint32_t v)
+{
+	__asm__ volatile("iocsrwr.w %0, %1" : : "r"(v), "r"(addr) : "memory");
+}
+
+static uint32_t g_cpucfg(uint32_t word)
+{
+	uint32_t v;
+
+	__asm__ volatile("cpucfg %0, %1" : "=r"(v) : "r"(word));
+	return v;
+}
+
+void g_init_cpu(void)
+{
+	g_csrwr(G_CSR_ECFG, G_IRQ_TIMER | G_IRQ_IPI);
+	g_iocsr_write(G_IOCSR_IPI_EN, 0xffffffffu);
+}
+
+void g_secondary_c(void (*entry)(void))
+{
+	entry();
+	g_cpu_stop();
+}
+
+void g_putc(char c)
+{
+	*(volatile uint8_t *)(uintptr_t)G_UART = (uint8_t)c;
+}
+
+int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value)
+{
+	register uint64_t r_a0 __asm__("$a0") = a0;
+	register uint64_t r_a1 __asm__("$a1") = a1;
+	register uint64_t r_a2 __asm__("$a2") = a2;
+	register uint64_t r_a7 __asm__("$a7") = nr;
+
+	__asm__ volatile("hvcl 0" : "+r"(r_a0), "+r"(r_a1) : "r"(r_a2), "r"(r_a7) : "memory");
+	*value = r_a1;
+	return (int64_t)r_a0;
+}
+
+/*
+ * HVCL exists only for LVZ guests (root mode raises INE), and GSTAT, which a root reads with its
+ * GID width in it, reads as 0 here: the access trapped and the hypervisor answered.
+ */
+bool g_privilege(char *why, size_t len)
+{
+	uint64_t v = 0;
+	int64_t r = g_hcall(PV_HC_VERSION, 0, 0, 0, &v);
+	uint64_t gstat = g_csrrd(G_CSR_GSTAT);
+	bool lvz_hidden = !(g_cpucfg(2) & (1u << 10));
+	const char *text;
+
+	if (r != 0 || v != PV_HC_ABI_VERSION)
+		text = "HVCL did not answer";
+	else if (gstat != 0)
+		text = "GSTAT readable: not deprivileged";
+	else
+		text = lvz_hidden ? "LVZ guest: HVCL answered, GSTAT trapped (0), CPUCFG hides LVZ"
+				  : "LVZ guest: HVCL answered, GSTAT trapped (0)";
+	for (size_t i = 0; len && i < len - 1 && text[i]; i++) {
+		why[i] = text[i];
+		why[i + 1] = '\0';
+	}
+	return r == 0 && v == PV_HC_ABI_VERSION && gstat == 0;
+}
+
+uint64_t g_load(uint64_t addr, unsigned width, bool sign)
+{
+	uintptr_t a = (uintptr_t)addr;
+
+	switch (width) {
+	case 1:
+		return sign ? (uint64_t)(int64_t)*(volatile int8_t *)a : *(volatile uint8_t *)a;
+	case 2:
+		return sign ? (uint64_t)(int64_t)*(volatile int16_t *)a : *(volatile uint16_t *)a;
+	case 4:
+		return sign ? (uint64_t)(int64_t)*(volatile int32_t *)a : *(volatile uint32_t *)a;
+	default:
+		return *(volatile uint64_t *)a;
+	}
+}
+
+void g_store(uint64_t addr, unsigned width, uint64_t value)
+{
+	uintptr_t a = (uintptr_t)addr;
+
+	switch (width) {
+	case 1:
+		*(volatile uint8_t *)a = (uint8_t)value;
+		break;
+	case 2:
+		*(volatile uint16_t *)a = (uint16_t)value;
+		break;
+	case 4:
+		*(volatile uint32_t *)a = (uint32_t)value;
+		break;
+	default:
+		*(volatile uint64_t *)a = value;
+		break;
+	}
+}
+
+uint64_t g_counter(void)
+{
+	uint64_t t, id;
+
+	__asm__ volatile("rdtime.d %0, %1" : "=r"(t), "=r"(id));
+	(void)id;
+	return t;
+}
+
+uint64_t g_counter_freq(void)
+{
+	uint64_t base = g_cpucfg(4);
+	uint32_t cfg5 = g_cpucfg(5);
+
+	return (cfg5 >> 16) ? base * (cfg5 & 0xffffu) / (cfg5 >> 16) : base;
+}
+
+void g_irq_on(void)
+{
+	g_csrxchg(G_CSR_CRMD, 4, 4);
+}
+
+void g_irq_off(void)
+{
+	g_csrxchg(G_CSR_CRMD, 0, 4);
+}
+
+void g_wait_for_irq(void)
+{
+	__asm__ volatile("idle 0" : : : "memory");
+}
+
+void g_timer_arm(uint64_t deadline)
+{
+	uint64_t now, delta;
+
+	g_csrwr(G_CSR_TCFG, 0);
+	if (!deadline)
+		return;
+	now = g_counter();
+	delta = deadline > now ? deadline - now : 4;
+	g_csrwr(G_CSR_TCFG, ((delta + 3) & ~3ULL) | 1);
+}
+
+unsigned g_cpu_id(void)
+{
+	return (unsigned)(g_csrrd(G_CSR_CPUID) & 0x1ff);
+}
+
+int g_cpu_start(unsigned cpu, void (*entry)(void))
+{
+	uint64_t ignored;
+
+	return (int)g_hcall(PV_HC_CPU_ON, cpu, (uint64_t)(uintptr_t)g_secondary_start,
+			    (uint64_t)(uintptr_t)entry, &ignored);
+}
+
+/* No interrupt line enabled: idle never ends, and the hypervisor's wait does not either. */
+void g_cpu_stop(void)
+{
+	g_irq_off();
+	g_csrwr(G_CSR_ECFG, 0);
+	for (;;)
+		g_wait_for_irq();
+}
+
+void g_ipi_send(unsigned cpu)
+{
+	g_iocsr_write(G_IOCSR_IPI_SEND, cpu << 16);
+}
+
+void g_trap(void)
+{
+	uint64_t estat = g_csrrd(G_CSR_ESTAT);
+	unsigned ecode = (unsigned)(estat >> 16) & 0x3f;
+	uint64_t ignored;
+
+	if (ecode == 0) {
+		uint64_t is = estat & g_csrrd(G_CSR_ECFG);
+
+		if (is & G_IRQ_TIMER) {
+			g_csrwr(G_CSR_TICLR, 1);
+			g_on_timer(g_counter());
+		}
+		if (is & G_IRQ_IPI) {
+			g_iocsr_write(G_IOCSR_IPI_CLEAR, g_iocsr_read(G_IOCSR_IPI_STATUS));
+			g_on_ipi();
+		}
+		return;
+	}
+	if (g_probe_resume) {
+		g_csrwr(G_CSR_ERA, g_probe_resume);
+		return;
+	}
+	g_printf("FAIL exception: Ecode 0x%x at 0x%llx\n", ecode,
+		 (unsigned long long)g_csrrd(G_CSR_ERA));
+	g_hcall(PV_HC_VM_STOP, 99, 0, 0, &ignored);
+}
+
+bool g_try_access(enum g_access kind, uint64_t addr)
+{
+	return g_probe(addr, (unsigned)kind);
+}
+
+bool g_try_hv_irqchip(void)
+{
+	return g_probe(G_IOCSR_EXTIOI_EN, 3) || g_probe(g_layout.hv_irqchip_addr, G_READ);
+}
+
+int g_context_check(unsigned exits)
+{
+	return g_context_asm(exits, G_TESTDEV + TESTDEV_REG_PATTERN);
+}
+
+uint64_t g_atomic_add(volatile uint64_t *p, uint64_t v)
+{
+	return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+}
