@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * The x86_64 backend object: VMX probing and VMXON/VMXOFF so far, EPT as the stage-2 format, and
- * INVEPT for stage-2 TLB maintenance. The vCPU members that need a VMCS stay NULL until the VMCS
- * code exists; the core checks for NULL.
+ * The x86_64 backend object: the VMX vCPU (vmx_vcpu.c), EPT as the stage-2 format with INVEPT
+ * for its TLB maintenance, and the emulated x2APIC as the virtual interrupt controller.
  */
 #include <hal/arch_backend.h>
 #include <hal/hal.h>
 
 #include "s2_ept.h"
 #include "vmx.h"
+#include "vmx_vcpu.h"
 
 enum {
 	INVEPT_SINGLE_CONTEXT = 1,
@@ -66,16 +66,10 @@ static const struct s2_tlb_ops ept_tlb = {
 	.invalidate_all = ept_invalidate_all,
 };
 
-static const struct vcpu_ops vmx_vcpu_ops = {
-	.probe = vmx_probe,
-	.cpu_enable = vmx_cpu_enable,
-	.cpu_disable = vmx_cpu_disable,
-};
-
 const struct arch_backend arch_backend = {
 	.name = "x86_64",
 	.vcpu = &vmx_vcpu_ops,
 	.s2_format = &s2_format_ept,
 	.s2_tlb = &ept_tlb,
-	.virq = NULL,
+	.virq = &vlapic_ops,
 };

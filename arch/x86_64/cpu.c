@@ -34,6 +34,30 @@ int x86_cpu_register(uint32_t apic_id, unsigned *index)
 	return PV_OK;
 }
 
+int x86_cpu_register_at(unsigned index, uint32_t apic_id)
+{
+	if (index >= CONFIG_MAX_CPUS)
+		return -PV_EINVAL;
+	for (unsigned i = 0; i < cpu_count; i++)
+		if (i != index && cpu_apic_ids[i] == apic_id)
+			return -PV_EEXIST;
+	/* Slots skipped over get an id no APIC has, so lookups never match them. */
+	for (unsigned i = cpu_count; i < index; i++)
+		cpu_apic_ids[i] = UINT32_MAX;
+	cpu_apic_ids[index] = apic_id;
+	if (index >= cpu_count)
+		cpu_count = index + 1;
+	return PV_OK;
+}
+
+/* FXSAVE/FXRSTOR keep the guests' SSE state (vmx_vcpu.c): they need CR4.OSFXSR, and CR0.EM
+ * clear. The hypervisor itself is compiled without FP/SIMD instructions. */
+void x86_fpu_init_cpu(void)
+{
+	x86_write_cr0(x86_read_cr0() & ~(X86_CR0_EM | X86_CR0_TS));
+	x86_write_cr4(x86_read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+}
+
 static unsigned x86_cpu_id(void)
 {
 	uint32_t id = x86_initial_apic_id();
@@ -124,5 +148,6 @@ const struct hal_cpu_ops hal_cpu = {
 	.ipi_send = x86_ipi_send,
 	.tlb_flush_all = x86_tlb_flush_all,
 	.dcache_clean_inval = x86_dcache_clean_inval,
+	.cpu_start = x86_cpu_start,
 	.wait_for_interrupt = x86_wait_for_interrupt,
 };

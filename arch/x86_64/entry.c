@@ -40,6 +40,7 @@ void x86_boot_main(uint32_t magic, uint32_t mbi)
 	x86_tsc_init();
 	if (x86_lapic_init_cpu())
 		hal_panic("x86: the hypervisor needs a local APIC");
+	x86_fpu_init_cpu();
 	bi->boot_cpu = cpu;
 #ifdef CONFIG_X86_SELFTEST
 	x86_selftest(bi);

@@ -36,6 +36,9 @@ enum {
 #define LVT_TIMER_TSC_DEADLINE	0x40000u /* mode bits 18:17 = 10b; one-shot is 00b */
 #define ICR_ASSERT		0x4000u
 #define ICR_PENDING		0x1000u
+#define ICR_INIT		0x500u
+#define ICR_STARTUP		0x600u
+#define ICR_LEVEL		0x8000u
 #define X2APIC_MSR(reg)		(0x800u + ((reg) >> 4))
 #define CPUID1_EDX_APIC		PV_BIT(9)
 #define CPUID1_ECX_TSC_DEADLINE PV_BIT(24)
@@ -181,6 +184,29 @@ void x86_lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 		lapic_write(LAPIC_ICR_LO, ICR_ASSERT | vector);
 	}
 	x86_irq_restore(flags);
+}
+
+/* Writes an interrupt command for @apic_id (delivery mode and vector in @low). */
+static void lapic_command(uint32_t apic_id, uint32_t low)
+{
+	if (lapic_x2) {
+		x86_wrmsr(X2APIC_MSR(LAPIC_ICR_LO), ((uint64_t)apic_id << 32) | low);
+		return;
+	}
+	while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING) {
+	}
+	lapic_write(LAPIC_ICR_HI, apic_id << 24);
+	lapic_write(LAPIC_ICR_LO, low);
+}
+
+void x86_lapic_send_init(uint32_t apic_id)
+{
+	lapic_command(apic_id, ICR_INIT | ICR_ASSERT | ICR_LEVEL);
+}
+
+void x86_lapic_send_sipi(uint32_t apic_id, uint8_t page)
+{
+	lapic_command(apic_id, ICR_STARTUP | ICR_ASSERT | page);
 }
 
 void x86_lapic_eoi(void)

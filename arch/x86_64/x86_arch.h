@@ -53,6 +53,11 @@ PV_NORETURN void x86_boot_main(uint32_t magic, uint32_t mbi);
 /* cpu.c: physical CPU numbering (index <-> initial APIC id). */
 int x86_cpu_register(uint32_t apic_id, unsigned *index);
 uint32_t x86_initial_apic_id(void);
+int x86_cpu_register_at(unsigned index, uint32_t apic_id);
+void x86_fpu_init_cpu(void);
+
+/* smp.c: hal_cpu.cpu_start. */
+int x86_cpu_start(unsigned cpu);
 
 /* paging.c: the hypervisor's identity map (2 MiB pages, built first by boot.S). */
 uint64_t x86_idmap_limit(void);
@@ -78,6 +83,8 @@ int x86_lapic_init_cpu(void);
 void x86_lapic_timer_arm(uint64_t deadline);
 void x86_lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 void x86_lapic_eoi(void);
+void x86_lapic_send_init(uint32_t apic_id);
+void x86_lapic_send_sipi(uint32_t apic_id, uint8_t page);
 bool x86_lapic_tsc_deadline(void);
 /* Records a hypervisor interrupt for the calling CPU / takes (and clears) the recorded ones. */
 void x86_irq_record(unsigned cpu, uint64_t bits);

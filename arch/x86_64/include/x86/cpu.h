@@ -16,15 +16,21 @@
 #define X86_MSR_EFER		0xc0000080u
 
 /* Control-register bits. */
-#define X86_CR0_PE   PV_BIT(0)
-#define X86_CR0_NE   PV_BIT(5)
-#define X86_CR0_WP   PV_BIT(16)
-#define X86_CR0_NW   PV_BIT(29)
-#define X86_CR0_CD   PV_BIT(30)
-#define X86_CR0_PG   PV_BIT(31)
-#define X86_CR4_PAE  PV_BIT(5)
-#define X86_CR4_PGE  PV_BIT(7)
-#define X86_CR4_VMXE PV_BIT(13)
+#define X86_CR0_PE	   PV_BIT(0)
+#define X86_CR0_MP	   PV_BIT(1)
+#define X86_CR0_EM	   PV_BIT(2)
+#define X86_CR0_TS	   PV_BIT(3)
+#define X86_CR0_ET	   PV_BIT(4)
+#define X86_CR0_NE	   PV_BIT(5)
+#define X86_CR0_WP	   PV_BIT(16)
+#define X86_CR0_NW	   PV_BIT(29)
+#define X86_CR0_CD	   PV_BIT(30)
+#define X86_CR0_PG	   PV_BIT(31)
+#define X86_CR4_PAE	   PV_BIT(5)
+#define X86_CR4_PGE	   PV_BIT(7)
+#define X86_CR4_OSFXSR	   PV_BIT(9)
+#define X86_CR4_OSXMMEXCPT PV_BIT(10)
+#define X86_CR4_VMXE	   PV_BIT(13)
 
 #define X86_RFLAGS_IF PV_BIT(9)
 

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the guest sees of the machine, and how exit information is read: the decoding of exit
+ * qualifications, the CPUID the guest gets, and the MSR allow-list. Pure C, host-tested.
+ *
+ * MSR allow-list (anything else raises #GP(0) in the guest):
+ *   IA32_EFER, FS/GS base, SYSENTER CS/ESP/EIP  held in the VMCS, not intercepted
+ *   IA32_TSC (read)                               not intercepted: the guest reads the host TSC
+ *   IA32_APIC_BASE (read)                         0xfee00000, enabled, x2APIC mode, BSP on vCPU 0
+ *   x2APIC registers 0x800-0x8ff, IA32_TSC_DEADLINE  the emulated local APIC (vlapic.c), reached
+ *                                                 as VCPU_EXIT_SYSREG with id = the MSR number
+ *   IA32_MISC_ENABLE, IA32_PAT (read)             fixed values, writes ignored (PAT: kept)
+ */
+#ifndef X86_VMX_POLICY_H
+#define X86_VMX_POLICY_H
+
+#include <pv/types.h>
+#include <x86/cpu.h>
+
+#define X86_MSR_TSC	     0x010u
+#define X86_MSR_SYSENTER_CS  0x174u
+#define X86_MSR_SYSENTER_ESP 0x175u
+#define X86_MSR_SYSENTER_EIP 0x176u
+#define X86_MSR_MISC_ENABLE  0x1a0u
+#define X86_MSR_PAT	     0x277u
+#define X86_MSR_FS_BASE	     0xc0000100u
+#define X86_MSR_GS_BASE	     0xc0000101u
+#define X86_MSR_X2APIC_FIRST 0x800u
+#define X86_MSR_X2APIC_LAST  0x8ffu
+
+/* Basic exit reasons (SDM vol. 3, appendix C). */
+enum vmx_exit_reason {
+	VMX_EXIT_EXCEPTION = 0,
+	VMX_EXIT_EXT_INTR = 1,
+	VMX_EXIT_TRIPLE_FAULT = 2,
+	VMX_EXIT_INIT = 3,
+	VMX_EXIT_SIPI = 4,
+	VMX_EXIT_INTR_WINDOW = 7,
+	VMX_EXIT_NMI_WINDOW = 8,
+	VMX_EXIT_CPUID = 10,
+	VMX_EXIT_HLT = 12,
+	VMX_EXIT_VMCALL = 18,
+	VMX_EXIT_CR_ACCESS = 28,
+	VMX_EXIT_IO = 30,
+	VMX_EXIT_RDMSR = 31,
+	VMX_EXIT_WRMSR = 32,
+	VMX_EXIT_BAD_GUEST_STATE = 33,
+	VMX_EXIT_BAD_MSR_LOAD = 34,
+	VMX_EXIT_MACHINE_CHECK = 41,
+	VMX_EXIT_EPT_VIOLATION = 48,
+	VMX_EXIT_EPT_MISCONFIG = 49,
+	VMX_EXIT_XSETBV = 55,
+};
+#define VMX_EXIT_REASON_ENTRY_FAIL PV_BIT(31)
+
+/* I/O instruction exit qualification. */
+struct vmx_io_qual {
+	uint16_t port;
+	uint8_t width; /* 1, 2 or 4 */
+	bool in;       /* IN (a read from the port) */
+	bool string;   /* INS / OUTS */
+	bool rep;
+};
+void vmx_decode_io_qual(uint64_t qual, struct vmx_io_qual *io);
+
+/* EPT-violation qualification: the access that faulted, as VCPU_ACCESS_* bits. */
+unsigned vmx_ept_access(uint64_t qual);
+
+/* Control-register access qualification: MOV to CR@cr from general register @gpr. Returns false
+ * for the other forms (MOV from CR, CLTS, LMSW). */
+bool vmx_decode_cr_write(uint64_t qual, unsigned *cr, unsigned *gpr);
+
+/* What the guest's CPUID returns. */
+#define PV_CPUID_HV_BASE   0x40000000u	  /* EAX = highest hypervisor leaf, EBX-EDX = signature */
+#define PV_CPUID_HV_TIMING 0x40000010u	  /* EAX = TSC frequency in kHz */
+#define PV_CPUID_SIGNATURE "Polyvisor PV" /* 12 bytes, EBX-ECX-EDX */
+
+struct cpuid_ctx {
+	uint32_t apic_id;  /* the vCPU's x2APIC id */
+	uint32_t nvcpus;   /* vCPUs of the VM */
+	uint64_t tsc_khz;  /* the guest's TSC rate */
+	uint32_t max_leaf; /* highest basic leaf of the host */
+};
+/* @host: the host's answer to (@leaf, @subleaf). Returns the guest's. */
+struct x86_cpuid vmx_cpuid_policy(uint32_t leaf, uint32_t subleaf, struct x86_cpuid host,
+				  const struct cpuid_ctx *ctx);
+
+/* How an intercepted MSR access is handled. */
+enum vmx_msr_action {
+	VMX_MSR_DENY = 0, /* #GP(0) */
+	VMX_MSR_DEVICE,	  /* an emulated device in the SYSREG space (the local APIC) */
+	VMX_MSR_FIXED,	  /* read: *value; write: ignored */
+};
+enum vmx_msr_action vmx_msr_policy(uint32_t msr, bool write, bool bsp, uint64_t *value);
+
+/* The MSRs the bitmap lets the guest access without an exit, ended by 0. */
+extern const uint32_t vmx_msr_passthrough[];
+
+#endif

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/* The x86_64 backend's per-vCPU state, shared by the VMCS code, the exit decoder and the vLAPIC. */
+#ifndef X86_VMX_VCPU_H
+#define X86_VMX_VCPU_H
+
+#include <stdatomic.h>
+
+#include <vcpu/vcpu.h>
+#include <vcpu/vcpu_ops.h>
+
+#include "vmx_ctl.h"
+
+/* x86 register numbers, as in ModRM and the exit qualifications. */
+enum x86_gpr {
+	X86_RAX = 0,
+	X86_RCX,
+	X86_RDX,
+	X86_RBX,
+	X86_RSP, /* lives in the VMCS; its slot in vmx_gprs is unused */
+	X86_RBP,
+	X86_RSI,
+	X86_RDI,
+	X86_R8,
+	X86_GPR_COUNT = 16
+};
+
+/* The guest's registers that VM entry and exit do not switch (vmx_entry.S depends on the layout). */
+struct vmx_gprs {
+	uint64_t r[X86_GPR_COUNT];
+	uint64_t cr2;
+};
+
+/* Emulated local APIC of one vCPU, x2APIC mode only (vlapic.c). */
+struct vlapic {
+	_Atomic uint64_t irr[4]; /* requested vectors; set from any CPU */
+	uint64_t isr[4];	 /* in service; the vCPU's own CPU only */
+	uint32_t tpr, svr, lvt_timer, lvt_other[6];
+	uint64_t icr;
+	_Atomic uint64_t deadline; /* guest TSC deadline, 0 = disarmed */
+	uint64_t host_armed;	   /* what this vCPU last armed the physical timer with */
+};
+
+struct vmx_vcpu {
+	struct vmx_gprs g;	      /* first: vmx_entry.S */
+	_Alignas(16) uint8_t fx[512]; /* guest x87/SSE state (FXSAVE image) */
+	struct vcpu *vcpu;
+	hpa_t self, vmcs;
+	uint64_t eptp;
+	uint16_t vpid;
+	bool initialized;   /* the VMCS was set up (on the vCPU's CPU) */
+	bool launched;	    /* VMRESUME from now on */
+	bool reset_pending; /* set_entry happened: load the reset state before the next entry */
+	uint64_t entry_rip, entry_arg;
+	uint32_t proc; /* primary controls as last written */
+	/* Event for the next entry: an exception we inject, or one whose delivery an exit cut
+	 * short (IDT-vectoring information), in the VM-entry interruption-information format. */
+	uint32_t inject_info;
+	uint32_t inject_err; /* its error code */
+	uint32_t inject_len; /* its instruction length (software events) */
+	uint32_t exit_len;   /* length of the instruction that caused the last exit */
+	uint8_t mmio_len;    /* length of the decoded MMIO instruction */
+	bool mmio_high8;     /* its register is AH..BH */
+	struct vlapic lapic;
+};
+
+static inline struct vmx_vcpu *vmx_of(const struct vcpu *vcpu)
+{
+	return (struct vmx_vcpu *)vcpu->arch;
+}
+
+/* vmx_vcpu.c */
+extern struct vmx_controls vmx_ctls;
+extern const struct vcpu_ops vmx_vcpu_ops;
+uint64_t vmx_get_gpr(struct vmx_vcpu *v, unsigned reg);
+void vmx_set_gpr(struct vmx_vcpu *v, unsigned reg, uint64_t value);
+void vmx_advance_rip(struct vmx_vcpu *v, uint32_t len);
+void vmx_inject_exception(struct vmx_vcpu *v, unsigned vector, bool has_error, uint32_t error);
+
+/* vmx_exit.c: decodes the exit that just happened into @exit. */
+void vmx_decode_exit(struct vmx_vcpu *v, struct vcpu_exit *exit);
+
+/* vlapic.c */
+extern const struct virq_ops vlapic_ops;
+/* Highest vector the vCPU should take now, or -1. */
+int vlapic_next_vector(struct vcpu *vcpu);
+/* The vector was injected: it moves from requested to in service. */
+void vlapic_accept(struct vcpu *vcpu, unsigned vector);
+
+int vmx_enter(struct vmx_gprs *gprs, int launched);
+extern const char vmx_exit_stub[];
+
+#endif
