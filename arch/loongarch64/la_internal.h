@@ -34,9 +34,11 @@ PV_NORETURN void la_secondary_main(unsigned cpu);
 struct la_vcpu_ctx;
 unsigned la_guest_enter(struct la_vcpu_ctx *ctx);
 
-/* Makes @v's guest CSRs and guest ID the CPU's (vcpu.c). Context: @v's CPU, IRQs off. */
+/* Makes @v's guest CSRs and guest ID the CPU's (la_load.c). Context: @v's CPU, IRQs off. */
 struct la_vcpu;
 void la_vcpu_load(struct la_vcpu *v);
+/* Forgets @v on every CPU that holds it (its destruction). */
+void la_vcpu_unload(const struct la_vcpu *v);
 
 /* Guest IDs this CPU's LVZ offers (GSTAT.GIDBIT), set by the probe. */
 extern unsigned la_gid_max;

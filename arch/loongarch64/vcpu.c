@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The loongarch64 vCPU backend: LVZ guests run through ertn with GSTAT.PGM set and come back
- * through the exception or TLB-refill entry (trap.S). A vCPU's guest CSRs stay in the CPU while
- * it is the one loaded there (the core pins every vCPU to one CPU) and are copied out only when
- * another vCPU takes the CPU over.
+ * through the exception or TLB-refill entry (trap.S). Switching the CPU between vCPUs is
+ * la_load.c's.
  */
 #include <arch/loongarch.h>
 #include <hal/hal.h>
@@ -19,9 +18,6 @@ _Static_assert(__builtin_offsetof(struct la_vcpu_ctx, pc) == LA_CTX_PC, "context
 _Static_assert(__builtin_offsetof(struct la_vcpu_ctx, host) == LA_CTX_HOST, "context layout");
 _Static_assert(sizeof(struct la_vcpu_ctx) == LA_CTX_SIZE, "context layout");
 _Static_assert(sizeof(struct la_vcpu) <= HAL_PAGE_SIZE, "one frame per vCPU");
-
-/* The vCPU whose guest CSRs each CPU holds. Only that CPU reads or writes its slot. */
-static struct la_vcpu *la_loaded[CONFIG_MAX_CPUS];
 
 /* Reset state: direct address translation, coherent-cached fetches and data, PLV0, IRQs off. */
 #define LA_GUEST_CRMD_RESET (LA_CRMD_DA | LA_CRMD_DATF_CC | (1u << 7))
@@ -50,9 +46,7 @@ static void la_vcpu_destroy(struct vcpu *vcpu)
 {
 	struct la_vcpu *v = la_v(vcpu);
 
-	for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++)
-		if (la_loaded[cpu] == v)
-			la_loaded[cpu] = NULL;
+	la_vcpu_unload(v);
 	if (v->space)
 		la_gid_put(v->space);
 	(void)page_pool_free(vcpu->vm->pool, hpa((uintptr_t)v), 0);
@@ -86,32 +80,6 @@ static void la_vcpu_attach_s2(struct vcpu *vcpu, struct s2_space *space)
 		return;
 	}
 	v->space = space;
-}
-
-/* Makes @v the vCPU whose guest CSRs and guest ID this CPU holds. Context: @v's CPU, IRQs off. */
-void la_vcpu_load(struct la_vcpu *v)
-{
-	unsigned cpu = hal_cpu.cpu_id();
-	struct la_vcpu *prev = la_loaded[cpu];
-	uint64_t gid = (uint64_t)v->gid;
-
-	if (prev == v && !__atomic_load_n(&v->gcsr_stale, __ATOMIC_SEQ_CST))
-		return;
-	if (prev && prev != v && !__atomic_load_n(&prev->gcsr_stale, __ATOMIC_SEQ_CST))
-		la_gcsr_save(prev->gcsr);
-	__atomic_store_n(&v->gcsr_stale, false, __ATOMIC_SEQ_CST);
-	la_gcsr_restore(v->gcsr);
-	la_loaded[cpu] = v;
-	/*
-	 * PGM: ertn enters guest mode. The guest ID tags the guest's TLB entries; root TLB
-	 * instructions (the refill's tlbfill) use GTLBC.TGID where USETGID is honoured and the
-	 * guest ID of a pending guest entry (GSTAT) otherwise.
-	 */
-	la_csr_write(LA_CSR_GSTAT, LA_GSTAT_PGM | gid << LA_GSTAT_GID_SHIFT);
-	la_csr_write(LA_CSR_GTLBC, (la_csr_read(LA_CSR_GTLBC) & ~(0xffULL << LA_GTLBC_TGID_SHIFT)) |
-					   LA_GTLBC_USETGID | gid << LA_GTLBC_TGID_SHIFT);
-	if (la_gid_take_flush(v->gid, cpu))
-		la_hw_invtlb_gid(gid << LA_GSTAT_GID_SHIFT);
 }
 
 static void la_vcpu_stop_bug(struct la_vcpu *v, const struct la_exit_info *info)

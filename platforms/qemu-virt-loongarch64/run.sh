@@ -5,6 +5,9 @@
 #   --debug         start halted with a GDB server on 127.0.0.1:1234 (prints how to attach)
 #   PV_QEMU         QEMU binary to run (default qemu-system-loongarch64), e.g. one built with LVZ
 #   PV_QEMU_EXTRA   extra QEMU options, split on whitespace
+#   PV_BENCH=1      count instructions (-icount shift=0,sleep=off): 1 ns of guest time = 1
+#                   instruction, idle time skipped, so the benchmark's figures (bench.config)
+#                   are instruction counts whatever the host's load
 set -euo pipefail
 
 debug=0
@@ -24,6 +27,9 @@ fi
 
 qemu=${PV_QEMU:-qemu-system-loongarch64}
 args=(-M virt -m 1G -smp 4 -nographic -kernel "$elf")
+if [ "${PV_BENCH:-0}" = 1 ]; then
+	args+=(-icount shift=0,sleep=off)
+fi
 if [ "$debug" -eq 1 ]; then
 	args+=(-S -gdb tcp:127.0.0.1:1234)
 	echo "QEMU waits for a debugger; attach with:"

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exit decoding of the loongarch64 backend: every ESTAT code it handles, the load/store decoder
+ * behind MMIO exits, and the GSPR emulation (CPUCFG, IOCSR and the emulated IPI block, IDLE,
+ * sensitive CSRs). Instructions are encoded here from the manual's opcode tables.
+ */
+#include <arch/loongarch.h>
+#include <pv_test.h>
+#include <string.h>
+
+#include "fake/fake_backend.h"
+#include "la_mock.h"
+#include "la_vcpu.h"
+
+/* Encoders: 12-bit-offset, indexed and 14-bit-offset load/store forms; rd, rj (, rk). */
+static uint32_t si12(uint32_t op10, unsigned rd, unsigned rj)
+{
+	return op10 << 22 | rj << 5 | rd;
+}
+
+static uint32_t idx(uint32_t op17, unsigned rd, unsigned rj, unsigned rk)
+{
+	return op17 << 15 | rk << 10 | rj << 5 | rd;
+}
+
+static uint32_t si14(uint32_t op8, unsigned rd, unsigned rj)
+{
+	return op8 << 24 | 0x123u << 10 | rj << 5 | rd;
+}
+
+#define CPUCFG(rd, rj)	     (0x00006c00u | (rj) << 5 | (rd))
+#define IOCSR(op, rd, rj)    (0x06480000u | (op) << 10 | (rj) << 5 | (rd)) /* op 0..3 rd, 4..7 wr */
+#define IDLE0		     0x06488000u
+#define CSRRD(rd, csr)	     (0x04000000u | (csr) << 10 | (rd))
+#define CSRWR(rd, csr)	     (0x04000000u | (csr) << 10 | 1u << 5 | (rd))
+#define CSRXCHG(rd, rj, csr) (0x04000000u | (csr) << 10 | (rj) << 5 | (rd))
+#define HVCL0		     0x002b8000u
+
+static struct vm vm;
+static struct la_vcpu lv[2];
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_reset();
+	la_mock_reset();
+	memset(&vm, 0, sizeof(vm));
+	memset(lv, 0, sizeof(lv));
+	vm.nvcpus = 2;
+	for (unsigned i = 0; i < 2; i++) {
+		vm.vcpus[i].vm = &vm;
+		vm.vcpus[i].id = i;
+		vm.vcpus[i].pcpu = 2 + i;
+		vm.vcpus[i].guest_cpu_id = i;
+		vm.vcpus[i].arch = &lv[i];
+		lv[i].vcpu = &vm.vcpus[i];
+		lv[i].ctx.pc = 0x1000;
+	}
+	fake_hw.current_cpu = 2;
+	return 0;
+}
+
+/* ---- the load/store decoder ---- */
+
+struct ldst_case {
+	uint32_t insn;
+	uint8_t width;
+	bool store, sign;
+};
+
+static void test_ldst_forms(void **state)
+{
+	const struct ldst_case cases[] = {
+		{ si12(0x0a0, 5, 6), 1, false, true },	   /* ld.b */
+		{ si12(0x0a1, 5, 6), 2, false, true },	   /* ld.h */
+		{ si12(0x0a2, 5, 6), 4, false, true },	   /* ld.w */
+		{ si12(0x0a3, 5, 6), 8, false, true },	   /* ld.d */
+		{ si12(0x0a4, 5, 6), 1, true, false },	   /* st.b */
+		{ si12(0x0a5, 5, 6), 2, true, false },	   /* st.h */
+		{ si12(0x0a6, 5, 6), 4, true, false },	   /* st.w */
+		{ si12(0x0a7, 5, 6), 8, true, false },	   /* st.d */
+		{ si12(0x0a8, 5, 6), 1, false, false },	   /* ld.bu */
+		{ si12(0x0a9, 5, 6), 2, false, false },	   /* ld.hu */
+		{ si12(0x0aa, 5, 6), 4, false, false },	   /* ld.wu */
+		{ idx(0x7000, 5, 6, 7), 1, false, true },  /* ldx.b */
+		{ idx(0x7008, 5, 6, 7), 2, false, true },  /* ldx.h */
+		{ idx(0x7010, 5, 6, 7), 4, false, true },  /* ldx.w */
+		{ idx(0x7018, 5, 6, 7), 8, false, true },  /* ldx.d */
+		{ idx(0x7020, 5, 6, 7), 1, true, false },  /* stx.b */
+		{ idx(0x7028, 5, 6, 7), 2, true, false },  /* stx.h */
+		{ idx(0x7030, 5, 6, 7), 4, true, false },  /* stx.w */
+		{ idx(0x7038, 5, 6, 7), 8, true, false },  /* stx.d */
+		{ idx(0x7040, 5, 6, 7), 1, false, false }, /* ldx.bu */
+		{ idx(0x7048, 5, 6, 7), 2, false, false }, /* ldx.hu */
+		{ idx(0x7050, 5, 6, 7), 4, false, false }, /* ldx.wu */
+		{ si14(0x24, 5, 6), 4, false, true },	   /* ldptr.w */
+		{ si14(0x25, 5, 6), 4, true, false },	   /* stptr.w */
+		{ si14(0x26, 5, 6), 8, false, true },	   /* ldptr.d */
+		{ si14(0x27, 5, 6), 8, true, false },	   /* stptr.d */
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < PV_ARRAY_SIZE(cases); i++) {
+		struct la_ldst op = { 0 };
+
+		assert_true(la_ldst_decode(cases[i].insn, &op));
+		assert_int_equal(op.width, cases[i].width);
+		assert_int_equal(op.store, cases[i].store);
+		assert_int_equal(op.sign_extend, cases[i].sign);
+		assert_int_equal(op.rd, 5);
+		/* The data register is bits 4:0 whatever the offset or index bits hold. */
+		assert_true(la_ldst_decode(cases[i].insn | 0x1fu, &op));
+		assert_int_equal(op.rd, 31);
+	}
+}
+
+static void test_ldst_rejected(void **state)
+{
+	const uint32_t rejected[] = {
+		si12(0x0ab, 0, 6),    /* preld */
+		si12(0x0ac, 5, 6),    /* fld.s */
+		si12(0x0ad, 5, 6),    /* fst.s */
+		si12(0x0ae, 5, 6),    /* fld.d */
+		si12(0x0af, 5, 6),    /* fst.d */
+		si12(0x0b0, 5, 6),    /* vld */
+		si14(0x20, 5, 6),     /* ll.w */
+		si14(0x21, 5, 6),     /* sc.w */
+		si14(0x22, 5, 6),     /* ll.d */
+		si14(0x23, 5, 6),     /* sc.d */
+		idx(0x7058, 5, 6, 7), /* preldx */
+		idx(0x7060, 5, 6, 7), /* fldx.s */
+		idx(0x70c0, 5, 6, 7), /* amswap.w */
+		idx(0x70c3, 5, 6, 7), /* amadd.d */
+		idx(0x70f0, 5, 6, 7), /* ldgt.b */
+		idx(0x70fc, 5, 6, 7), /* stle.b ... bound-checked forms */
+		HVCL0,
+		IDLE0,
+		CPUCFG(5, 6),
+		0,
+		0xffffffffu,
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < PV_ARRAY_SIZE(rejected); i++) {
+		struct la_ldst op = { 0 };
+
+		assert_false(la_ldst_decode(rejected[i], &op));
+	}
+}
+
+/* ---- exit decoding ---- */
+
+static enum la_action decode(unsigned entry, unsigned ecode, unsigned esub, uint64_t badv,
+			     uint32_t badi, struct vcpu_exit *exit)
+{
+	struct la_exit_info info = { entry, (uint64_t)esub << 22 | (uint64_t)ecode << 16, badv,
+				     badi };
+
+	memset(exit, 0xa5, sizeof(*exit));
+	return la_exit_decode(&lv[0], &info, exit);
+}
+
+static void assert_fault(const struct vcpu_exit *e, uint64_t addr, unsigned access)
+{
+	assert_int_equal(e->kind, VCPU_EXIT_S2_FAULT);
+	assert_int_equal(e->fault.addr.raw, addr);
+	assert_int_equal(e->fault.access, access);
+	assert_int_equal(e->fault.pc, 0x1000);
+}
+
+static void test_exit_refill_and_irq(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	/* Through the refill entry, whatever ESTAT says. */
+	assert_int_equal(decode(LA_ENTRY_REFILL, 0x2, 0, 0x1234, 0, &e), LA_ACT_REFILL);
+	assert_int_equal(e.kind, VCPU_EXIT_NONE);
+	assert_int_equal(decode(LA_ENTRY_EXCEPTION, 0x0, 0, 0, 0, &e), LA_ACT_HOST_IRQ);
+	assert_int_equal(e.kind, VCPU_EXIT_IRQ);
+}
+
+static void test_exit_mmio(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	/* PIL with ld.hu a1: a 2-byte zero-extended read into r5. */
+	assert_int_equal(decode(0, 0x1, 0, 0x1ff00008, si12(0x0a9, 5, 6), &e), LA_ACT_CORE);
+	assert_int_equal(e.kind, VCPU_EXIT_MMIO);
+	assert_int_equal(e.mmio.addr.raw, 0x1ff00008);
+	assert_int_equal(e.mmio.width, 2);
+	assert_false(e.mmio.write);
+	assert_false(e.mmio.sign_extend);
+	assert_int_equal(e.mmio.reg, 5);
+	assert_int_equal(e.mmio.reg_width, 8);
+	assert_int_equal(e.mmio.data, 0);
+	/* PIL with ld.w: sign-extended. */
+	assert_int_equal(decode(0, 0x1, 0, 0x1ff00010, idx(0x7010, 9, 6, 7), &e), LA_ACT_CORE);
+	assert_true(e.mmio.sign_extend);
+	assert_int_equal(e.mmio.width, 4);
+	assert_int_equal(e.mmio.reg, 9);
+	/* PIS with st.d t0: the store data comes from r12. */
+	lv[0].ctx.gpr[12] = 0x1122334455667788ULL;
+	assert_int_equal(decode(0, 0x2, 0, 0x1ff00000, si14(0x27, 12, 6), &e), LA_ACT_CORE);
+	assert_int_equal(e.kind, VCPU_EXIT_MMIO);
+	assert_true(e.mmio.write);
+	assert_int_equal(e.mmio.width, 8);
+	assert_int_equal(e.mmio.data, 0x1122334455667788ULL);
+}
+
+static void test_exit_faults(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	/* A load or store that is no plain load/store (here an atomic), or whose direction does
+	 * not match the exception, is a fault, not a device access. */
+	assert_int_equal(decode(0, 0x1, 0, 0x2000000, idx(0x70c0, 5, 6, 7), &e), LA_ACT_CORE);
+	assert_fault(&e, 0x2000000, VCPU_ACCESS_READ);
+	assert_int_equal(decode(0, 0x2, 0, 0x2000000, idx(0x70c0, 5, 6, 7), &e), LA_ACT_CORE);
+	assert_fault(&e, 0x2000000, VCPU_ACCESS_WRITE);
+	assert_int_equal(decode(0, 0x1, 0, 0x2000000, si12(0x0a7, 5, 6), &e), LA_ACT_CORE);
+	assert_fault(&e, 0x2000000, VCPU_ACCESS_READ);
+	assert_int_equal(decode(0, 0x3, 0, 0x3000000, 0, &e), LA_ACT_CORE); /* PIF */
+	assert_fault(&e, 0x3000000, VCPU_ACCESS_EXEC);
+	assert_int_equal(decode(0, 0x6, 0, 0x3000000, 0, &e), LA_ACT_CORE); /* PNX */
+	assert_fault(&e, 0x3000000, VCPU_ACCESS_EXEC);
+	assert_int_equal(decode(0, 0x4, 0, 0x4000, 0, &e), LA_ACT_CORE); /* PME */
+	assert_fault(&e, 0x4000, VCPU_ACCESS_WRITE);
+	assert_int_equal(decode(0, 0x5, 0, 0x4000, 0, &e), LA_ACT_CORE); /* PNR */
+	assert_fault(&e, 0x4000, VCPU_ACCESS_READ);
+	assert_int_equal(decode(0, 0x7, 0, 0x4000, 0, &e), LA_ACT_CORE); /* PPI */
+	assert_fault(&e, 0x4000, VCPU_ACCESS_READ);
+	/* ADE: ADEF (sub-code 0) a fetch, ADEM a data access whose direction BADI tells. */
+	assert_int_equal(decode(0, 0x8, 0, 0x900000000000ULL, 0, &e), LA_ACT_CORE);
+	assert_fault(&e, 0x900000000000ULL, VCPU_ACCESS_EXEC);
+	assert_int_equal(decode(0, 0x8, 1, 0x900000000000ULL, si12(0x0a6, 5, 6), &e), LA_ACT_CORE);
+	assert_fault(&e, 0x900000000000ULL, VCPU_ACCESS_WRITE);
+	assert_int_equal(decode(0, 0x8, 1, 0x900000000000ULL, si12(0x0a2, 5, 6), &e), LA_ACT_CORE);
+	assert_fault(&e, 0x900000000000ULL, VCPU_ACCESS_READ);
+}
+
+static void test_exit_hvc(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	for (unsigned i = 0; i < 32; i++)
+		lv[0].ctx.gpr[i] = 0x100 + i;
+	assert_int_equal(decode(0, 0x17, 0, 0, HVCL0, &e), LA_ACT_CORE);
+	assert_int_equal(e.kind, VCPU_EXIT_HYPERCALL);
+	assert_int_equal(e.hcall.nr, 0x100 + 11); /* a7 */
+	for (unsigned i = 0; i < VCPU_HCALL_ARGS; i++)
+		assert_int_equal(e.hcall.args[i], 0x100 + 4 + i); /* a0..a5 */
+	assert_int_equal(lv[0].ctx.pc, 0x1000);			  /* complete() advances it */
+}
+
+static void test_exit_guest_own(void **state)
+{
+	/* The guest's own exceptions (ALE, BCE, SYS, BRK, INE, IPE, FPD, FPE, ...) and GCM never
+	 * belong to the root: the vCPU cannot go on. */
+	const unsigned codes[] = { 0x9, 0xa, 0xb, 0xc, 0xd, 0xe, 0xf, 0x12, 0x13, 0x18, 0x3f };
+	struct vcpu_exit e;
+
+	(void)state;
+	for (unsigned i = 0; i < PV_ARRAY_SIZE(codes); i++)
+		assert_int_equal(decode(0, codes[i], 0, 0, 0, &e), LA_ACT_GUEST_BUG);
+	/* GSPR on an instruction the backend does not emulate. */
+	assert_int_equal(decode(0, 0x16, 0, 0, CSRRD(4, 0x0), &e), LA_ACT_GUEST_BUG);
+	assert_int_equal(decode(0, 0x16, 0, 0, si12(0x0a2, 5, 6), &e), LA_ACT_GUEST_BUG);
+	assert_int_equal(lv[0].ctx.pc, 0x1000);
+}
+
+/* ---- GSPR ---- */
+
+static void test_gspr_cpucfg(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	la_mock.cpucfg[1] = 0x12345678;
+	la_mock.cpucfg[2] = 0xffffffffu;
+	lv[0].ctx.gpr[6] = 2;
+	assert_int_equal(decode(0, 0x16, 0, 0, CPUCFG(7, 6), &e), LA_ACT_EMULATED);
+	/* LVZ (bit 10) and LVZVER (13:11) hidden, everything else the host's. */
+	assert_int_equal(lv[0].ctx.gpr[7], 0xffffc3ffULL);
+	assert_int_equal(lv[0].ctx.pc, 0x1004);
+	lv[0].ctx.gpr[6] = 1;
+	assert_int_equal(decode(0, 0x16, 0, 0, CPUCFG(7, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.gpr[7], 0x12345678);
+	/* Into r0: nothing written, still emulated. */
+	assert_int_equal(la_gspr_emulate(&lv[0], CPUCFG(0, 6), &e), LA_GSPR_DONE);
+	assert_int_equal(lv[0].ctx.gpr[0], 0);
+	assert_int_equal(lv[0].ctx.pc, 0x100c);
+}
+
+static void test_gspr_idle(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	assert_int_equal(decode(0, 0x16, 0, 0, IDLE0, &e), LA_ACT_CORE);
+	assert_int_equal(e.kind, VCPU_EXIT_HALT);
+	assert_int_equal(lv[0].ctx.pc, 0x1000); /* the core completes it */
+}
+
+static void test_gspr_csr(void **state)
+{
+	/* LVZ, implementation, machine-error and debug CSRs: read as 0, writes dropped. */
+	const unsigned csrs[] = { 0x15, 0x16, 0x50, 0x51, 0x52, 0x53,  0x54, 0x55,
+				  0x70, 0x71, 0x90, 0x95, 0x98, 0x500, 0x502 };
+	struct vcpu_exit e;
+
+	(void)state;
+	for (unsigned i = 0; i < PV_ARRAY_SIZE(csrs); i++) {
+		uint64_t pc = lv[0].ctx.pc;
+
+		lv[0].ctx.gpr[4] = 77;
+		assert_int_equal(decode(0, 0x16, 0, 0, CSRRD(4, csrs[i]), &e), LA_ACT_EMULATED);
+		assert_int_equal(lv[0].ctx.gpr[4], 0);
+		lv[0].ctx.gpr[4] = 77;
+		assert_int_equal(decode(0, 0x16, 0, 0, CSRWR(4, csrs[i]), &e), LA_ACT_EMULATED);
+		assert_int_equal(lv[0].ctx.gpr[4], 0);
+		lv[0].ctx.gpr[4] = 77;
+		assert_int_equal(decode(0, 0x16, 0, 0, CSRXCHG(4, 9, csrs[i]), &e),
+				 LA_ACT_EMULATED);
+		assert_int_equal(lv[0].ctx.gpr[4], 0);
+		assert_int_equal(lv[0].ctx.pc, pc + 12);
+	}
+	/* Nothing reached the hardware. */
+	assert_int_equal(la_mock.nlog, 0);
+}
+
+static void test_gspr_iocsr_ipi(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	/* iocsrwr.w to IPI_EN, then iocsrrd.w of it. */
+	lv[0].ctx.gpr[6] = 0x1004;
+	lv[0].ctx.gpr[5] = 0xffffffffu;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(6, 5, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ipi.en, 0xffffffffu);
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(2, 8, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.gpr[8], 0xffffffffu);
+	/* IPI_SEND to vCPU 1, vector 3: its status bit, and a physical IPI to its CPU. */
+	lv[0].ctx.gpr[6] = 0x1040;
+	lv[0].ctx.gpr[5] = 1u << 16 | 3;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(6, 5, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[1].ipi.status, 1u << 3);
+	assert_int_equal(fake_hw.ipis[3], 1);
+	/* vCPU 1 reads and clears its status. */
+	lv[1].ctx.gpr[6] = 0x1000;
+	assert_int_equal(la_gspr_emulate(&lv[1], IOCSR(2, 7, 6), &e), LA_GSPR_DONE);
+	assert_int_equal(lv[1].ctx.gpr[7], 1u << 3);
+	lv[1].ctx.gpr[6] = 0x100c;
+	lv[1].ctx.gpr[7] = 1u << 3;
+	assert_int_equal(la_gspr_emulate(&lv[1], IOCSR(6, 7, 6), &e), LA_GSPR_DONE);
+	assert_int_equal(lv[1].ipi.status, 0);
+	/* Mailboxes: a 64-bit write and read back; MAIL_SEND writes a word of another vCPU's. */
+	lv[0].ctx.gpr[6] = 0x1028;
+	lv[0].ctx.gpr[5] = 0x0123456789abcdefULL;
+	assert_int_equal(la_gspr_emulate(&lv[0], IOCSR(7, 5, 6), &e), LA_GSPR_DONE);
+	assert_int_equal(la_gspr_emulate(&lv[0], IOCSR(3, 9, 6), &e), LA_GSPR_DONE);
+	assert_int_equal(lv[0].ctx.gpr[9], 0x0123456789abcdefULL);
+	lv[0].ctx.gpr[6] = 0x1048;
+	lv[0].ctx.gpr[5] = 0xcafef00dULL << 32 | 1u << 16 | 1u << 2; /* word 1 of vCPU 1 */
+	assert_int_equal(la_gspr_emulate(&lv[0], IOCSR(7, 5, 6), &e), LA_GSPR_DONE);
+	assert_int_equal(lv[1].ipi.mailbox[0], 0xcafef00dULL << 32);
+}
+
+static void test_gspr_iocsr_core(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	/* An address the IPI block does not serve (EXTIOI): the core's SYSREG, PC unchanged. */
+	lv[0].ctx.gpr[6] = 0x1600;
+	lv[0].ctx.gpr[5] = 0xff;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(6, 5, 6), &e), LA_ACT_CORE);
+	assert_int_equal(e.kind, VCPU_EXIT_SYSREG);
+	assert_int_equal(e.sysreg.id, 0x80001600u);
+	assert_true(e.sysreg.write);
+	assert_int_equal(e.sysreg.reg, 5);
+	assert_int_equal(e.sysreg.data, 0xff);
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(3, 9, 6), &e), LA_ACT_CORE);
+	assert_false(e.sysreg.write);
+	assert_int_equal(e.sysreg.reg, 9);
+	assert_int_equal(e.sysreg.data, 0);
+	/* IPI registers at widths or directions they lack go to the core too. */
+	lv[0].ctx.gpr[6] = 0x1000;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(0, 9, 6), &e), LA_ACT_CORE); /* rd.b */
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(6, 9, 6), &e), LA_ACT_CORE); /* wr STATUS */
+	assert_int_equal(lv[0].ctx.pc, 0x1000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_ldst_forms, setup),
+		cmocka_unit_test_setup(test_ldst_rejected, setup),
+		cmocka_unit_test_setup(test_exit_refill_and_irq, setup),
+		cmocka_unit_test_setup(test_exit_mmio, setup),
+		cmocka_unit_test_setup(test_exit_faults, setup),
+		cmocka_unit_test_setup(test_exit_hvc, setup),
+		cmocka_unit_test_setup(test_exit_guest_own, setup),
+		cmocka_unit_test_setup(test_gspr_cpucfg, setup),
+		cmocka_unit_test_setup(test_gspr_idle, setup),
+		cmocka_unit_test_setup(test_gspr_csr, setup),
+		cmocka_unit_test_setup(test_gspr_iocsr_ipi, setup),
+		cmocka_unit_test_setup(test_gspr_iocsr_core, setup),
+	};
+
+	return cmocka_run_group_tests_name("la_exit", tests, NULL, NULL);
+}
