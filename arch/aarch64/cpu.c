@@ -20,11 +20,6 @@ unsigned a64_parange_bits(unsigned parange)
 	return parange < PV_ARRAY_SIZE(bits) ? bits[parange] : 0;
 }
 
-unsigned a64_cpu_index(void)
-{
-	return MPIDR_AFF0(a64_read_mpidr_el1());
-}
-
 static uint64_t a64_timer_now(void)
 {
 	return a64_read_cntpct();

@@ -1,31 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Trap decoding for the aarch64 backend (pure C; see a64/decode.h). */
+/* Trap decoding for the aarch64 backend (pure C; see a64/decode.h, which has the short decoders
+ * the exit path inlines). */
 #include <a64/decode.h>
-
-uint64_t a64_abort_ipa(uint64_t hpfar, uint64_t far)
-{
-	/* HPFAR_EL2.FIPA (bits 43:4) holds IPA[51:12]. */
-	return ((hpfar & PV_MASK(43, 4)) << 8) | (far & 0xfffu);
-}
-
-static uint64_t a64_reg(const uint64_t *x, unsigned n)
-{
-	return n == 31 ? 0 : x[n]; /* register 31 is XZR in a transfer register field */
-}
-
-void a64_decode_dabt_isv(uint64_t esr, uint64_t ipa, const uint64_t *x, struct vcpu_exit *exit)
-{
-	unsigned srt = (unsigned)(esr >> 16) & 31u;
-
-	exit->kind = VCPU_EXIT_MMIO;
-	exit->mmio.addr = gpa(ipa);
-	exit->mmio.width = (uint8_t)(1u << ((esr >> 22) & 3u));
-	exit->mmio.write = esr & A64_DABT_WNR;
-	exit->mmio.sign_extend = esr & A64_DABT_SSE;
-	exit->mmio.reg = (uint8_t)srt;
-	exit->mmio.reg_width = (esr & A64_DABT_SF) ? 8 : 4;
-	exit->mmio.data = exit->mmio.write ? a64_reg(x, srt) : 0;
-}
 
 /* Load/store register classes, general-purpose registers (V = 0): mask, value. */
 #define LDST_CLASS_MASK	   0x3f000000u /* includes V (bit 26): general registers only */
@@ -77,32 +53,6 @@ bool a64_decode_ldst(uint32_t insn, uint64_t ipa, const uint64_t *x, struct vcpu
 	exit->mmio.reg = (uint8_t)rt;
 	/* Zero-extending loads of 1-4 bytes write a W register; opc 11 sign-extends into W. */
 	exit->mmio.reg_width = (size == 3 || opc == 2) ? 8 : 4;
-	exit->mmio.data = opc == 0 ? a64_reg(x, rt) : 0;
-	return true;
-}
-
-void a64_decode_sysreg(uint64_t esr, const uint64_t *x, struct vcpu_exit *exit)
-{
-	uint32_t iss = ESR_ISS_OF(esr);
-	unsigned rt = (iss >> 5) & 31u;
-
-	exit->kind = VCPU_EXIT_SYSREG;
-	exit->sysreg.id = A64_SYSREG_ID((iss >> 20) & 3u, (iss >> 14) & 7u, (iss >> 10) & 15u,
-					(iss >> 1) & 15u, (iss >> 17) & 7u);
-	exit->sysreg.write = !(iss & 1u);
-	exit->sysreg.reg = (uint8_t)rt;
-	exit->sysreg.data = exit->sysreg.write ? a64_reg(x, rt) : 0;
-}
-
-bool a64_decode_hvc(const uint64_t *x, struct vcpu_exit *exit)
-{
-	uint32_t fid = (uint32_t)x[0];
-
-	if ((fid & A64_HC_FID_MASK) != A64_HC_FID_BASE)
-		return false;
-	exit->kind = VCPU_EXIT_HYPERCALL;
-	exit->hcall.nr = fid & ~A64_HC_FID_MASK;
-	for (unsigned i = 0; i < VCPU_HCALL_ARGS; i++)
-		exit->hcall.args[i] = x[1 + i];
+	exit->mmio.data = opc == 0 ? a64_decode_xreg(x, rt) : 0;
 	return true;
 }

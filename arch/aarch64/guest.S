@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Guest entry and exit. a64_guest_enter keeps the hypervisor's callee-saved registers on its own
- * stack, records that stack in the vCPU context and erets into the guest; an exception from the
- * guest arrives at a lower-EL vector (vectors.S), which branches to a64_guest_exit with the
- * guest's x0/x1 pushed and the vector index in x1. TPIDR_EL2 points at the running context.
+ * stack, records that stack in the vCPU context and erets into the guest. While the guest runs,
+ * SP_EL2 points at its context (TPIDR_EL2 too), so an exception from the guest stores the guest's
+ * registers there without a scratch register (vectors.S).
+ *
+ * Two ways out. The synchronous vector stores only what C code may change (x0-x19, x29, x30;
+ * x20-x28 are callee-saved, so every C function returns them as it found them, and PC and PSTATE
+ * stay in ELR_EL2/SPSR_EL2, which only a later exception could change) and calls
+ * a64_guest_sync on the hypervisor stack, below a64_guest_enter's frame; when that handled the exit
+ * it returns the context and a64_guest_resume erets straight back, restoring the same registers.
+ * Everything else (and a synchronous exit a64_guest_sync declines) goes through
+ * a64_guest_exit_slow, which completes the saved state (x20-x28, syndrome registers) and returns
+ * from a64_guest_enter with the vector index.
  */
 #include <a64/vcpu_offsets.h>
 
@@ -20,9 +29,22 @@ a64_guest_enter:
 	mov	x1, sp
 	str	x1, [x0, #A64_CTX_HOST_SP]
 	msr	tpidr_el2, x0
+	ldp	x20, x21, [x0, #160]
+	ldp	x22, x23, [x0, #176]
+	ldp	x24, x25, [x0, #192]
+	ldp	x26, x27, [x0, #208]
+	ldr	x28, [x0, #224]
 	ldp	x1, x2, [x0, #A64_CTX_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
+	/* fall through */
+	.size a64_guest_enter, . - a64_guest_enter
+
+/* x0: the context; x20-x28, ELR_EL2 and SPSR_EL2 already hold the guest's values. */
+	.global a64_guest_resume
+	.type a64_guest_resume, %function
+a64_guest_resume:
+	mov	sp, x0
 	ldp	x2, x3, [x0, #16]
 	ldp	x4, x5, [x0, #32]
 	ldp	x6, x7, [x0, #48]
@@ -32,37 +54,23 @@ a64_guest_enter:
 	ldp	x14, x15, [x0, #112]
 	ldp	x16, x17, [x0, #128]
 	ldp	x18, x19, [x0, #144]
-	ldp	x20, x21, [x0, #160]
-	ldp	x22, x23, [x0, #176]
-	ldp	x24, x25, [x0, #192]
-	ldp	x26, x27, [x0, #208]
-	ldp	x28, x29, [x0, #224]
-	ldr	x30, [x0, #240]
+	ldp	x29, x30, [x0, #232]
 	ldp	x0, x1, [x0, #0]
 	eret
-	.size a64_guest_enter, . - a64_guest_enter
+	.size a64_guest_resume, . - a64_guest_resume
 
-	.global a64_guest_exit
-	.type a64_guest_exit, %function
-a64_guest_exit:
-	mrs	x0, tpidr_el2
-	stp	x2, x3, [x0, #16]
-	stp	x4, x5, [x0, #32]
-	stp	x6, x7, [x0, #48]
-	stp	x8, x9, [x0, #64]
-	stp	x10, x11, [x0, #80]
-	stp	x12, x13, [x0, #96]
-	stp	x14, x15, [x0, #112]
-	stp	x16, x17, [x0, #128]
-	stp	x18, x19, [x0, #144]
+/*
+ * x0: the context, x1: the vector index; x0-x19, x29 and x30 are saved, x20-x28 still hold the
+ * guest's values. SP is the context or, after a64_guest_sync, the hypervisor stack.
+ */
+	.global a64_guest_exit_slow
+	.type a64_guest_exit_slow, %function
+a64_guest_exit_slow:
 	stp	x20, x21, [x0, #160]
 	stp	x22, x23, [x0, #176]
 	stp	x24, x25, [x0, #192]
 	stp	x26, x27, [x0, #208]
-	stp	x28, x29, [x0, #224]
-	str	x30, [x0, #240]
-	ldp	x2, x3, [sp], #16		/* the guest's x0, x1 */
-	stp	x2, x3, [x0, #0]
+	str	x28, [x0, #224]
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #A64_CTX_PC]
@@ -81,7 +89,7 @@ a64_guest_exit:
 	ldp	x27, x28, [sp, #80]
 	ldp	x29, x30, [sp], #96
 	ret
-	.size a64_guest_exit, . - a64_guest_exit
+	.size a64_guest_exit_slow, . - a64_guest_exit_slow
 
 /* The guest's FP/SIMD registers; the hypervisor itself is built without them. */
 	.arch	armv8-a+fp+simd

@@ -7,6 +7,7 @@
  */
 #include <a64/backend.h>
 #include <a64/cpu.h>
+#include <a64/decode.h>
 #include <a64/gic.h>
 #include <a64/psci.h>
 #include <a64/sysreg.h>
@@ -15,6 +16,8 @@
 #include <hal/hal.h>
 #include <pv/fmt.h>
 #include <string.h>
+#include <vm/hypercall.h>
+#include <vm/run.h>
 #include <vm/vm.h>
 
 #include "s2_armv8.h"
@@ -38,7 +41,7 @@
 /* PSTATE at a kernel's entry: EL1h with D, A, I and F masked. */
 #define A64_PSTATE_EL1H_MASKED 0x3c5ULL
 
-static struct a64_vcpu *a64_loaded[CONFIG_MAX_CPUS];
+struct a64_vcpu *a64_loaded[CONFIG_MAX_CPUS];
 static uint64_t a64_vtcr;
 
 static void a64_probe(struct vcpu_hw_info *info)
@@ -277,9 +280,106 @@ static void a64_vcpu_load(struct a64_vcpu *a, unsigned cpu)
 	a64_loaded[cpu] = a;
 }
 
-struct a64_vcpu *a64_loaded_vcpu(void)
+/* Registers a64_guest_sync leaves in the CPU (callee-saved under the C ABI): x20-x28. */
+static bool a64_reg_in_cpu(unsigned n)
 {
-	return a64_loaded[a64_cpu_index()];
+	return n - 20u <= 8u;
+}
+
+/* complete() of a hypercall: SMCCC results in x0 and x1. */
+static inline void a64_complete_hcall(struct a64_vcpu *a, const struct vcpu_exit *exit)
+{
+	a->x[0] = (uint64_t)exit->hcall.ret;
+	a->x[1] = exit->hcall.value;
+}
+
+/*
+ * The emulated accesses a64_guest_sync takes: what a64_vcpu_trap would decode from the syndrome
+ * alone (a data abort with a valid syndrome on an address with no stage-2 mapping, a trapped
+ * MRS/MSR), unless the transfer register is one a64_guest_sync leaves in the CPU. false, with
+ * nothing changed, for anything else.
+ */
+static bool a64_fast_access(struct a64_vcpu *a, uint64_t esr, unsigned ec, struct vcpu_exit *exit)
+{
+	uint64_t far, hpfar;
+
+	if (ec == A64_EC_DABT_LOW) {
+		if ((esr & (A64_DABT_ISV | A64_DABT_S1PTW | A64_DABT_CM)) != A64_DABT_ISV ||
+		    A64_FSC_TYPE(esr) != A64_FSC_TRANS || a64_reg_in_cpu((esr >> 16) & 31u))
+			return false;
+		far = a64_read_far_el2();
+		hpfar = a64_read_hpfar_el2();
+		a->esr = esr;
+		a->far = far; /* a64_inject_abort reports it if no device serves the access */
+		a->hpfar = hpfar;
+		a64_decode_dabt_isv(esr, a64_abort_ipa(hpfar, far), a->x, exit);
+		return true;
+	}
+	if (ec == A64_EC_SYSREG && !a64_reg_in_cpu((esr >> 5) & 31u)) {
+		a->esr = esr;
+		a64_decode_sysreg(esr, a->x, exit);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The short way through an exit (vectors.S, guest.S). Hypercalls go to the core's vm_hypercall
+ * and emulated accesses to its vm_handle_exit right here, with the steps vm_run_vcpu takes around
+ * them (vGIC sync before, exit count; stop check and vGIC flush after), and the guest is entered
+ * again without returning to the run loop. vm_run_vcpu sees every other exit: interrupts (kicks,
+ * timers, a stop request from another CPU), WFI, PSCI, faults, anything decoded from the
+ * instruction.
+ *
+ * On entry the vectors have saved x0-x19, x29 and x30 in a->x; x20-x28 stay in the CPU (no C
+ * function changes them), and nothing here reads or writes them: exits whose transfer register is
+ * one of them are left to the full path, get_reg/set_reg refuse them meanwhile. PC and PSTATE
+ * stay in ELR_EL2/SPSR_EL2 unless the exit needs them (a hypercall leaves both as they are).
+ */
+struct a64_vcpu *a64_guest_sync(struct a64_vcpu *a)
+{
+	struct vcpu *vcpu = a->vcpu;
+	struct vcpu_exit exit;
+	uint64_t esr = a64_read_esr_el2();
+	unsigned ec = ESR_EC(esr);
+	bool go_on;
+
+	if (ec == A64_EC_HVC64) {
+		/* PSCI and unknown function ids take the full path. */
+		if (!a64_decode_hvc(a->x, &exit))
+			return NULL;
+		if (a->vgic.lr_used)
+			a64_vgic_sync(vcpu);
+		vcpu->exit_count[VCPU_EXIT_HYPERCALL]++;
+		/* The HVC's saved PC is already past it: nothing to advance. */
+		go_on = vm_hypercall(vcpu, &exit);
+		if (go_on)
+			a64_complete_hcall(a, &exit);
+	} else {
+		if (!a64_fast_access(a, esr, ec, &exit))
+			return NULL;
+		a->pc = a64_read_elr_el2();
+		a->pstate = a64_read_spsr_el2();
+		a->pc_step = 4;
+		a->regs_partial = true;
+		if (a->vgic.lr_used)
+			a64_vgic_sync(vcpu);
+		vcpu->exit_count[exit.kind]++;
+		go_on = vm_handle_exit(vcpu, &exit) == VM_EXIT_CONTINUE;
+		a->regs_partial = false;
+		/* complete() advanced the PC, or a fault for the guest moved it to its vectors. */
+		a64_write_elr_el2(a->pc);
+		a64_write_spsr_el2(a->pstate);
+	}
+	/* A vCPU that may not go on has had its VM stopped (vm_stop): the run loop's own check
+	 * ends it. */
+	if (!go_on || __atomic_load_n(&vcpu->vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED) {
+		a->handled = true;
+		return NULL;
+	}
+	if (__atomic_load_n(&a->vgic.pending, __ATOMIC_ACQUIRE) & a->vgic.enabled)
+		a64_vgic_flush(vcpu);
+	return a;
 }
 
 static void a64_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
@@ -291,6 +391,11 @@ static void a64_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 	if (a64_loaded[cpu] != a || __atomic_load_n(&a->reload, __ATOMIC_ACQUIRE))
 		a64_vcpu_load(a, cpu);
 	vector = a64_guest_enter(a);
+	if (a->handled) {
+		a->handled = false;
+		exit->kind = VCPU_EXIT_NONE;
+		return;
+	}
 	switch (vector & 3u) {
 	case 0:
 		a64_vcpu_trap(a, exit);
@@ -308,32 +413,32 @@ static void a64_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 	}
 }
 
+/* complete() of a CPU_UP: PSCI's codes if it came from PSCI (kept out of the leaf below). */
+static __attribute__((noinline)) void a64_complete_cpu_up(struct vcpu *vcpu, struct a64_vcpu *a,
+							  const struct vcpu_exit *exit)
+{
+	a->x[0] = (uint64_t)(a->psci ? a64_psci_cpu_on_result(vcpu->vm, exit->cpu_up.target,
+							      exit->cpu_up.ret)
+				     : exit->cpu_up.ret);
+}
+
 static void a64_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
 {
 	struct a64_vcpu *a = vcpu->arch;
 
-	switch (exit->kind) {
-	case VCPU_EXIT_MMIO:
+	/* The most frequent first: emulated accesses, then hypercalls. */
+	if (exit->kind == VCPU_EXIT_MMIO) {
 		if (!exit->mmio.write && exit->mmio.reg < 31)
 			a->x[exit->mmio.reg] = exit->mmio.data;
 		if (a->wb)
 			a->x[a->wb_reg] = a->wb_value;
-		break;
-	case VCPU_EXIT_SYSREG:
+	} else if (exit->kind == VCPU_EXIT_HYPERCALL) {
+		a64_complete_hcall(a, exit);
+	} else if (exit->kind == VCPU_EXIT_SYSREG) {
 		if (!exit->sysreg.write && exit->sysreg.reg < 31)
 			a->x[exit->sysreg.reg] = exit->sysreg.data;
-		break;
-	case VCPU_EXIT_HYPERCALL:
-		a->x[0] = (uint64_t)exit->hcall.ret;
-		a->x[1] = exit->hcall.value;
-		break;
-	case VCPU_EXIT_CPU_UP:
-		a->x[0] = (uint64_t)(a->psci ? a64_psci_cpu_on_result(vcpu->vm, exit->cpu_up.target,
-								      exit->cpu_up.ret)
-					     : exit->cpu_up.ret);
-		break;
-	default:
-		break;
+	} else if (exit->kind == VCPU_EXIT_CPU_UP) {
+		a64_complete_cpu_up(vcpu, a, exit);
 	}
 	a->wb = false;
 	a->pc += a->pc_step;
@@ -364,6 +469,12 @@ static int a64_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit
 	return PV_OK;
 }
 
+/* x20-x28 of a vCPU in a64_guest_sync are in the CPU, not in a->x: neither read nor written. */
+static bool a64_reg_unsaved(const struct a64_vcpu *a, unsigned n)
+{
+	return a->regs_partial && a64_reg_in_cpu(n);
+}
+
 static int a64_vcpu_get_reg(struct vcpu *vcpu, unsigned reg, uint64_t *value)
 {
 	struct a64_vcpu *a = vcpu->arch;
@@ -374,7 +485,8 @@ static int a64_vcpu_get_reg(struct vcpu *vcpu, unsigned reg, uint64_t *value)
 		*value = a64_loaded[a64_cpu_index()] == a ? a64_read_sp_el1() : a->el1.sp_el1;
 	else if (reg >= VCPU_REG_ARG0 && reg <= VCPU_REG_ARG3)
 		*value = a->x[reg - VCPU_REG_ARG0];
-	else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + 31)
+	else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + 31 &&
+		 !a64_reg_unsaved(a, reg - VCPU_REG_GPR_BASE))
 		*value = a->x[reg - VCPU_REG_GPR_BASE];
 	else
 		return -PV_EINVAL;
@@ -393,7 +505,8 @@ static int a64_vcpu_set_reg(struct vcpu *vcpu, unsigned reg, uint64_t value)
 		a->el1.sp_el1 = value;
 	} else if (reg >= VCPU_REG_ARG0 && reg <= VCPU_REG_ARG3) {
 		a->x[reg - VCPU_REG_ARG0] = value;
-	} else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + 31) {
+	} else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + 31 &&
+		   !a64_reg_unsaved(a, reg - VCPU_REG_GPR_BASE)) {
 		a->x[reg - VCPU_REG_GPR_BASE] = value;
 	} else {
 		return -PV_EINVAL;

@@ -99,7 +99,7 @@ static void a64_vgic_retire_hw(struct a64_vcpu *a)
 		a64_gic_ppi_enable(A64_IRQ_VTIMER, true);
 }
 
-static void a64_vgic_flush(struct vcpu *vcpu)
+void a64_vgic_flush(struct vcpu *vcpu)
 {
 	struct a64_vcpu *a = a64_vgic_owner(vcpu);
 	struct a64_vgic_cpu *c = &a->vgic;
@@ -132,7 +132,7 @@ static void a64_vgic_flush(struct vcpu *vcpu)
 	pv_spin_unlock(&vcpu->virq_lock);
 }
 
-static void a64_vgic_sync(struct vcpu *vcpu)
+void a64_vgic_sync(struct vcpu *vcpu)
 {
 	struct a64_vcpu *a = a64_vgic_owner(vcpu);
 

@@ -49,6 +49,8 @@ unsigned a64_vgic_fill(struct a64_vgic_cpu *c, uint64_t *lr)
 
 		if (c->lr_used >> n & 1)
 			continue;
+		if (!(c->pending & c->enabled & ~c->in_lr))
+			break; /* nothing left to place */
 		intid = a64_vgic_best(c);
 		if (intid < 0)
 			break;
@@ -60,7 +62,8 @@ unsigned a64_vgic_fill(struct a64_vgic_cpu *c, uint64_t *lr)
 		c->pending &= ~(1ULL << intid);
 		written |= 1u << n;
 	}
-	c->underflow = a64_vgic_best(c) >= 0;
+	/* Some interrupt a64_vgic_best would still pick: the list registers are all taken. */
+	c->underflow = (c->pending & c->enabled & ~c->in_lr) != 0;
 	return written;
 }
 

@@ -3,6 +3,7 @@
 #ifndef A64_CPU_H
 #define A64_CPU_H
 
+#include <a64/sysreg.h>
 #include <pv/types.h>
 
 /*
@@ -10,7 +11,10 @@
  * numbers up to 16 CPUs with GICv3. Boot code refuses CPUs outside that scheme, so every CPU that
  * runs hypervisor code has an index below CONFIG_MAX_CPUS.
  */
-unsigned a64_cpu_index(void);
+static inline unsigned a64_cpu_index(void)
+{
+	return MPIDR_AFF0(a64_read_mpidr_el1());
+}
 
 /* Physical address bits for an ID_AA64MMFR0_EL1.PARange value; 0 for a value not defined. */
 unsigned a64_parange_bits(unsigned parange);

@@ -42,10 +42,34 @@ struct a64_writeback {
 };
 
 /* Guest-physical address of a stage-2 abort: HPFAR_EL2 gives the page, FAR_EL2 the offset. */
-uint64_t a64_abort_ipa(uint64_t hpfar, uint64_t far);
+static inline uint64_t a64_abort_ipa(uint64_t hpfar, uint64_t far)
+{
+	/* HPFAR_EL2.FIPA (bits 43:4) holds IPA[51:12]. */
+	return ((hpfar & PV_MASK(43, 4)) << 8) | (far & 0xfffu);
+}
+
+/* A transfer register's value: register 31 is XZR there. */
+static inline uint64_t a64_decode_xreg(const uint64_t *x, unsigned n)
+{
+	return n == 31 ? 0 : x[n];
+}
 
 /* An MMIO exit from a data abort whose syndrome is valid (ISV = 1); @x: guest x0..x30. */
-void a64_decode_dabt_isv(uint64_t esr, uint64_t ipa, const uint64_t *x, struct vcpu_exit *exit);
+static inline void a64_decode_dabt_isv(uint64_t esr, uint64_t ipa, const uint64_t *x,
+				       struct vcpu_exit *exit)
+{
+	unsigned srt = (unsigned)(esr >> 16) & 31u;
+	bool write = esr & A64_DABT_WNR;
+
+	exit->kind = VCPU_EXIT_MMIO;
+	exit->mmio.addr = gpa(ipa);
+	exit->mmio.width = (uint8_t)(1u << ((esr >> 22) & 3u));
+	exit->mmio.write = write;
+	exit->mmio.sign_extend = esr & A64_DABT_SSE;
+	exit->mmio.reg = (uint8_t)srt;
+	exit->mmio.reg_width = (esr & A64_DABT_SF) ? 8 : 4;
+	exit->mmio.data = write ? a64_decode_xreg(x, srt) : 0;
+}
 
 /*
  * An MMIO exit from the trapping instruction @insn when the syndrome is not valid: the single-
@@ -61,9 +85,37 @@ bool a64_decode_ldst(uint32_t insn, uint64_t ipa, const uint64_t *x, struct vcpu
 	((uint32_t)(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2)))
 
 /* A SYSREG exit from an EC 0x18 syndrome. */
-void a64_decode_sysreg(uint64_t esr, const uint64_t *x, struct vcpu_exit *exit);
+static inline void a64_decode_sysreg(uint64_t esr, const uint64_t *x, struct vcpu_exit *exit)
+{
+	uint32_t iss = ESR_ISS_OF(esr);
+	unsigned rt = (iss >> 5) & 31u;
+	bool write = !(iss & 1u);
+
+	exit->kind = VCPU_EXIT_SYSREG;
+	exit->sysreg.id = A64_SYSREG_ID((iss >> 20) & 3u, (iss >> 14) & 7u, (iss >> 10) & 15u,
+					(iss >> 1) & 15u, (iss >> 17) & 7u);
+	exit->sysreg.write = write;
+	exit->sysreg.reg = (uint8_t)rt;
+	exit->sysreg.data = write ? a64_decode_xreg(x, rt) : 0;
+}
 
 /* A HYPERCALL exit when x0 holds one of the project's function ids; false otherwise. */
-bool a64_decode_hvc(const uint64_t *x, struct vcpu_exit *exit);
+static inline bool a64_decode_hvc(const uint64_t *x, struct vcpu_exit *exit)
+{
+	uint32_t fid = (uint32_t)x[0];
+
+	if ((fid & A64_HC_FID_MASK) != A64_HC_FID_BASE)
+		return false;
+	_Static_assert(VCPU_HCALL_ARGS == 6, "x1..x6 carry the arguments");
+	exit->kind = VCPU_EXIT_HYPERCALL;
+	exit->hcall.nr = fid & ~A64_HC_FID_MASK;
+	exit->hcall.args[0] = x[1];
+	exit->hcall.args[1] = x[2];
+	exit->hcall.args[2] = x[3];
+	exit->hcall.args[3] = x[4];
+	exit->hcall.args[4] = x[5];
+	exit->hcall.args[5] = x[6];
+	return true;
+}
 
 #endif

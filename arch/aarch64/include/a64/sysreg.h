@@ -37,6 +37,8 @@ A64_SYSREG_RO(far_el2, far_el2)
 A64_SYSREG_RO(ich_vtr_el2, S3_4_C12_C11_1)
 
 A64_SYSREG_RW(hcr_el2, hcr_el2)
+A64_SYSREG_RW(elr_el2, elr_el2)
+A64_SYSREG_RW(spsr_el2, spsr_el2)
 A64_SYSREG_RW(vbar_el2, vbar_el2)
 A64_SYSREG_RW(vttbr_el2, vttbr_el2)
 A64_SYSREG_RW(vtcr_el2, vtcr_el2)

@@ -10,6 +10,7 @@
 #ifndef A64_VCPU_H
 #define A64_VCPU_H
 
+#include <a64/cpu.h>
 #include <a64/vcpu_offsets.h>
 #include <a64/vgic.h>
 #include <addrspace/s2.h>
@@ -51,6 +52,11 @@ struct a64_vcpu {
 	bool wb;	 /* load/store with base write-back decoded by hand */
 	uint8_t wb_reg;
 	uint64_t wb_value;
+
+	/* a64_guest_sync: x20-x28 are live in the CPU, not in x[] (it is handling an exit). */
+	bool regs_partial;
+	/* a64_guest_sync handled the exit but the core must see the vCPU: run() returns NONE. */
+	bool handled;
 };
 
 _Static_assert(offsetof(struct a64_vcpu, pc) == A64_CTX_PC, "guest.S: pc");
@@ -58,8 +64,18 @@ _Static_assert(offsetof(struct a64_vcpu, host_sp) == A64_CTX_HOST_SP, "guest.S: 
 _Static_assert(offsetof(struct a64_vcpu, esr) == A64_CTX_ESR, "guest.S: esr");
 _Static_assert(offsetof(struct a64_vcpu, hpfar) == A64_CTX_HPFAR, "guest.S: hpfar");
 
-/* Enters the guest whose registers are in @ctx; returns the vectors.S index of the exit. */
+/* Enters the guest whose registers are in @ctx; returns the vectors.S index of the exit that
+ * a64_guest_sync did not take. */
 uint64_t a64_guest_enter(struct a64_vcpu *ctx);
+
+/*
+ * Called by the synchronous guest vector (vectors.S) on the hypervisor stack, with x0-x19, x29,
+ * x30, PC and PSTATE of the guest saved in @a and x20-x28 still in the CPU: handles a hypercall,
+ * MMIO or system-register exit through the core (vm_handle_exit) and returns @a to re-enter the
+ * guest at once, or NULL for the full exit path back to a64_vcpu_run. Context: the vCPU's CPU,
+ * IRQs masked.
+ */
+struct a64_vcpu *a64_guest_sync(struct a64_vcpu *a);
 void a64_fp_save(struct a64_fp_state *fp);
 void a64_fp_restore(const struct a64_fp_state *fp);
 
@@ -73,7 +89,13 @@ void a64_vcpu_trap(struct a64_vcpu *a, struct vcpu_exit *exit);
 void a64_inject_abort(struct a64_vcpu *a, bool write, bool exec);
 void a64_inject_undef(struct a64_vcpu *a);
 
+/* The vCPU whose state each physical CPU holds (vcpu.c), or NULL. */
+extern struct a64_vcpu *a64_loaded[CONFIG_MAX_CPUS];
+
 /* The vCPU whose state the calling physical CPU holds, or NULL. */
-struct a64_vcpu *a64_loaded_vcpu(void);
+static inline struct a64_vcpu *a64_loaded_vcpu(void)
+{
+	return a64_loaded[a64_cpu_index()];
+}
 
 #endif

@@ -14,6 +14,11 @@ extern const struct virq_ops a64_virq_ops;
 void a64_vgic_load(struct a64_vcpu *a);
 void a64_vgic_put(struct a64_vcpu *a);
 
+/* virq_ops.flush / .sync, also called by the exit path that bypasses the run loop (vcpu.c).
+ * Context: the vCPU's CPU. */
+void a64_vgic_flush(struct vcpu *vcpu);
+void a64_vgic_sync(struct vcpu *vcpu);
+
 /* Physical interrupt handlers (gic.c), on the CPU that took them, IRQs masked. */
 void a64_vgic_maintenance(void);
 void a64_vgic_vtimer_fired(void);
