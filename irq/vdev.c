@@ -23,14 +23,28 @@ int vdev_register(struct vm *vm, struct vdev *dev)
 	return PV_OK;
 }
 
+/* The whole access must fall inside one device: a straddling access is a guest bug. */
+static bool vdev_covers(const struct vdev *dev, enum vdev_space space, uint64_t addr,
+			unsigned width)
+{
+	return dev->space == space && addr >= dev->base && addr - dev->base < dev->size &&
+	       width <= dev->size - (addr - dev->base);
+}
+
 struct vdev *vdev_find(struct vm *vm, enum vdev_space space, uint64_t addr, unsigned width)
 {
+	/* Guests tend to hit one device many times in a row: try the last one found first. Any
+	 * vCPU may replace the hint; a stale hint only costs the search. */
+	struct vdev *last = __atomic_load_n(&vm->vdev_last, __ATOMIC_RELAXED);
+
+	if (last && vdev_covers(last, space, addr, width))
+		return last;
 	for (unsigned i = 0; i < vm->nvdevs; i++) {
 		struct vdev *dev = vm->vdevs[i];
-		/* The whole access must fall inside one device: a straddling access is a guest bug. */
-		if (dev->space == space && addr >= dev->base && addr - dev->base < dev->size &&
-		    width <= dev->size - (addr - dev->base))
+		if (vdev_covers(dev, space, addr, width)) {
+			__atomic_store_n(&vm->vdev_last, dev, __ATOMIC_RELAXED);
 			return dev;
+		}
 	}
 	return NULL;
 }

@@ -7,6 +7,7 @@
 #include <hal/arch_backend.h>
 #include <hal/hal.h>
 #include <pv/fmt.h>
+#include <stdarg.h>
 #include <vm/hypercall.h>
 #include <vm/run.h>
 #include <vm/vm.h>
@@ -18,13 +19,28 @@ static const char *access_name(unsigned access)
 	return access & VCPU_ACCESS_WRITE ? "write" : "read";
 }
 
+/* Stops @vm with a formatted reason. Out of line: it keeps the formatting buffer off the stack
+ * frames of the hot exit paths. */
+static __attribute__((noinline, format(printf, 3, 4))) void vm_stop_fmt(struct vm *vm, int64_t code,
+									const char *fmt, ...)
+{
+	char reason[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	pv_vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	vm_stop(vm, code, reason);
+}
+
 /* A guest access nobody may serve: inject a fault the guest can catch, or stop the VM. */
-static enum vm_exit_action vm_bad_access(struct vcpu *vcpu, const struct vcpu_exit *exit,
-					 uint64_t addr, unsigned access, const char *what)
+static __attribute__((noinline)) enum vm_exit_action vm_bad_access(struct vcpu *vcpu,
+								   const struct vcpu_exit *exit,
+								   uint64_t addr, unsigned access,
+								   const char *what)
 {
 	struct vm *vm = vcpu->vm;
 	const struct vcpu_ops *ops = arch_backend.vcpu;
-	char reason[96];
 	uint64_t pc = 0;
 
 	if (!vm->config->stop_on_bad_access && ops->inject_fault &&
@@ -32,9 +48,8 @@ static enum vm_exit_action vm_bad_access(struct vcpu *vcpu, const struct vcpu_ex
 		return VM_EXIT_CONTINUE;
 	if (ops->get_reg)
 		(void)ops->get_reg(vcpu, VCPU_REG_PC, &pc);
-	pv_snprintf(reason, sizeof(reason), "vcpu %u: bad %s %s at 0x%llx (pc 0x%llx)", vcpu->id,
-		    what, access_name(access), (unsigned long long)addr, (unsigned long long)pc);
-	vm_stop(vm, -PV_EFAULT, reason);
+	vm_stop_fmt(vm, -PV_EFAULT, "vcpu %u: bad %s %s at 0x%llx (pc 0x%llx)", vcpu->id, what,
+		    access_name(access), (unsigned long long)addr, (unsigned long long)pc);
 	return VM_EXIT_LEAVE;
 }
 
@@ -142,7 +157,6 @@ enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	struct vm *vm = vcpu->vm;
 	const struct vcpu_ops *ops = arch_backend.vcpu;
-	char reason[96];
 
 	switch (exit->kind) {
 	case VCPU_EXIT_NONE:
@@ -180,17 +194,15 @@ enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 		vm_stop(vm, 0, "guest asked for a reset; VM reset is not supported, VM stopped");
 		return VM_EXIT_LEAVE;
 	case VCPU_EXIT_ENTRY_FAIL:
-		pv_snprintf(reason, sizeof(reason), "vcpu %u: entry failed (reason 0x%llx, 0x%llx)",
+		vm_stop_fmt(vm, -PV_EINVAL, "vcpu %u: entry failed (reason 0x%llx, 0x%llx)",
 			    vcpu->id, (unsigned long long)exit->entry_fail.reason,
 			    (unsigned long long)exit->entry_fail.detail);
-		vm_stop(vm, -PV_EINVAL, reason);
 		return VM_EXIT_LEAVE;
 	case VCPU_EXIT_KIND_COUNT:
 		break;
 	}
-	pv_snprintf(reason, sizeof(reason), "vcpu %u: backend returned invalid exit %u", vcpu->id,
+	vm_stop_fmt(vm, -PV_EINVAL, "vcpu %u: backend returned invalid exit %u", vcpu->id,
 		    (unsigned)exit->kind);
-	vm_stop(vm, -PV_EINVAL, reason);
 	return VM_EXIT_LEAVE;
 }
 

@@ -71,11 +71,33 @@ static void test_rejects_overlap_bad_ranges_and_overflow(void **state)
 	assert_int_equal(vm.nvdevs, VM_MAX_VDEVS);
 }
 
+static void test_last_hit_hint_never_answers_wrong(void **state)
+{
+	(void)state;
+	static struct vm vm;
+	struct vdev a = { "a", VDEV_SPACE_MMIO, 0x1000, 0x100, &ops, NULL };
+	struct vdev b = { "b", VDEV_SPACE_MMIO, 0x2000, 0x100, &ops, NULL };
+	struct vdev p = { "p", VDEV_SPACE_PIO, 0x1000, 0x100, &ops, NULL };
+
+	assert_int_equal(vdev_register(&vm, &a), PV_OK);
+	assert_int_equal(vdev_register(&vm, &b), PV_OK);
+	assert_int_equal(vdev_register(&vm, &p), PV_OK);
+	assert_ptr_equal(vdev_find(&vm, VDEV_SPACE_MMIO, 0x2000, 4), &b);
+	assert_ptr_equal(vm.vdev_last, &b);
+	assert_ptr_equal(vdev_find(&vm, VDEV_SPACE_MMIO, 0x2004, 4), &b); /* from the hint */
+	assert_ptr_equal(vdev_find(&vm, VDEV_SPACE_MMIO, 0x1004, 4), &a);
+	/* Same address, other space: the hint (a) must not answer. */
+	assert_ptr_equal(vdev_find(&vm, VDEV_SPACE_PIO, 0x1004, 4), &p);
+	assert_null(vdev_find(&vm, VDEV_SPACE_MMIO, 0x10fe, 4)); /* straddles a's end */
+	assert_null(vdev_find(&vm, VDEV_SPACE_SYSREG, 0x1004, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_register_and_find),
 		cmocka_unit_test(test_rejects_overlap_bad_ranges_and_overflow),
+		cmocka_unit_test(test_last_hit_hint_never_answers_wrong),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,9 +85,10 @@ struct vm {
 	struct vm_mem_chunk chunks[VM_MAX_MEM_CHUNKS];
 	unsigned nvdevs;
 	struct vdev *vdevs[VM_MAX_VDEVS];
-	void *virq;	      /* interrupt-controller state, owned by virq_ops */
-	int64_t exit_code;    /* set by VM_STOP or a fault */
-	char stop_reason[96]; /* why the VM stopped, for the log */
+	struct vdev *vdev_last; /* vdev_find's hint: the device found last */
+	void *virq;		/* interrupt-controller state, owned by virq_ops */
+	int64_t exit_code;	/* set by VM_STOP or a fault */
+	char stop_reason[96];	/* why the VM stopped, for the log */
 	size_t dev_arena_used;
 	_Alignas(16) uint8_t dev_arena[VM_DEV_ARENA]; /* state of the VM's emulated devices */
 	unsigned console_len;
