@@ -24,7 +24,8 @@ _start:
 	j	1b
 2:
 	la	tp, riscv_cpus
-	la	t0, riscv_trap_entry
+	csrw	sscratch, zero		/* zero: the vector's "trap taken in HS-mode" */
+	la	t0, riscv_trap_vector
 	csrw	stvec, t0
 	/* a0 and a1 still hold what the firmware passed. */
 	call	riscv_boot_main
@@ -47,7 +48,8 @@ riscv_secondary_entry:
 	mul	t0, t0, t1
 	la	sp, __pv_stacks_start
 	add	sp, sp, t0
-	la	t0, riscv_trap_entry
+	csrw	sscratch, zero		/* zero: the vector's "trap taken in HS-mode" */
+	la	t0, riscv_trap_vector
 	csrw	stvec, t0
 	mv	a0, tp
 	call	riscv_secondary_main

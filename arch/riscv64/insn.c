@@ -101,14 +101,3 @@ bool riscv_decode_mem(uint32_t insn, struct riscv_mem_insn *out)
 		return decode32(insn, out);
 	return decode16(insn & 0xffffu, out);
 }
-
-bool riscv_htinst_insn(uint64_t htinst, uint32_t *insn, unsigned *len)
-{
-	uint32_t v = (uint32_t)htinst;
-
-	if (!(v & 1u) || (htinst >> 32) != 0)
-		return false;
-	*len = (v & 2u) ? 4u : 2u;
-	*insn = v | 2u;
-	return true;
-}

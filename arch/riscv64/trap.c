@@ -11,25 +11,6 @@
 #include <riscv64/sbi.h>
 #include <riscv64/trap.h>
 
-void riscv_trap_recover_begin(void)
-{
-	struct riscv_cpu *cpu = riscv_this_cpu();
-
-	cpu->trap_seen = false;
-	cpu->trap_recover = true;
-	/* The probed instruction must not be moved above the flag stores. */
-	__asm__ __volatile__("" ::: "memory");
-}
-
-bool riscv_trap_recover_end(void)
-{
-	struct riscv_cpu *cpu = riscv_this_cpu();
-
-	__asm__ __volatile__("" ::: "memory");
-	cpu->trap_recover = false;
-	return cpu->trap_seen;
-}
-
 static const char *exception_name(uint64_t code)
 {
 	static const char *const names[] = {

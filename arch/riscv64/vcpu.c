@@ -4,6 +4,15 @@
  * vCPUs pinned to one hart. The integer file moves on every entry and exit (vcpu_entry.S); the VS
  * CSRs, the FP file and hvip stay in the hart until it runs another vCPU, so a plain exit costs
  * none of them.
+ *
+ * hstatus and sstatus.SPP are not rewritten on every entry either: riscv_vcpu_restore writes
+ * them when the vCPU becomes the hart's, and after that they stay the vCPU's own. A trap out of
+ * the guest sets hstatus.SPV = 1 and sstatus.SPP = the guest's privilege, which is exactly what
+ * the next sret needs (the rest of hstatus only changes by a write: VSXL, VTW, VGEIN; SPVP and
+ * GVA are the trap's report); the hypervisor keeps interrupts off and writes neither CSR except
+ * here, in riscv_reflect (which moves the guest into VS-mode and updates vc->sstatus with it)
+ * and after a recovered HS-mode trap during an instruction fetch (riscv_fetch_insn puts both
+ * back, since an HS-mode trap and its sret clear SPV and SPP).
  */
 #include <hal/hal.h>
 #include <riscv64/backend.h>
@@ -28,6 +37,10 @@ static inline void riscv_hfence_vvma_all(void)
 
 static void riscv_vcpu_save(struct riscv_vcpu *vc)
 {
+	uint64_t sstatus;
+
+	csr_read(CSR_SSTATUS, sstatus);
+	vc->sstatus = (vc->sstatus & ~SSTATUS_SPP) | (sstatus & SSTATUS_SPP);
 	csr_read(CSR_VSSTATUS, vc->vsstatus);
 	csr_read(CSR_VSIE, vc->vsie);
 	csr_read(CSR_VSTVEC, vc->vstvec);
@@ -42,8 +55,16 @@ static void riscv_vcpu_save(struct riscv_vcpu *vc)
 	riscv_fp_save(vc);
 }
 
-static void riscv_vcpu_restore(const struct riscv_vcpu *vc)
+static void riscv_vcpu_restore(struct riscv_vcpu *vc)
 {
+	/* The host's gp and tp for the exit path: constant on this hart (see vcpu_entry.S). */
+	__asm__ __volatile__("mv %0, gp" : "=r"(vc->host[2]));
+	__asm__ __volatile__("mv %0, tp" : "=r"(vc->host[3]));
+	csr_write(CSR_HSTATUS, vc->hstatus);
+	if (vc->sstatus & SSTATUS_SPP)
+		csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	else
+		csr_clear(CSR_SSTATUS, SSTATUS_SPP);
 	csr_write(CSR_HGATP, vc->hgatp);
 	csr_write(CSR_VSSTATUS, vc->vsstatus);
 	csr_write(CSR_VSIE, vc->vsie);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Guest entry and the decoding of every trap out of VS-mode into the core's exits: SBI calls,
- * guest-page faults (MMIO, decoded from the trapping instruction fetched with HLVX.HU since
+ * guest-page faults (MMIO, decoded from the trapping instruction fetched with HLVX since
  * htinst may be zero), virtual-instruction exceptions (WFI), host interrupts. Exceptions the
  * guest caused and can handle itself are reflected into it as the hardware would deliver them.
+ * The two frequent exits, the Polyvisor hypercall and MMIO, take short paths without stack
+ * frames (riscv_vcpu_run, riscv_exit_mmio); everything else is out of line.
  */
 #include <hal/hal.h>
 #include <riscv64/cpu.h>
@@ -25,20 +27,47 @@ static inline uint64_t riscv_hlvx_hu(uint64_t gva)
 	return v;
 }
 
-/* Fetches the guest instruction at @pc. false if the fetch itself faulted (the guest changed its
- * mapping under our feet): the caller then treats the access as undecodable. */
-static bool riscv_fetch_insn(uint64_t pc, uint32_t *insn)
+/* HLVX.WU: the same for a word; only used at a 4-byte aligned address (never misaligned, never
+ * across a page). */
+static inline uint64_t riscv_hlvx_wu(uint64_t gva)
 {
-	uint64_t lo, hi = 0;
+	uint64_t v;
+
+	__asm__ __volatile__(".insn r 0x73, 4, 0x34, %0, %1, x3" : "=r"(v) : "r"(gva) : "memory");
+	return v;
+}
+
+/* Fetches the guest instruction at @vc's pc. false if the fetch itself faulted (the guest
+ * changed its mapping under our feet): the caller then treats the access as undecodable. At a
+ * 4-byte aligned pc one word read covers both halves of any instruction (the two extra bytes of
+ * a compressed one are on the same page and in the same 4-byte PMP granule, so the read cannot
+ * fault where the fetch did not). */
+static inline __attribute__((always_inline)) bool riscv_fetch_insn(struct riscv_vcpu *vc,
+								   uint32_t *insn)
+{
+	uint64_t pc = vc->pc, lo, hi = 0;
 	bool faulted;
 
 	riscv_trap_recover_begin();
-	lo = riscv_hlvx_hu(pc);
-	if ((lo & 3u) == 3u)
-		hi = riscv_hlvx_hu(pc + 2);
+	if ((pc & 3u) == 0) {
+		lo = riscv_hlvx_wu(pc);
+		hi = lo >> 16;
+	} else {
+		lo = riscv_hlvx_hu(pc);
+		if ((lo & 3u) == 3u)
+			hi = riscv_hlvx_hu(pc + 2);
+	}
 	faulted = riscv_trap_recover_end();
+	if (faulted) {
+		/* The HS-mode trap and its sret cleared hstatus.SPV and sstatus.SPP, which the next
+		 * entry relies on (vcpu.c): put the guest's back. */
+		csr_set(CSR_HSTATUS, HSTATUS_SPV);
+		if (vc->sstatus & SSTATUS_SPP)
+			csr_set(CSR_SSTATUS, SSTATUS_SPP);
+		return false;
+	}
 	*insn = (uint32_t)(lo & 0xffffu) | (uint32_t)((hi & 0xffffu) << 16);
-	return !faulted;
+	return true;
 }
 
 static uint64_t riscv_fault_gpa(const struct riscv_vcpu *vc)
@@ -54,29 +83,78 @@ static void riscv_exit_s2_fault(struct riscv_vcpu *vc, struct vcpu_exit *exit, u
 	exit->fault.pc = vc->pc;
 }
 
-static void riscv_exit_mmio(struct riscv_vcpu *vc, struct vcpu_exit *exit, bool store)
+/* The trap's report, read before anything here can take an HS-mode trap (the HLVX fetch) and
+ * overwrite it: stval is the guest-virtual address or the instruction bits, htval/htinst
+ * describe guest-page faults, sstatus.SPP is the guest's privilege (riscv_reflect). */
+static inline void riscv_read_trap_csrs(struct riscv_vcpu *vc)
+{
+	csr_read(CSR_STVAL, vc->stval);
+	csr_read(CSR_HTVAL, vc->htval);
+	csr_read(CSR_HTINST, vc->htinst);
+	csr_read(CSR_SSTATUS, vc->sstatus);
+}
+
+static inline void riscv_exit_mmio_fill(struct riscv_vcpu *vc, struct vcpu_exit *exit, bool store,
+					const struct riscv_mem_insn *m, unsigned len)
+{
+	vc->exit_len = len;
+	exit->kind = VCPU_EXIT_MMIO;
+	exit->mmio.addr = gpa(riscv_fault_gpa(vc));
+	exit->mmio.width = m->width;
+	exit->mmio.write = store;
+	exit->mmio.sign_extend = m->sign_extend;
+	exit->mmio.reg = m->reg;
+	exit->mmio.reg_width = 8;
+	exit->mmio.data = store && m->reg ? vc->x[m->reg] : 0;
+}
+
+/* A load or store guest-page fault whose trap CSRs riscv_exit_mmio saved in @vc, in full. The
+ * decoding is memoised per vCPU: riscv_decode_mem is a pure function of the instruction bits,
+ * so the last instruction that decoded and its result are kept (0, the empty cache, never
+ * decodes) and riscv_exit_mmio can skip the decoder for a repeat of the same bits. */
+static __attribute__((noinline)) void riscv_exit_mmio_slow(struct riscv_vcpu *vc,
+							   struct vcpu_exit *exit, bool store)
 {
 	struct riscv_mem_insn m;
 	uint32_t insn;
 	unsigned len = 0;
 
-	if (!riscv_htinst_insn(vc->htinst, &insn, &len) && !riscv_fetch_insn(vc->pc, &insn)) {
+	if (!riscv_htinst_insn(vc->htinst, &insn, &len) && !riscv_fetch_insn(vc, &insn)) {
 		riscv_exit_s2_fault(vc, exit, store ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ);
 		return;
 	}
-	if (!riscv_decode_mem(insn, &m) || m.store != store) {
+	if (insn != 0 && insn == vc->mem_insn) {
+		m = vc->mem_decoded;
+	} else {
+		if (!riscv_decode_mem(insn, &m)) {
+			riscv_exit_s2_fault(vc, exit, store ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ);
+			return;
+		}
+		vc->mem_insn = insn;
+		vc->mem_decoded = m;
+	}
+	if (m.store != store) {
 		riscv_exit_s2_fault(vc, exit, store ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ);
 		return;
 	}
-	vc->exit_len = len ? len : m.len;
-	exit->kind = VCPU_EXIT_MMIO;
-	exit->mmio.addr = gpa(riscv_fault_gpa(vc));
-	exit->mmio.width = m.width;
-	exit->mmio.write = store;
-	exit->mmio.sign_extend = m.sign_extend;
-	exit->mmio.reg = m.reg;
-	exit->mmio.reg_width = 8;
-	exit->mmio.data = store && m.reg ? vc->x[m.reg] : 0;
+	riscv_exit_mmio_fill(vc, exit, store, &m, len ? len : m.len);
+}
+
+/* A load or store guest-page fault: an access to an emulated device (or to nothing, which the
+ * core finds out). The usual case, no htinst (QEMU leaves it zero) and the same instruction as
+ * the last decoded one, is finished here without a call; anything else takes the full path. */
+static __attribute__((noinline)) void riscv_exit_mmio(struct riscv_vcpu *vc, struct vcpu_exit *exit,
+						      bool store)
+{
+	uint32_t insn;
+
+	riscv_read_trap_csrs(vc);
+	if ((vc->htinst & 1u) == 0 && riscv_fetch_insn(vc, &insn) && insn != 0 &&
+	    insn == vc->mem_insn && vc->mem_decoded.store == store) {
+		riscv_exit_mmio_fill(vc, exit, store, &vc->mem_decoded, vc->mem_decoded.len);
+		return;
+	}
+	riscv_exit_mmio_slow(vc, exit, store);
 }
 
 /* Delivers exception @cause with @tval to the guest the way the hardware would have: vsepc,
@@ -101,7 +179,9 @@ static int riscv_reflect(struct vcpu *vcpu, uint64_t cause, uint64_t tval)
 	csr_write(CSR_VSTVAL, tval);
 	csr_write(CSR_VSEPC, vc->pc);
 	vc->pc = base;
-	vc->sstatus |= SSTATUS_SPP; /* the handler runs in VS-mode */
+	/* The handler runs in VS-mode; sstatus.SPP is what the next sret uses (vcpu.c). */
+	vc->sstatus |= SSTATUS_SPP;
+	csr_set(CSR_SSTATUS, SSTATUS_SPP);
 	return PV_OK;
 }
 
@@ -125,7 +205,7 @@ static void riscv_exit_virtual_inst(struct vcpu *vcpu, struct vcpu_exit *exit)
 	uint32_t insn = (uint32_t)vc->stval;
 
 	/* stval holds the instruction bits where the hart reports them; fetch it otherwise. */
-	if (insn == 0 && !riscv_fetch_insn(vc->pc, &insn))
+	if (insn == 0 && !riscv_fetch_insn(vc, &insn))
 		insn = 0;
 	if (insn == RISCV_INSN_WFI) {
 		vc->exit_len = 4;
@@ -147,35 +227,25 @@ static void riscv_do_fences(struct riscv_vcpu *vc)
 		__asm__ __volatile__(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
 }
 
-void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
+/* Every exit but the Polyvisor hypercall and MMIO: out of line, so the hypercall path stays short. */
+static __attribute__((noinline)) void riscv_vcpu_decode(struct vcpu *vcpu, struct riscv_vcpu *vc,
+							struct vcpu_exit *exit, uint64_t cause)
 {
-	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
-	uint64_t cause, code;
+	uint64_t code = cause & SCAUSE_CODE_MASK;
 
-	riscv_vcpu_load(vcpu);
-	if (vc->fence_pending)
-		riscv_do_fences(vc);
-	riscv_guest_enter(vc);
-
-	cause = vc->scause;
-	code = cause & SCAUSE_CODE_MASK;
 	if (cause & SCAUSE_INTERRUPT) {
 		riscv_exit_irq(code, exit);
 		return;
 	}
-	switch (code) {
-	case EXC_ECALL_VS:
+	if (code == EXC_ECALL_VS) {
 		vc->exit_len = 4;
 		riscv_vsbi_call(vcpu, vc->x, exit);
 		if (exit->kind == VCPU_EXIT_NONE)
 			vc->pc += 4;
 		return;
-	case EXC_LOAD_GUEST_PAGE_FAULT:
-		riscv_exit_mmio(vc, exit, false);
-		return;
-	case EXC_STORE_GUEST_PAGE_FAULT:
-		riscv_exit_mmio(vc, exit, true);
-		return;
+	}
+	riscv_read_trap_csrs(vc);
+	switch (code) {
 	case EXC_INST_GUEST_PAGE_FAULT:
 		riscv_exit_s2_fault(vc, exit, VCPU_ACCESS_EXEC);
 		return;
@@ -192,22 +262,68 @@ void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 	}
 }
 
-void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
+/* What may be due before an entry: the vCPU's state into the hart, remote fences. Returns @vc
+ * so that the caller keeps nothing live across the call. */
+static __attribute__((noinline)) struct riscv_vcpu *riscv_vcpu_prepare(struct riscv_vcpu *vc)
+{
+	riscv_vcpu_load(vc->vcpu);
+	if (vc->fence_pending)
+		riscv_do_fences(vc);
+	return vc;
+}
+
+void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
 
+	vc->vcpu = vcpu;
+	vc->exit = exit;
+	if (__builtin_expect(riscv_this_cpu()->loaded != vcpu || vc->reload || vc->fence_pending,
+			     0))
+		vc = riscv_vcpu_prepare(vc);
+	vc = riscv_guest_enter(vc);
+	exit = vc->exit;
+
+	/* The Polyvisor hypercall: decoded by the SBI layer's own helper, answered by the core. */
+	if (vc->scause == EXC_ECALL_VS && vc->x[VSBI_A7] == VSBI_EXT_POLYVISOR) {
+		vc->exit_len = 4;
+		riscv_vsbi_hcall(vc->x, exit);
+		return;
+	}
+	if (vc->scause == EXC_LOAD_GUEST_PAGE_FAULT || vc->scause == EXC_STORE_GUEST_PAGE_FAULT) {
+		riscv_exit_mmio(vc, exit, vc->scause == EXC_STORE_GUEST_PAGE_FAULT);
+		return;
+	}
+	riscv_vcpu_decode(vc->vcpu, vc, exit, vc->scause);
+}
+
+static __attribute__((noinline)) void riscv_vcpu_complete_other(struct riscv_vcpu *vc,
+								const struct vcpu_exit *exit)
+{
 	switch (exit->kind) {
-	case VCPU_EXIT_HYPERCALL:
 	case VCPU_EXIT_CPU_UP:
 		riscv_vsbi_complete(exit, vc->x);
-		break;
-	case VCPU_EXIT_MMIO:
-		if (!exit->mmio.write && exit->mmio.reg != 0 && exit->mmio.reg < 32)
-			vc->x[exit->mmio.reg] = exit->mmio.data;
 		break;
 	case VCPU_EXIT_HALT:
 		break;
 	default:
+		return;
+	}
+	vc->pc += vc->exit_len;
+}
+
+/* The two frequent kinds are handled without a call, so this stays a leaf function. */
+void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
+{
+	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+
+	if (exit->kind == VCPU_EXIT_HYPERCALL) {
+		riscv_vsbi_hcall_complete(exit, vc->x);
+	} else if (exit->kind == VCPU_EXIT_MMIO) {
+		if (!exit->mmio.write && exit->mmio.reg != 0 && exit->mmio.reg < 32)
+			vc->x[exit->mmio.reg] = exit->mmio.data;
+	} else {
+		riscv_vcpu_complete_other(vc, exit);
 		return;
 	}
 	vc->pc += vc->exit_len;

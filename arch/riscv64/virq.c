@@ -74,9 +74,16 @@ static void riscv_virq_vm_destroy(struct vm *vm)
 	vm->virq = NULL; /* the vPLIC lives in the VM's device arena */
 }
 
+static const volatile bool riscv_no_plic_output;
+
+/* Where the entry path finds the vCPU's vPLIC output (vplic_output without the lookups). The
+ * vPLIC exists by now (vm_init runs first) and its context count never changes. */
 static int riscv_virq_vcpu_init(struct vcpu *vcpu)
 {
-	(void)vcpu;
+	struct vplic *p = vcpu->vm->virq;
+
+	riscv_vcpu(vcpu)->plic_out =
+		p && vcpu->id < p->nctx ? &p->out[vcpu->id] : &riscv_no_plic_output;
 	return PV_OK;
 }
 
@@ -128,7 +135,7 @@ static void riscv_virq_timer_fallback(struct riscv_vcpu *vc)
 	csr_set(CSR_SIE, SIP_STIP);
 }
 
-void riscv_virq_flush(struct vcpu *vcpu)
+static __attribute__((noinline)) void riscv_virq_flush_work(struct vcpu *vcpu)
 {
 	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
 	uint64_t eip;
@@ -146,6 +153,19 @@ void riscv_virq_flush(struct vcpu *vcpu)
 	}
 	if (vc->timer_deadline)
 		riscv_virq_timer_fallback(vc);
+}
+
+/* Before every entry. Usually nothing changed since the last one: the check for that is a leaf
+ * function, the work out of line. When there is nothing to move into hvip the vCPU need not be
+ * loaded here: hvip and hvip_eip describe the vCPU's hvip whether it is live in the hart or
+ * saved in vc->hvip, and riscv_vcpu_run loads the vCPU before it enters. */
+void riscv_virq_flush(struct vcpu *vcpu)
+{
+	const struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+	uint64_t eip = *vc->plic_out ? HVIP_VSEIP : 0;
+
+	if (__builtin_expect(vc->ssip_pending || eip != vc->hvip_eip || vc->timer_deadline, 0))
+		riscv_virq_flush_work(vcpu);
 }
 
 /* hvip is the hardware's own record: nothing to read back after an exit. */

@@ -275,10 +275,7 @@ void riscv_vsbi_call(struct vcpu *vcpu, uint64_t x[32], struct vcpu_exit *exit)
 	exit->kind = VCPU_EXIT_NONE;
 	switch (eid) {
 	case VSBI_EXT_POLYVISOR:
-		exit->kind = VCPU_EXIT_HYPERCALL;
-		exit->hcall.nr = fid;
-		for (unsigned i = 0; i < VCPU_HCALL_ARGS; i++)
-			exit->hcall.args[i] = x[VSBI_A0 + i];
+		riscv_vsbi_hcall(x, exit);
 		return;
 	case VSBI_EXT_BASE:
 		vsbi_base(fid, x);
@@ -318,22 +315,6 @@ void riscv_vsbi_call(struct vcpu *vcpu, uint64_t x[32], struct vcpu_exit *exit)
 	}
 }
 
-int64_t riscv_vsbi_hc_error(int64_t ret)
-{
-	switch (ret) {
-	case PV_HC_ENOSYS:
-		return VSBI_ERR_NOT_SUPPORTED;
-	case PV_HC_EINVAL:
-		return VSBI_ERR_INVALID_PARAM;
-	case PV_HC_EDENIED:
-		return VSBI_ERR_DENIED;
-	case PV_HC_EALREADY:
-		return VSBI_ERR_ALREADY_START;
-	default:
-		return ret < 0 ? VSBI_ERR_FAILED : ret;
-	}
-}
-
 /* HSM hart_start's errors per the SBI spec (already started: ALREADY_AVAILABLE). */
 static int64_t vsbi_hsm_error(int64_t ret)
 {
@@ -355,7 +336,7 @@ void riscv_vsbi_complete(const struct vcpu_exit *exit, uint64_t x[32])
 {
 	switch (exit->kind) {
 	case VCPU_EXIT_HYPERCALL:
-		vsbi_ret(x, riscv_vsbi_hc_error(exit->hcall.ret), exit->hcall.value);
+		riscv_vsbi_hcall_complete(exit, x);
 		return;
 	case VCPU_EXIT_CPU_UP:
 		vsbi_ret(x, vsbi_hsm_error(exit->cpu_up.ret), 0);

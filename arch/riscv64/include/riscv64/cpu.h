@@ -50,9 +50,25 @@ static inline struct riscv_cpu *riscv_this_cpu(void)
 }
 
 /* Brackets one possibly-illegal instruction; end returns true if it trapped (and was skipped).
- * Context: the calling hart, IRQs off; not nestable. */
-void riscv_trap_recover_begin(void);
-bool riscv_trap_recover_end(void);
+ * Context: the calling hart, IRQs off; not nestable. Inline: the MMIO exit path uses them. */
+static inline void riscv_trap_recover_begin(void)
+{
+	struct riscv_cpu *cpu = riscv_this_cpu();
+
+	cpu->trap_seen = false;
+	cpu->trap_recover = true;
+	/* The probed instruction must not be moved above the flag stores. */
+	__asm__ __volatile__("" ::: "memory");
+}
+
+static inline bool riscv_trap_recover_end(void)
+{
+	struct riscv_cpu *cpu = riscv_this_cpu();
+
+	__asm__ __volatile__("" ::: "memory");
+	cpu->trap_recover = false;
+	return cpu->trap_seen;
+}
 
 /* Whether the boot hart's ISA description names extension @ext: a single letter ("h") or a
  * multi-letter name ("sstc"), compared without regard to case. */
@@ -64,6 +80,7 @@ void riscv_timer_init(void);
 
 /* Entry points: assembly (entry.S, trap_entry.S) and the C code they call. */
 void riscv_trap_entry(void);
+void riscv_trap_vector(void); /* stvec: guest exits and HS-mode traps (vcpu_entry.S) */
 void riscv_secondary_entry(void);
 PV_NORETURN void riscv_boot_main(unsigned long hartid, const void *dtb);
 PV_NORETURN void riscv_secondary_main(struct riscv_cpu *cpu);

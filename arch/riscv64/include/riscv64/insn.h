@@ -32,6 +32,15 @@ bool riscv_decode_mem(uint32_t insn, struct riscv_mem_insn *out);
  * is a 32-bit encoding whose bit 1 says whether the original was 32-bit (1) or compressed (0);
  * its address field is zero, which the decoder does not need. Returns false when @htinst
  * carries nothing usable (zero, or a pseudoinstruction for an implicit access). */
-bool riscv_htinst_insn(uint64_t htinst, uint32_t *insn, unsigned *len);
+static inline bool riscv_htinst_insn(uint64_t htinst, uint32_t *insn, unsigned *len)
+{
+	uint32_t v = (uint32_t)htinst;
+
+	if (!(v & 1u) || (htinst >> 32) != 0)
+		return false;
+	*len = (v & 2u) ? 4u : 2u;
+	*insn = v | 2u;
+	return true;
+}
 
 #endif

@@ -12,11 +12,11 @@
 /* Byte offsets used by the assembly. */
 #define RISCV_VC_X(n)	  ((n) * 8) /* guest x0..x31 (x0 unused) */
 #define RISCV_VC_PC	  (32 * 8)  /* guest pc (sepc) */
-#define RISCV_VC_HSTATUS  (33 * 8)  /* hstatus for the entry */
-#define RISCV_VC_SSTATUS  (34 * 8)  /* sstatus at the exit (SPP: the guest's privilege) */
-#define RISCV_VC_SCAUSE	  (35 * 8)  /* trap state of the last exit */
-#define RISCV_VC_STVAL	  (36 * 8)
-#define RISCV_VC_HTVAL	  (37 * 8)
+#define RISCV_VC_HSTATUS  (33 * 8)  /* hstatus while the vCPU is loaded (riscv_vcpu_load) */
+#define RISCV_VC_SSTATUS  (34 * 8)  /* sstatus.SPP: the guest's privilege (see riscv_vcpu_load) */
+#define RISCV_VC_SCAUSE	  (35 * 8)  /* scause of the last exit (saved by the trap vector) */
+#define RISCV_VC_STVAL	  (36 * 8)  /* stval, htval, htinst of the last exception exit */
+#define RISCV_VC_HTVAL	  (37 * 8)  /* other than an ECALL, read by riscv_vcpu_run */
 #define RISCV_VC_HTINST	  (38 * 8)
 #define RISCV_VC_HOST(n)  ((39 + (n)) * 8) /* host ra, sp, gp, tp, s0..s11 */
 #define RISCV_VC_HOST_END (55 * 8)
@@ -25,6 +25,7 @@
 
 #ifndef __ASSEMBLY__
 #include <addrspace/s2.h>
+#include <riscv64/insn.h>
 #include <stddef.h>
 #include <vcpu/vcpu.h>
 
@@ -52,6 +53,15 @@ struct riscv_vcpu {
 	/* Length of the instruction the current exit completes (pc advance). */
 	unsigned exit_len;
 	uint64_t hvip_eip; /* VSEIP as last written into hvip */
+	/* This vCPU's context output in the VM's vPLIC (riscv_virq_vcpu_init). */
+	const volatile bool *plic_out;
+	/* riscv_vcpu_run's arguments, kept here across the guest's run so that the C code around
+	 * riscv_guest_enter needs no callee-saved registers of its own. */
+	struct vcpu *vcpu;
+	struct vcpu_exit *exit;
+	/* The last MMIO instruction riscv_decode_mem accepted and what it said (0: none yet). */
+	uint32_t mem_insn;
+	struct riscv_mem_insn mem_decoded;
 };
 
 _Static_assert(offsetof(struct riscv_vcpu, pc) == RISCV_VC_PC, "vcpu layout");
@@ -70,9 +80,10 @@ static inline struct riscv_vcpu *riscv_vcpu(const struct vcpu *v)
 	return v->arch;
 }
 
-/* Enters the guest with @vc's registers; returns at the next trap with the guest's registers
- * and the trap CSRs saved in @vc. Context: IRQs off, stvec switched around the call. */
-void riscv_guest_enter(struct riscv_vcpu *vc);
+/* Enters the guest with @vc's registers; returns at the next trap with the guest's integer
+ * registers, pc and scause saved in @vc, and returns @vc. Context: IRQs off, @vc loaded on the hart
+ * (riscv_vcpu_load), whose gp and tp it holds in host[2] and host[3]. */
+struct riscv_vcpu *riscv_guest_enter(struct riscv_vcpu *vc); /* returns @vc */
 /* FP file of the hart to / from @vc (vcpu_entry.S). */
 void riscv_fp_save(struct riscv_vcpu *vc);
 void riscv_fp_restore(const struct riscv_vcpu *vc);

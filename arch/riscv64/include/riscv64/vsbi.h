@@ -10,6 +10,7 @@
 #define RISCV64_VSBI_H
 
 #include <vcpu/vcpu.h>
+#include <vm/hypercall.h>
 
 /* Extension ids guests may call (the hypervisor's own calls use riscv64/sbi.h). */
 #define VSBI_EXT_LEGACY_SET_TIMER 0x00
@@ -60,7 +61,46 @@ void riscv_vsbi_call(struct vcpu *vcpu, uint64_t x[32], struct vcpu_exit *exit);
 void riscv_vsbi_complete(const struct vcpu_exit *exit, uint64_t x[32]);
 
 /* The Polyvisor hypercall error (PV_HC_*) as the SBI error the guest sees. */
-int64_t riscv_vsbi_hc_error(int64_t ret);
+static inline int64_t riscv_vsbi_hc_error(int64_t ret)
+{
+	if (ret >= 0)
+		return ret;
+	switch (ret) {
+	case PV_HC_ENOSYS:
+		return VSBI_ERR_NOT_SUPPORTED;
+	case PV_HC_EINVAL:
+		return VSBI_ERR_INVALID_PARAM;
+	case PV_HC_EDENIED:
+		return VSBI_ERR_DENIED;
+	case PV_HC_EALREADY:
+		return VSBI_ERR_ALREADY_START;
+	default:
+		return VSBI_ERR_FAILED;
+	}
+}
+
+/* The Polyvisor extension (a7 = VSBI_EXT_POLYVISOR): function a6, arguments a0..a5, decoded
+ * into a VCPU_EXIT_HYPERCALL for the core. Inline: the backend's exit path calls it directly
+ * for the most frequent ECALL; riscv_vsbi_call does the same for the others. */
+static inline void riscv_vsbi_hcall(const uint64_t x[32], struct vcpu_exit *exit)
+{
+	_Static_assert(VCPU_HCALL_ARGS == 6, "a0..a5");
+	exit->kind = VCPU_EXIT_HYPERCALL;
+	exit->hcall.nr = x[VSBI_A6];
+	exit->hcall.args[0] = x[VSBI_A0];
+	exit->hcall.args[1] = x[VSBI_A0 + 1];
+	exit->hcall.args[2] = x[VSBI_A0 + 2];
+	exit->hcall.args[3] = x[VSBI_A0 + 3];
+	exit->hcall.args[4] = x[VSBI_A0 + 4];
+	exit->hcall.args[5] = x[VSBI_A0 + 5];
+}
+
+/* The core's answer to a VCPU_EXIT_HYPERCALL as SBI results: error in a0, value in a1. */
+static inline void riscv_vsbi_hcall_complete(const struct vcpu_exit *exit, uint64_t x[32])
+{
+	x[VSBI_A0] = (uint64_t)riscv_vsbi_hc_error(exit->hcall.ret);
+	x[VSBI_A1] = exit->hcall.value;
+}
 
 /* Hooks, defined by the backend (and by the host tests). Context: the calling vCPU's hart. */
 /* Programs the VS timer of @vcpu (the calling vCPU) for @deadline, clearing a pending one. */
