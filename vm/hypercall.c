@@ -4,11 +4,19 @@
 #include <vm/hypercall.h>
 #include <vm/vm.h>
 
+/* Out of line: keeps the reason buffer off the stack frame of every hypercall. */
+static __attribute__((noinline)) void vm_hypercall_stop(struct vcpu *vcpu, int64_t code)
+{
+	char reason[64];
+
+	pv_snprintf(reason, sizeof(reason), "vcpu %u asked to stop", vcpu->id);
+	vm_stop(vcpu->vm, code, reason);
+}
+
 bool vm_hypercall(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	struct vm *vm = vcpu->vm;
 	const uint64_t *a = exit->hcall.args;
-	char reason[64];
 
 	exit->hcall.ret = PV_HC_OK;
 	exit->hcall.value = 0;
@@ -20,8 +28,7 @@ bool vm_hypercall(struct vcpu *vcpu, struct vcpu_exit *exit)
 		exit->hcall.value = a[0];
 		return true;
 	case PV_HC_VM_STOP:
-		pv_snprintf(reason, sizeof(reason), "vcpu %u asked to stop", vcpu->id);
-		vm_stop(vm, (int64_t)a[0], reason);
+		vm_hypercall_stop(vcpu, (int64_t)a[0]);
 		return false;
 	case PV_HC_PUTCHAR:
 		vm_console_putc(vm, (char)(a[0] & 0xff));

@@ -206,6 +206,29 @@ enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 	return VM_EXIT_LEAVE;
 }
 
+/* The steps of one exit, inlined into the run loop and behind vm_exit_inline. */
+static inline bool vm_exit_step(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+	const struct virq_ops *virq = arch_backend.virq;
+
+	if (virq)
+		virq->sync(vcpu);
+	if ((unsigned)exit->kind < VCPU_EXIT_KIND_COUNT)
+		vcpu->exit_count[exit->kind]++;
+	if (vm_handle_exit(vcpu, exit) == VM_EXIT_LEAVE ||
+	    __atomic_load_n(&vcpu->vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED ||
+	    vcpu->state != VCPU_RUNNING)
+		return false;
+	if (virq)
+		virq->flush(vcpu);
+	return true;
+}
+
+bool vm_exit_inline(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+	return vm_exit_step(vcpu, exit);
+}
+
 void vm_run_vcpu(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -218,17 +241,15 @@ void vm_run_vcpu(struct vcpu *vcpu)
 		vm->state = VM_RUNNING;
 	pv_spin_unlock(&vm->lock);
 
-	while (vm->state != VM_STOPPED) {
-		struct vcpu_exit exit = { .kind = VCPU_EXIT_NONE };
+	if (virq)
+		virq->flush(vcpu);
+	while (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_STOPPED) {
+		struct vcpu_exit exit;
 
-		if (virq)
-			virq->flush(vcpu);
+		/* Only the kind is read before run() fills the exit in. */
+		exit.kind = VCPU_EXIT_NONE;
 		arch_backend.vcpu->run(vcpu, &exit);
-		if (virq)
-			virq->sync(vcpu);
-		if ((unsigned)exit.kind < VCPU_EXIT_KIND_COUNT)
-			vcpu->exit_count[exit.kind]++;
-		if (vm_handle_exit(vcpu, &exit) == VM_EXIT_LEAVE)
+		if (!vm_exit_step(vcpu, &exit))
 			break;
 	}
 	if (vcpu->state != VCPU_STOPPED)

@@ -307,6 +307,31 @@ static void test_stopped_vm_does_not_run(void **state)
 	assert_int_equal(boot()->state, VCPU_STOPPED);
 }
 
+static void test_exit_inline_for_backends(void **state)
+{
+	(void)state;
+	struct vcpu *v = boot();
+	struct vcpu_exit hc = { .kind = VCPU_EXIT_HYPERCALL };
+
+	assert_int_equal(vcpu_set_state(v, VCPU_RUNNING), PV_OK);
+	hc.hcall.nr = PV_HC_ECHO;
+	hc.hcall.args[0] = 42;
+	assert_true(vm_exit_inline(v, &hc));
+	assert_int_equal(fake_vcpu(v)->regs[1], 42); /* completed through the backend */
+	assert_int_equal(v->exit_count[VCPU_EXIT_HYPERCALL], 1);
+
+	struct vcpu_exit down = { .kind = VCPU_EXIT_CPU_DOWN };
+	assert_false(vm_exit_inline(v, &down)); /* the vCPU stopped */
+	assert_int_equal(v->state, VCPU_STOPPED);
+
+	assert_int_equal(vcpu_set_state(v, VCPU_READY), PV_OK);
+	assert_int_equal(vcpu_set_state(v, VCPU_RUNNING), PV_OK);
+	hc.hcall.nr = PV_HC_VM_STOP;
+	assert_false(vm_exit_inline(v, &hc)); /* the VM stopped */
+	struct vcpu_exit none = { .kind = VCPU_EXIT_NONE };
+	assert_false(vm_exit_inline(v, &none)); /* and stays stopped for a handled exit */
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -324,6 +349,7 @@ int main(void)
 		T(test_entry_failure_and_exhausted_script_stop_the_vm),
 		T(test_reset_and_invalid_exit_stop_the_vm),
 		T(test_stopped_vm_does_not_run),
+		T(test_exit_inline_for_backends),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
