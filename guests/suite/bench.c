@@ -58,15 +58,13 @@ void g_bench(void)
 
 	/* One timer interrupt at a time, each armed a little ahead while the vCPU idles. */
 	bench_latency_on = true;
-	g_irq_on();
 	for (unsigned i = 0; i < BENCH_ITERS; i++) {
 		uint64_t deadline = g_counter() + g_counter_freq() / 20000; /* 50 us ahead */
 		bench_fired = false;
 		g_timer_oneshot(deadline);
 		while (!bench_fired)
-			g_wait_for_irq();
+			g_wait_irq_masked();
 	}
-	g_irq_off();
 	g_timer_arm(0);
 	bench_latency_on = false;
 	report("virq_latency", bench_latency_sum, bench_latency_n);

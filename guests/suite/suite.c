@@ -135,6 +135,18 @@ static void check_mmio(void)
 		g_pass("mmio");
 }
 
+/*
+ * Waits for one interrupt and takes it. Called with interrupts masked, so that an interrupt
+ * arriving after the caller checked its condition stays pending and ends the wait at once instead
+ * of being taken (and missed) just before it; it is then taken in the short unmasked window.
+ */
+void g_wait_irq_masked(void)
+{
+	g_wait_for_irq();
+	g_irq_on();
+	g_irq_off();
+}
+
 /* ---- timer ---- */
 #define TIMER_TICKS 10
 static volatile uint64_t g_tick_at[TIMER_TICKS + 1];
@@ -187,12 +199,10 @@ static void check_timer(void)
 	uint64_t freq = g_counter_freq();
 	uint64_t limit = g_counter() + freq; /* give up after a second of guest time */
 
-	g_irq_on();
 	timer_start(freq / 100); /* 10 ms */
 	while (g_ticks < TIMER_TICKS + 1 && g_counter() < limit)
-		g_wait_for_irq();
+		g_wait_irq_masked();
 	timer_stop();
-	g_irq_off();
 	if (g_ticks < TIMER_TICKS + 1) {
 		g_fail("timer", "%u of %u interrupts in 1 s", g_ticks, TIMER_TICKS + 1);
 		return;
@@ -226,11 +236,9 @@ static void smp_second(void)
 	g_second_up = true;
 	for (unsigned i = 0; i < SMP_ROUNDS; i++)
 		g_atomic_add(&g_smp_counter, 1);
-	g_irq_on();
 	g_ipi_send(0);
 	while (g_ipis_seen[1] == 0)
-		g_wait_for_irq();
-	g_irq_off();
+		g_wait_irq_masked();
 	g_second_done = true;
 	g_cpu_stop();
 }
@@ -247,13 +255,11 @@ static void check_smp(void)
 	limit = g_counter() + 2 * freq;
 	for (unsigned i = 0; i < SMP_ROUNDS; i++)
 		g_atomic_add(&g_smp_counter, 1);
-	g_irq_on();
 	while (g_ipis_seen[0] == 0 && g_counter() < limit)
-		g_wait_for_irq();
+		g_wait_irq_masked();
 	g_ipi_send(1);
 	while (!g_second_done && g_counter() < limit)
 		;
-	g_irq_off();
 	if (!g_second_up)
 		g_fail("smp", "vCPU 1 never ran");
 	else if (!g_ipis_seen[0] || !g_second_done)

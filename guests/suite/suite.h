@@ -9,6 +9,9 @@ void g_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void g_pass(const char *name);
 void g_fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Waits for an interrupt with interrupts masked, then takes it (see suite.c). */
+void g_wait_irq_masked(void);
+
 /* Benchmark mode (bench.c): prints "BENCH <name> <instructions>" lines. */
 void g_bench(void);
 /* Arms the timer once for @deadline (the suite's timer handler then reports it). */

@@ -55,7 +55,8 @@ uint64_t g_counter_freq(void);
 /* Per-CPU interrupt plumbing. g_irq_on/off mask interrupts on the calling vCPU. */
 void g_irq_on(void);
 void g_irq_off(void);
-/* Waits for an interrupt (WFI / wfi / HLT / idle); returns after one was taken or is pending. */
+/* Waits for an interrupt (WFI / wfi / HLT / idle). Called with interrupts masked, it returns once
+ * one is pending (having taken it or not); the suite then unmasks briefly to take it. */
 void g_wait_for_irq(void);
 
 /* Virtual timer of the calling vCPU: fire once at absolute counter value @deadline; 0 disarms.
