@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Image entry. The loader starts us in direct-address (DA) mode at PLV0 with interrupts off and
- * passes nothing in a0..a2. We switch to mapped mode with two direct-mapped windows (see
+ * Image entry. The loader starts us in direct-address (DA) mode at PLV0 with interrupts off; a0..a2
+ * hold its boot information (zero up to QEMU 7.2), which la_boot_main reads (la_bootinfo.c). We switch to mapped mode with two direct-mapped windows (see
  * include/arch/loongarch.h) before any C code runs, because DA mode gives every load and store
  * the one memory type in CRMD.DATM: RAM and device registers cannot both be right in it, and real
  * hardware must not see UART accesses as cacheable. The windows keep RAM at its physical address,

@@ -2,7 +2,7 @@
 /*
  * Guest sensitive privileged resources: instructions LVZ hands to the root instead of running in
  * the guest (GSPR exception, the instruction in BADI). Emulated: CPUCFG (the host's words, with
- * LVZ hidden: the guest cannot nest), IOCSR accesses to the vCPU's IPI block, IDLE (the core's
+ * LVZ hidden: the guest cannot nest; and LBT, and any FP / vector unit la_fp.c does not switch), IOCSR accesses to the vCPU's IPI block, IDLE (the core's
  * HALT), and the CSRs a guest may not own (implementation, machine-error, debug and LVZ CSRs:
  * read as 0, writes ignored). Other IOCSR addresses go to the core as SYSREG accesses.
  */
@@ -71,7 +71,7 @@ enum la_gspr_result la_gspr_emulate(struct la_vcpu *v, uint32_t insn, struct vcp
 		uint32_t value = la_hw_cpucfg(word);
 
 		if (word == 2)
-			value &= ~LA_CPUCFG2_LVZ_ALL;
+			value = la_fp_guest_cpucfg2(value & ~LA_CPUCFG2_LVZ_ALL);
 		la_set_gpr(v, la_rd(insn), value);
 	} else if (op22 >= LA_OP_IOCSR_LO && op22 <= LA_OP_IOCSR_HI) {
 		res = la_gspr_iocsr(v, insn, exit);

@@ -10,7 +10,11 @@
 #include <arch/loongarch.h>
 #include <stdint.h>
 
+struct la_fp;
+
 #ifdef PV_HOST_TEST
+void la_mock_fp_save(struct la_fp *fp, unsigned width);
+void la_mock_fp_restore(const struct la_fp *fp, unsigned width);
 uint64_t la_mock_csr_read(unsigned num);
 void la_mock_csr_write(unsigned num, uint64_t value);
 uint64_t la_mock_gcsr_read(unsigned num);
@@ -20,15 +24,23 @@ uint64_t la_mock_rdtime(void);
 void la_mock_tlbfill(void);
 void la_mock_invtlb_gid(uint64_t gid_operand);
 
-#define la_hw_csr_read(num)	   la_mock_csr_read(num)
-#define la_hw_csr_write(num, val)  la_mock_csr_write(num, val)
-#define la_hw_gcsr_read(num)	   la_mock_gcsr_read(num)
-#define la_hw_gcsr_write(num, val) la_mock_gcsr_write(num, val)
-#define la_hw_cpucfg(word)	   la_mock_cpucfg(word)
-#define la_hw_rdtime()		   la_mock_rdtime()
-#define la_hw_tlbfill()		   la_mock_tlbfill()
-#define la_hw_invtlb_gid(operand)  la_mock_invtlb_gid(operand)
+#define la_hw_csr_read(num)	    la_mock_csr_read(num)
+#define la_hw_csr_write(num, val)   la_mock_csr_write(num, val)
+#define la_hw_gcsr_read(num)	    la_mock_gcsr_read(num)
+#define la_hw_gcsr_write(num, val)  la_mock_gcsr_write(num, val)
+#define la_hw_cpucfg(word)	    la_mock_cpucfg(word)
+#define la_hw_rdtime()		    la_mock_rdtime()
+#define la_hw_tlbfill()		    la_mock_tlbfill()
+#define la_hw_invtlb_gid(operand)   la_mock_invtlb_gid(operand)
+#define la_hw_fp_save(fp, width)    la_mock_fp_save(fp, width)
+#define la_hw_fp_restore(fp, width) la_mock_fp_restore(fp, width)
 #else
+/* fp.S: the CPU's FP / vector state to and from @fp; the root's EUEN units must be on. */
+void la_fp_hw_save(struct la_fp *fp, unsigned width);
+void la_fp_hw_restore(const struct la_fp *fp, unsigned width);
+#define la_hw_fp_save(fp, width)    la_fp_hw_save(fp, width)
+#define la_hw_fp_restore(fp, width) la_fp_hw_restore(fp, width)
+
 #define la_hw_csr_read(num)	  la_csr_read(num)
 #define la_hw_csr_write(num, val) la_csr_write(num, val)
 #define la_hw_gcsr_read(num)                                                                       \

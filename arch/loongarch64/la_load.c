@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Which vCPU's guest state each physical CPU holds, and the switch from one vCPU to another.
- * The core pins every vCPU to one CPU, so a vCPU's guest CSRs stay in the CPU while it is the
- * one loaded there and are copied out only when another vCPU takes the CPU over.
+ * The core pins every vCPU to one CPU, so a vCPU's guest CSRs and FP / vector registers stay in
+ * the CPU while it is the one loaded there and are copied out only when another vCPU takes the
+ * CPU over.
  */
 #include <hal/hal.h>
 
@@ -25,13 +26,18 @@ void la_vcpu_load(struct la_vcpu *v)
 	unsigned cpu = hal_cpu.cpu_id();
 	struct la_vcpu *prev = la_loaded[cpu];
 	uint64_t gid = (uint64_t)v->gid;
+	struct la_fp *fp_out = NULL;
 
 	if (prev == v && !__atomic_load_n(&v->gcsr_stale, __ATOMIC_SEQ_CST))
 		return;
-	if (prev && prev != v && !__atomic_load_n(&prev->gcsr_stale, __ATOMIC_SEQ_CST))
+	if (prev && prev != v && !__atomic_load_n(&prev->gcsr_stale, __ATOMIC_SEQ_CST)) {
 		la_gcsr_save(prev->gcsr);
+		fp_out = &prev->fp;
+	}
 	__atomic_store_n(&v->gcsr_stale, false, __ATOMIC_SEQ_CST);
 	la_gcsr_restore(v->gcsr);
+	/* The FP / vector registers follow the guest CSRs: the CPU's belong to prev until here. */
+	la_fp_switch(fp_out, &v->fp);
 	la_loaded[cpu] = v;
 	/*
 	 * PGM: ertn enters guest mode. The guest ID tags the guest's TLB entries; root TLB

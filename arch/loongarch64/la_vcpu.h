@@ -90,6 +90,30 @@ struct la_vcpu_ctx {
 	uint64_t host[LA_CTX_HOST_REGS];
 };
 
+/* A vCPU's FP / vector registers, FCC0..7 and FCSR0 (layout: la_ctx.h's LA_FP_*). */
+struct la_fp {
+	uint64_t vreg[32][4]; /* register n, 64-bit lanes 0..3; scalar FP is lane 0 */
+	uint64_t fcc;	      /* byte n: FCCn */
+	uint32_t fcsr;
+	uint32_t pad;
+};
+
+/*
+ * FP / vector state (la_fp.c). la_fp_probe reads CPUCFG2 once on the boot CPU (every CPU of a
+ * board is the same core): la_fp_width says how much state a switch moves and la_fp_euen which
+ * root EUEN units the guest runs with (trap.S). The hypervisor itself runs with root EUEN 0, so a
+ * stray FP instruction in it traps instead of changing a guest's registers.
+ */
+extern unsigned la_fp_width;
+extern uint64_t la_fp_euen;
+void la_fp_probe(void);
+/* CPUCFG word 2 as a guest sees it: only the units the hypervisor switches (never LBT, whose
+ * registers it does not switch). */
+uint32_t la_fp_guest_cpucfg2(uint32_t host);
+/* Saves the CPU's FP state into @out (unless NULL), then loads @in. Context: IRQs off, the
+ * CPU's FP state belongs to the vCPU of @out (or to nobody). */
+void la_fp_switch(struct la_fp *out, const struct la_fp *in);
+
 /* Guest-visible IPI block of one vCPU (IOCSR 0x1000..0x104f, emulated). */
 struct la_vipi {
 	uint32_t status; /* pending vectors; other vCPUs set bits atomically */
@@ -100,7 +124,8 @@ struct la_vipi {
 struct la_vcpu {
 	struct la_vcpu_ctx ctx; /* first: guest.S addresses it through SAVE1 */
 	uint64_t gcsr[LA_GCSR_COUNT];
-	bool gcsr_stale; /* the copy above is newer than the CPU's: restore before entry */
+	struct la_fp fp; /* saved only while another vCPU holds the CPU, like gcsr */
+	bool gcsr_stale; /* gcsr and fp are newer than the CPU's: restore before entry */
 	uint8_t gid;
 	struct s2_space *space;
 	struct vcpu *vcpu;

@@ -14,6 +14,7 @@
 #include <pv/fmt.h>
 
 #include "la_internal.h"
+#include "la_vcpu.h"
 
 unsigned la_gid_max;
 
@@ -32,6 +33,12 @@ void la_lvz_probe(struct vcpu_hw_info *info)
 		return;
 	}
 
+	la_fp_probe();
+	hal_printf("loongarch64: guest FP state switched per vCPU: %s\n",
+		   la_fp_width == LA_FP_LASX	 ? "f0..f31 as LASX xr0..xr31, FCC, FCSR0"
+		   : la_fp_width == LA_FP_LSX	 ? "f0..f31 as LSX vr0..vr31, FCC, FCSR0"
+		   : la_fp_width == LA_FP_SCALAR ? "f0..f31, FCC, FCSR0"
+						 : "none (no 64-bit FP: hidden from guests)");
 	version = (cfg2 >> LA_CPUCFG2_LVZVER_SHIFT) & LA_CPUCFG2_LVZVER_MASK;
 	gid_bits = (unsigned)((la_csr_read(LA_CSR_GSTAT) >> LA_GSTAT_GIDBIT_SHIFT) &
 			      LA_GSTAT_GIDBIT_MASK);
@@ -78,6 +85,8 @@ int la_lvz_cpu_enable(void)
 		return -PV_ENOTSUP;
 	}
 
+	/* Whatever the loader left: the hypervisor runs with every extended unit off (la_fp.c). */
+	la_csr_write(LA_CSR_EUEN, 0);
 	caps = la_csr_read(LA_CSR_GCFG);
 	if (caps & LA_GCFG_GCIP_SECURE)
 		gcfg |= LA_GCFG_GCI_SECURE;

@@ -94,9 +94,12 @@ la_tlbr_entry:
 	li.d	$a0, LA_ENTRY_REFILL
 	b	la_guest_exit
 
-/* t0 = context, a0 = entry kind: back into la_guest_enter's caller. */
+/* t0 = context, a0 = entry kind: back into la_guest_enter's caller. The root's FP / vector
+ * units go off again (la_fp_euen): the soft-float hypervisor never uses them, and an FP
+ * instruction in it must trap rather than change the guest's registers. */
 la_guest_exit:
 	csrwr	$zero, LA_CSR_SAVE1
+	csrwr	$zero, LA_CSR_EUEN
 	ld.d	$ra, $t0, LA_CTX_HOST + 0 * 8
 	ld.d	$sp, $t0, LA_CTX_HOST + 1 * 8
 	ld.d	$tp, $t0, LA_CTX_HOST + 2 * 8
@@ -129,6 +132,10 @@ la_guest_enter:
 	csrwr	$t0, LA_CSR_PRMD
 	move	$t0, $a0
 	csrwr	$t0, LA_CSR_SAVE1
+	/* The root's units the guest's FP / vector instructions need (la_fp.c). */
+	la.pcrel $t0, la_fp_euen
+	ld.d	$t0, $t0, 0
+	csrwr	$t0, LA_CSR_EUEN
 	.irp	n, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22
 	ld.d	$r\n, $a0, 8 * \n
 	.endr

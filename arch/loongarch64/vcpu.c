@@ -59,6 +59,7 @@ static void la_vcpu_set_entry(struct vcpu *vcpu, gpa_t entry, uint64_t arg)
 
 	memset(v->ctx.gpr, 0, sizeof(v->ctx.gpr));
 	memset(v->gcsr, 0, sizeof(v->gcsr));
+	memset(&v->fp, 0, sizeof(v->fp)); /* a (re)started vCPU inherits no FP values */
 	v->ctx.pc = entry.raw;
 	v->ctx.gpr[4] = arg;
 	v->gcsr[LA_G_CRMD] = LA_GUEST_CRMD_RESET;

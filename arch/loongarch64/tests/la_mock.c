@@ -76,6 +76,43 @@ void la_mock_invtlb_gid(uint64_t gid_operand)
 	la_mock_record(LM_INVTLB, 0, gid_operand);
 }
 
+/* 64-bit lanes a copy of @width moves per register. The root's units for it must be on, as on
+ * the hardware, where the copy would otherwise trap. */
+static unsigned la_mock_fp_lanes(unsigned width)
+{
+	uint64_t need = LA_EUEN_FPE;
+
+	assert_true(width >= LA_FP_SCALAR && width <= LA_FP_LASX);
+	if (width >= LA_FP_LSX)
+		need |= LA_EUEN_SXE;
+	if (width == LA_FP_LASX)
+		need |= LA_EUEN_ASXE;
+	assert_int_equal(la_mock.csr[LA_CSR_EUEN] & need, need);
+	return width == LA_FP_SCALAR ? 1 : width == LA_FP_LSX ? 2 : 4;
+}
+
+void la_mock_fp_save(struct la_fp *fp, unsigned width)
+{
+	unsigned lanes = la_mock_fp_lanes(width);
+
+	la_mock_record(LM_FP_SAVE, width, (uint64_t)(uintptr_t)fp);
+	for (unsigned n = 0; n < 32; n++)
+		memcpy(fp->vreg[n], la_mock.fp.vreg[n], lanes * sizeof(uint64_t));
+	fp->fcc = la_mock.fp.fcc;
+	fp->fcsr = la_mock.fp.fcsr;
+}
+
+void la_mock_fp_restore(const struct la_fp *fp, unsigned width)
+{
+	unsigned lanes = la_mock_fp_lanes(width);
+
+	la_mock_record(LM_FP_RESTORE, width, (uint64_t)(uintptr_t)fp);
+	for (unsigned n = 0; n < 32; n++)
+		memcpy(la_mock.fp.vreg[n], fp->vreg[n], lanes * sizeof(uint64_t));
+	la_mock.fp.fcc = fp->fcc;
+	la_mock.fp.fcsr = fp->fcsr;
+}
+
 unsigned la_mock_count(enum la_mock_kind kind, unsigned num, bool any_num)
 {
 	unsigned n = 0;

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "la_vcpu.h"
+
 #define LA_MOCK_CSRS 0x200
 #define LA_MOCK_LOG  512
 
@@ -20,6 +22,8 @@ enum la_mock_kind {
 	LM_GCSR_WR,
 	LM_TLBFILL,
 	LM_INVTLB,
+	LM_FP_SAVE,    /* num: width; value: the struct la_fp's address */
+	LM_FP_RESTORE, /* same */
 };
 
 struct la_mock_op {
@@ -42,6 +46,7 @@ struct la_mock {
 	unsigned nlog;
 	struct la_mock_fill fills[16];
 	unsigned nfills;
+	struct la_fp fp; /* the CPU's FP / vector registers */
 };
 
 extern struct la_mock la_mock;

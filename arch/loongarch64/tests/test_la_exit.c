@@ -281,10 +281,11 @@ static void test_gspr_cpucfg(void **state)
 	(void)state;
 	la_mock.cpucfg[1] = 0x12345678;
 	la_mock.cpucfg[2] = 0xffffffffu;
+	la_fp_probe(); /* FP, LSX and LASX: all switched */
 	lv[0].ctx.gpr[6] = 2;
 	assert_int_equal(decode(0, 0x16, 0, 0, CPUCFG(7, 6), &e), LA_ACT_EMULATED);
-	/* LVZ (bit 10) and LVZVER (13:11) hidden, everything else the host's. */
-	assert_int_equal(lv[0].ctx.gpr[7], 0xffffc3ffULL);
+	/* LVZ (bit 10), LVZVER (13:11) and LBT (20:18, not switched) hidden, the rest the host's. */
+	assert_int_equal(lv[0].ctx.gpr[7], 0xffe3c3ffULL);
 	assert_int_equal(lv[0].ctx.pc, 0x1004);
 	lv[0].ctx.gpr[6] = 1;
 	assert_int_equal(decode(0, 0x16, 0, 0, CPUCFG(7, 6), &e), LA_ACT_EMULATED);

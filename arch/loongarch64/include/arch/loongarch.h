@@ -71,6 +71,11 @@
 /* PRMD: what ertn restores into CRMD (previous PLV, previous IE). */
 #define LA_PRMD_PIE (1 << 2)
 
+/* EUEN: which extended units (FP, 128-bit LSX, 256-bit LASX, LBT) may be used. */
+#define LA_EUEN_FPE  (1u << 0)
+#define LA_EUEN_SXE  (1u << 1)
+#define LA_EUEN_ASXE (1u << 2)
+
 /* ECFG.LIE: the interrupt lines that may interrupt (and wake idle). */
 #define LA_ECFG_LIE_MASK 0x1fff
 
@@ -104,6 +109,12 @@
 #define LA_CPUCFG1_VALEN_SHIFT	12 /* VALEN - 1 */
 #define LA_CPUCFG1_LEN_MASK	0xff
 #define LA_CPUCFG2		2
+#define LA_CPUCFG2_FP		(1u << 0)
+#define LA_CPUCFG2_FP_DP	(1u << 2)
+#define LA_CPUCFG2_FP_ALL	0x3fu /* FP, FP_SP, FP_DP, FP_VER */
+#define LA_CPUCFG2_LSX		(1u << 6)
+#define LA_CPUCFG2_LASX		(1u << 7)
+#define LA_CPUCFG2_LBT_ALL	(7u << 18) /* LBT for x86, ARM, MIPS */
 #define LA_CPUCFG2_LVZ		(1u << 10)
 #define LA_CPUCFG2_LVZVER_SHIFT 11
 #define LA_CPUCFG2_LVZVER_MASK	0x7

@@ -10,6 +10,7 @@
 #define CSR_ERA	     0x6
 #define CSR_EENTRY   0xc
 #define CSR_CPUID    0x20
+#define G_MODE_BAD   1 /* enum g_mode in guest/garch.h */
 
 /* sp = top of the stack of vCPU (CPUID), EENTRY, FP enabled for the context check. */
 .macro g_cpu_setup
@@ -22,7 +23,12 @@
 	add.d	$sp, $sp, $t0
 	la.pcrel $t0, g_exc_entry
 	csrwr	$t0, CSR_EENTRY
-	li.d	$t0, 1
+	/* FPE, and SXE / ASXE where CPUCFG2 offers LSX (bit 6) / LASX (bit 7). */
+	li.d	$t1, 2
+	cpucfg	$t1, $t1
+	srli.d	$t1, $t1, 5
+	andi	$t1, $t1, 6
+	ori	$t0, $t1, 1
 	csrwr	$t0, CSR_EUEN
 	move	$fp, $zero
 .endm
@@ -38,7 +44,10 @@ g_start:			/* a0: boot argument (enum g_mode) */
 	st.d	$zero, $t0, 0
 	addi.d	$t0, $t0, 8
 	b	1b
-2:	bl	g_init_cpu
+2:	li.d	$t0, G_MODE_BAD
+	bne	$s0, $t0, 5f
+	bl	g_fp_dirty	/* what vm1's vCPU 1, on the same CPU, must not see */
+5:	bl	g_init_cpu
 	move	$a0, $s0
 	bl	g_main
 3:	b	3b
@@ -48,6 +57,8 @@ g_start:			/* a0: boot argument (enum g_mode) */
 g_secondary_start:
 	move	$s0, $a0
 	g_cpu_setup
+	bl	g_fp_check_clean
+	bl	g_fp_report
 	bl	g_init_cpu
 	move	$a0, $s0
 	bl	g_secondary_c

@@ -98,21 +98,19 @@ void g_fp_report(int bad);
 /* What g_fp_check_clean (fpstate.S) found when this vCPU started. */
 void g_fp_report(int bad)
 {
-	static const char *const unit[] = { "f/vr/xr", "fcc", "fcsr" };
+	const char *unit;
+	int index;
 
 	if (!bad) {
 		g_printf("fp-state: vCPU %u started with zeroed FP/vector registers, FCC, FCSR0\n",
 			 g_cpu_id());
 		return;
 	}
-	bad--;
+	bad--; /* 0..31: f/vr/xr n, 32..39: FCC n - 32, 40: FCSR0 */
+	unit = bad < 32 ? "f/vr/xr" : bad < 40 ? "fcc" : "fcsr";
+	index = bad < 32 ? bad : bad < 40 ? bad - 32 : 0;
 	g_fail("fp-state", "vCPU %u started with %s%d set: another vCPU's FP state", g_cpu_id(),
-	       unit[bad < 32   ? 0
-		    : bad < 40 ? 1
-			       : 2],
-	       bad < 32	  ? bad
-	       : bad < 40 ? bad - 32
-			  : 0);
+	       unit, index);
 }
 
 void g_init_cpu(void)
