@@ -69,14 +69,15 @@ if [ "$debug" -eq 1 ]; then
 fi
 
 echo c >"$work/commands"
-bochs -q -f "$work/bochsrc" -rc "$work/commands" </dev/null >"$work/bochs.out" 2>&1 &
-bochs_pid=$!
+bochs_pid=
 tail_pid=
 
 # However the script ends (bochs done, time limit, Ctrl-C), no bochs or tail is left behind.
 # shellcheck disable=SC2317 # called through the traps
 cleanup() {
-	kill "$bochs_pid" 2>/dev/null || true
+	if [ -n "$bochs_pid" ]; then
+		kill "$bochs_pid" 2>/dev/null || true
+	fi
 	if [ -n "$tail_pid" ]; then
 		kill "$tail_pid" 2>/dev/null || true
 	fi
@@ -87,12 +88,25 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 trap 'exit 129' HUP
 
-# tail stops on its own shortly after bochs exits (--pid), having printed the rest of the log.
-tail -n +1 -s 0.1 -f --pid="$bochs_pid" "$com1" &
-tail_pid=$!
-wait "$bochs_pid" || true
-wait "$tail_pid" || true
-tail_pid=
+# bochs' RFB display must bind a TCP port (5900-5949); under heavy parallel load that has failed
+# now and then before the machine even started. Such a start is tried again; nothing ran yet.
+for attempt in 1 2 3; do
+	: >"$com1"
+	bochs -q -f "$work/bochsrc" -rc "$work/commands" </dev/null >"$work/bochs.out" 2>&1 &
+	bochs_pid=$!
+	# tail stops on its own shortly after bochs exits (--pid), having printed the rest of the log.
+	tail -n +1 -s 0.1 -f --pid="$bochs_pid" "$com1" &
+	tail_pid=$!
+	wait "$bochs_pid" || true
+	bochs_pid=
+	wait "$tail_pid" || true
+	tail_pid=
+	if [ -s "$com1" ] || ! grep -q "RFB could not bind" "$work/bochs.out"; then
+		break
+	fi
+	echo "run.sh: bochs could not bind its RFB port (attempt $attempt); starting it again" >&2
+	sleep 1
+done
 
 if [ ! -s "$com1" ]; then
 	echo "run.sh: bochs exited without console output; its messages:" >&2
