@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# The QEMU runner the boards' run.sh scripts share (sourced, not run).
+#
+# qemu_run <qemu> <icount> <debug-note> <machine options...> -- <run.sh arguments...>
+#   <qemu>        QEMU binary; the environment's PV_QEMU overrides it (e.g. a locally built one)
+#   <icount>      when to count instructions (-icount shift=0,sleep=off: 1 instruction = 1 ns of
+#                 guest time, idle time skipped, so guest timing does not depend on host load):
+#                 always | suite (images with the guest suite, and benchmarks) | bench (PV_BENCH=1)
+#   <debug-note>  printed after the gdb command under --debug ("" for none)
+# run.sh arguments: [--debug] <build-dir>
+#   --debug        start halted with a GDB server on 127.0.0.1:${PV_GDB_PORT:-1234}; print how
+#                  to attach with gdb-multiarch
+# Environment: PV_QEMU_EXTRA (further options, split on spaces), PV_BENCH=1 (benchmark run).
+# Serial goes to stdout; QEMU exits when the hypervisor powers the machine off.
+
+qemu_run() {
+	local qemu=${PV_QEMU:-$1} icount=$2 note=$3
+	shift 3
+	local machine=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		machine+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+
+	local debug=0
+	if [ "${1:-}" = "--debug" ]; then
+		debug=1
+		shift
+	fi
+	if [ $# -ne 1 ]; then
+		echo "usage: run.sh [--debug] <build-dir>" >&2
+		exit 2
+	fi
+	local build=$1 elf=$1/polyvisor.elf
+	if [ ! -f "$elf" ]; then
+		echo "run.sh: $elf not found; build the image first" >&2
+		exit 1
+	fi
+
+	local args=("${machine[@]}" -nographic -kernel "$elf")
+	local count=0
+	case "$icount" in
+	always) count=1 ;;
+	suite)
+		if [ "${PV_BENCH:-0}" = 1 ] || grep -qx 'CONFIG_GUEST_SUITE=y' "$build/.config" 2>/dev/null; then
+			count=1
+		fi
+		;;
+	bench) [ "${PV_BENCH:-0}" = 1 ] && count=1 ;;
+	esac
+	[ "$count" -eq 1 ] && args+=(-icount shift=0,sleep=off)
+
+	if [ "$debug" -eq 1 ]; then
+		local port=${PV_GDB_PORT:-1234}
+		args+=(-S -gdb "tcp:127.0.0.1:$port")
+		echo "QEMU is halted, waiting for a debugger; attach with:"
+		echo "  gdb-multiarch $elf -ex 'target remote 127.0.0.1:$port'"
+		[ -n "$note" ] && echo "$note"
+	fi
+	local extra=()
+	read -r -a extra <<<"${PV_QEMU_EXTRA:-}"
+	exec "$qemu" "${args[@]}" "${extra[@]}"
+}
