@@ -87,11 +87,15 @@ static void timer_check(struct vlapic *l)
 int vlapic_next_vector(struct vcpu *vcpu)
 {
 	struct vlapic *l = lapic_of(vcpu);
-	uint64_t irr[4];
 	int vector, in_service;
 
+	uint64_t irr[4];
+
+	/* This runs before every entry and mostly finds IRR empty: one test for that. */
 	for (unsigned i = 0; i < 4; i++)
 		irr[i] = atomic_load_explicit(&l->irr[i], memory_order_acquire);
+	if (!(irr[0] | irr[1] | irr[2] | irr[3]))
+		return -1;
 	vector = highest_bit(irr);
 	if (vector < 0 || !(l->svr & SVR_ENABLE))
 		return -1;

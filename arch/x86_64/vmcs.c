@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* VMCLEAR / VMPTRLD and the failure report of VMREAD / VMWRITE (vmcs.h). Flags are read with SETcc
- * inside the asm (vmx.h). */
+/* VMCLEAR / VMPTRLD and the failure report of VMREAD / VMWRITE (vmcs.h). VMCLEAR and VMPTRLD read
+ * the flags with SETcc inside the asm (vmx.h). */
 #include <hal/hal.h>
 
 #include "vmcs.h"
@@ -20,6 +20,14 @@ void vmcs_access_failed(uint32_t field, bool write, bool valid)
 	hal_panic("vmx: %s of VMCS field 0x%x failed (%s, VM-instruction error %llu)",
 		  write ? "VMWRITE" : "VMREAD", field, valid ? "VMfailValid" : "VMfailInvalid",
 		  (unsigned long long)error);
+}
+
+void vmcs_access_failed_here(uint32_t field, bool write)
+{
+	uint64_t current = ~0ULL;
+
+	__asm__ volatile("vmptrst %[p]" : [p] "=m"(current));
+	vmcs_access_failed(field, write, current != ~0ULL);
 }
 
 int vmcs_clear(uint64_t pa)

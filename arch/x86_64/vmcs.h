@@ -133,32 +133,36 @@ enum vmcs_seg {
 
 /* Reports a failed VMREAD / VMWRITE and panics (vmcs.c). */
 PV_NORETURN void vmcs_access_failed(uint32_t field, bool write, bool valid);
+/* The same when the flags are gone: VMfailInvalid (no current VMCS) or VMfailValid is told
+ * from the current-VMCS pointer (VMPTRST). */
+PV_NORETURN void vmcs_access_failed_here(uint32_t field, bool write);
 
-/* Inline: every exit makes several of these, and the exit path is the hypervisor's hot path. */
+/* Inline: every exit makes several of these, and the exit path is the hypervisor's hot path. One
+ * branch on failure (CF or ZF set: JBE) after the instruction, to an out-of-line report. */
 static inline void vmcs_write(uint32_t field, uint64_t value)
 {
-	uint8_t cf, zf;
-
-	__asm__ volatile("vmwrite %[v], %[f]; setc %[cf]; setz %[zf]"
-			 : [cf] "=qm"(cf), [zf] "=qm"(zf)
-			 : [v] "rm"(value), [f] "r"((uint64_t)field)
-			 : "cc", "memory");
-	if (__builtin_expect(cf | zf, 0))
-		vmcs_access_failed(field, true, zf);
+	__asm__ goto("vmwrite %[v], %[f]; jbe %l[failed]"
+		     :
+		     : [v] "rm"(value), [f] "r"((uint64_t)field)
+		     : "cc", "memory"
+		     : failed);
+	return;
+failed:
+	vmcs_access_failed_here(field, true);
 }
 
 static inline uint64_t vmcs_read(uint32_t field)
 {
 	uint64_t value;
-	uint8_t cf, zf;
 
-	__asm__ volatile("vmread %[f], %[v]; setc %[cf]; setz %[zf]"
-			 : [v] "=rm"(value), [cf] "=qm"(cf), [zf] "=qm"(zf)
-			 : [f] "r"((uint64_t)field)
-			 : "cc", "memory");
-	if (__builtin_expect(cf | zf, 0))
-		vmcs_access_failed(field, false, zf);
+	__asm__ goto("vmread %[f], %[v]; jbe %l[failed]"
+		     : [v] "=r"(value)
+		     : [f] "r"((uint64_t)field)
+		     : "cc", "memory"
+		     : failed);
 	return value;
+failed:
+	vmcs_access_failed_here(field, false);
 }
 
 /* VMCLEAR / VMPTRLD of the VMCS at @pa; PV_OK or -PV_EINVAL (printed). */

@@ -10,6 +10,7 @@
 #define VMCS_HOST_RSP 0x6c14
 #define G(n) (8 * (n))
 #define G_CR2 (8 * 16)
+#define G_HOST_RSP (8 * 17)
 
 	.text
 	.code64
@@ -23,8 +24,14 @@ vmx_enter:
 	push %r14
 	push %r15
 	push %rdi
+	/* HOST_RSP changes only when this call is made from another stack depth: VMWRITE it then
+	 * (a VMCS set up afresh has host_rsp = 0, which no stack pointer equals). */
+	cmp %rsp, G_HOST_RSP(%rdi)
+	je 4f
 	mov $VMCS_HOST_RSP, %eax
 	vmwrite %rsp, %rax
+	mov %rsp, G_HOST_RSP(%rdi)
+4:
 	mov G_CR2(%rdi), %rax
 	mov %rax, %cr2
 	/* MOVs leave the flags alone: the test decides between VMLAUNCH and VMRESUME. */

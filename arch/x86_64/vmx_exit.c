@@ -15,6 +15,7 @@
 #include "x86_arch.h"
 #include "x86_decode.h"
 #include "x86_gwalk.h"
+#include "x86_icache.h"
 
 #define EFER_LMA PV_BIT(10)
 #define AR_CS_L	 PV_BIT(13)
@@ -44,7 +45,7 @@ static void exit_ext_intr(struct vcpu_exit *exit)
 	x86_lapic_eoi();
 }
 
-static void exit_cpuid(struct vmx_vcpu *v, struct vcpu_exit *exit)
+static __attribute__((noinline)) void exit_cpuid(struct vmx_vcpu *v, struct vcpu_exit *exit)
 {
 	uint32_t leaf = (uint32_t)v->g.r[X86_RAX], sub = (uint32_t)v->g.r[X86_RCX];
 	struct cpuid_ctx ctx = {
@@ -139,27 +140,63 @@ static void exit_cr(struct vmx_vcpu *v, struct vcpu_exit *exit, uint64_t qual)
 	vmx_advance_rip(v, v->exit_len);
 }
 
+/* The host address of @len bytes of guest RAM at @addr if they lie in one chunk, else NULL. */
+static const void *guest_ram_host(void *ctx, uint64_t addr, size_t len)
+{
+	const struct vm *vm = ctx;
+
+	for (unsigned i = 0; i < vm->nchunks; i++) {
+		const struct vm_mem_chunk *c = &vm->chunks[i];
+
+		if (addr >= c->gpa.raw && addr - c->gpa.raw < c->size) {
+			if (len > c->size - (addr - c->gpa.raw))
+				return NULL;
+			return (const uint8_t *)page_pool_virt(vm->pool, c->hpa) +
+			       (addr - c->gpa.raw);
+		}
+	}
+	return NULL;
+}
+
 /* Guest page-table entries are read straight from the frame backing them (one chunk lookup, one
  * load); vm_read_guest, which copies byte by byte across chunks, is the fallback. */
 static int read_guest_phys(void *ctx, uint64_t addr, void *buf, size_t len)
 {
-	struct vm *vm = ctx;
+	const void *host =
+		len == sizeof(uint64_t) && !(addr & 7u) ? guest_ram_host(ctx, addr, len) : NULL;
 
-	for (unsigned i = 0; len == sizeof(uint64_t) && !(addr & 7u) && i < vm->nchunks; i++) {
-		const struct vm_mem_chunk *c = &vm->chunks[i];
-
-		if (addr >= c->gpa.raw && addr - c->gpa.raw < c->size) {
-			const uint8_t *host = page_pool_virt(vm->pool, c->hpa);
-			*(uint64_t *)buf = *(const uint64_t *)(host + (addr - c->gpa.raw));
-			return PV_OK;
-		}
+	if (host) {
+		*(uint64_t *)buf = *(const volatile uint64_t *)host;
+		return PV_OK;
 	}
-	return vm_read_guest(vm, gpa(addr), buf, len);
+	return vm_read_guest(ctx, gpa(addr), buf, len);
 }
 
 /* The bytes at the guest's RIP, through its page tables, up to the end of the page (the longest
  * MMIO forms fit in 15 bytes; a page boundary inside one is handled by a second read). */
-static int fetch_insn(struct vmx_vcpu *v, uint64_t rip, uint64_t efer, uint8_t *code, size_t *n)
+static int fetch_insn(struct vmx_vcpu *v, const struct x86_gwalk_regs *regs, uint64_t rip,
+		      uint8_t *code, size_t *n)
+{
+	struct vm *vm = v->vcpu->vm;
+	size_t first = 4096 - (rip & 4095u);
+	uint64_t pa;
+
+	if (first > X86_MAX_INSN_LEN)
+		first = X86_MAX_INSN_LEN;
+	if (x86_gwalk(regs, rip, read_guest_phys, vm, &pa) ||
+	    vm_read_guest(vm, gpa(pa), code, first))
+		return -PV_EFAULT;
+	*n = first;
+	if (first < X86_MAX_INSN_LEN && !x86_gwalk(regs, rip + first, read_guest_phys, vm, &pa) &&
+	    !vm_read_guest(vm, gpa(pa), code + first, X86_MAX_INSN_LEN - first))
+		*n = X86_MAX_INSN_LEN;
+	return PV_OK;
+}
+
+/* The MMIO instruction at @rip: from the vCPU's cache when the walk and the bytes are unchanged
+ * (x86_icache.h says why that is exact), else fetched, decoded and cached. */
+static int mmio_insn(struct vmx_vcpu *v, uint64_t rip, uint64_t efer, enum x86_cpu_mode mode,
+		     struct x86_mmio_insn *insn)
 {
 	struct x86_gwalk_regs regs = {
 		.cr0 = vmcs_read(VMCS_GUEST_CR0),
@@ -167,19 +204,16 @@ static int fetch_insn(struct vmx_vcpu *v, uint64_t rip, uint64_t efer, uint8_t *
 		.cr4 = vmcs_read(VMCS_GUEST_CR4),
 		.efer = efer,
 	};
-	struct vm *vm = v->vcpu->vm;
-	size_t first = 4096 - (rip & 4095u);
-	uint64_t pa;
+	uint8_t code[X86_MAX_INSN_LEN];
+	size_t n;
 
-	if (first > X86_MAX_INSN_LEN)
-		first = X86_MAX_INSN_LEN;
-	if (x86_gwalk(&regs, rip, read_guest_phys, vm, &pa) ||
-	    vm_read_guest(vm, gpa(pa), code, first))
+	if (x86_icache_lookup(&v->icache, &regs, rip, mode, insn))
+		return PV_OK;
+	if (fetch_insn(v, &regs, rip, code, &n) || x86_decode_mmio(code, n, mode, insn))
 		return -PV_EFAULT;
-	*n = first;
-	if (first < X86_MAX_INSN_LEN && !x86_gwalk(&regs, rip + first, read_guest_phys, vm, &pa) &&
-	    !vm_read_guest(vm, gpa(pa), code + first, X86_MAX_INSN_LEN - first))
-		*n = X86_MAX_INSN_LEN;
+	if (n == X86_MAX_INSN_LEN)
+		x86_icache_fill(&v->icache, &regs, rip, mode, code, insn, guest_ram_host,
+				v->vcpu->vm);
 	return PV_OK;
 }
 
@@ -188,11 +222,9 @@ static void exit_ept(struct vmx_vcpu *v, struct vcpu_exit *exit, uint64_t qual)
 	uint64_t addr = vmcs_read(VMCS_GUEST_PHYS_ADDR);
 	uint64_t rip = vmcs_read(VMCS_GUEST_RIP);
 	unsigned access = vmx_ept_access(qual);
-	uint8_t code[X86_MAX_INSN_LEN];
 	struct x86_mmio_insn insn;
 	enum x86_cpu_mode mode;
 	uint64_t efer;
-	size_t n;
 
 	/* Instruction fetches and the guest's own page walks never reach a device. */
 	if (access == VCPU_ACCESS_EXEC || ((qual & PV_BIT(7)) && !(qual & PV_BIT(8)))) {
@@ -203,8 +235,7 @@ static void exit_ept(struct vmx_vcpu *v, struct vcpu_exit *exit, uint64_t qual)
 	mode = (efer & EFER_LMA) && (vmcs_read(VMCS_GUEST_ES_AR + 2u * VMCS_SEG_CS) & AR_CS_L)
 		       ? X86_MODE_64
 		       : X86_MODE_32;
-	if (fetch_insn(v, rip, efer, code, &n) || x86_decode_mmio(code, n, mode, &insn) ||
-	    insn.write != (access == VCPU_ACCESS_WRITE)) {
+	if (mmio_insn(v, rip, efer, mode, &insn) || insn.write != (access == VCPU_ACCESS_WRITE)) {
 		fault_exit(exit, addr, access, rip);
 		return;
 	}
@@ -243,27 +274,56 @@ static void exit_idt_vectoring(struct vmx_vcpu *v)
 	if (idt & VMX_INTR_VALID) {
 		v->inject_info = idt & ~(uint32_t)PV_MASK(30, 12);
 		v->inject_err = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_ERROR);
-		v->inject_len = v->exit_len;
+		/* Saved for exits during the delivery of a software event, which is what needs it
+		 * (SDM vol. 3, "Information for VM Exits During Event Delivery"). */
+		v->inject_len = (uint32_t)vmcs_read(VMCS_EXIT_INSTR_LEN);
 	}
 }
 
+/* The length of the instruction that exited, for the exits that complete it by skipping it. Read
+ * only for them: it is undefined for the others (EPT violations, interrupts), whose paths read
+ * neither it nor anything derived from it. */
+static void exit_read_len(struct vmx_vcpu *v)
+{
+	v->exit_len = (uint32_t)vmcs_read(VMCS_EXIT_INSTR_LEN);
+}
+
+static void decode_exit_other(struct vmx_vcpu *v, struct vcpu_exit *exit, uint32_t reason);
+
+/* Hypercalls first, in a leaf with no stack frame; every other exit out of line. */
 void vmx_decode_exit(struct vmx_vcpu *v, struct vcpu_exit *exit)
 {
 	uint32_t reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
+
+	if (reason == VMX_EXIT_VMCALL) {
+		exit_read_len(v);
+		exit_vmcall(v, exit);
+		return;
+	}
+	decode_exit_other(v, exit, reason);
+}
+
+static __attribute__((noinline)) void decode_exit_other(struct vmx_vcpu *v, struct vcpu_exit *exit,
+							uint32_t reason)
+{
 	uint64_t qual;
 
 	/* The instructions that exit unconditionally cannot interrupt an event's delivery and
-	 * need no qualification: the short path for hypercalls, CPUID and HLT. */
-	v->exit_len = (uint32_t)vmcs_read(VMCS_EXIT_INSTR_LEN);
+	 * need no qualification: the short path for CPUID and HLT. */
 	switch (reason) {
-	case VMX_EXIT_VMCALL:
-		exit_vmcall(v, exit);
-		return;
 	case VMX_EXIT_CPUID:
+		exit_read_len(v);
 		exit_cpuid(v, exit);
 		return;
 	case VMX_EXIT_HLT:
+		exit_read_len(v);
 		exit->kind = VCPU_EXIT_HALT;
+		return;
+	case VMX_EXIT_EXT_INTR:
+		/* Interrupts are taken between instructions (IDT-vectoring information covers an
+		 * event that was being delivered; the exit-qualification is unused for them). */
+		exit_idt_vectoring(v);
+		exit_ext_intr(exit);
 		return;
 	default:
 		break;
@@ -284,9 +344,6 @@ void vmx_decode_exit(struct vmx_vcpu *v, struct vcpu_exit *exit)
 	 * violation, say) is delivered again at the next entry. */
 	exit_idt_vectoring(v);
 	switch (reason & 0xffffu) {
-	case VMX_EXIT_EXT_INTR:
-		exit_ext_intr(exit);
-		return;
 	case VMX_EXIT_EXCEPTION: /* NMI: the exception bitmap is empty */
 	case VMX_EXIT_INTR_WINDOW:
 	case VMX_EXIT_INIT:
@@ -294,13 +351,16 @@ void vmx_decode_exit(struct vmx_vcpu *v, struct vcpu_exit *exit)
 		exit->kind = VCPU_EXIT_NONE;
 		return;
 	case VMX_EXIT_IO:
+		exit_read_len(v);
 		exit_io(v, exit, qual);
 		return;
 	case VMX_EXIT_RDMSR:
 	case VMX_EXIT_WRMSR:
+		exit_read_len(v);
 		exit_msr(v, exit, (reason & 0xffffu) == VMX_EXIT_WRMSR);
 		return;
 	case VMX_EXIT_CR_ACCESS:
+		exit_read_len(v);
 		exit_cr(v, exit, qual);
 		return;
 	case VMX_EXIT_EPT_VIOLATION:

@@ -9,15 +9,21 @@
  * guest switches to long mode itself; the CPU records EFER.LMA into the "IA-32e mode guest" entry
  * control at each exit (IA32_VMX_MISC bit 5, required at probe).
  *
- * Guest FP/SSE state: FXSAVE/FXRSTOR around each entry (the hypervisor uses no FP/SIMD registers,
- * but the next vCPU on this CPU would see them). XSAVE is hidden from the guest (vmx_policy.c), so
- * the FXSAVE image is the guest's whole extended state.
+ * Guest FP/SSE state: switched lazily. The hypervisor is built with -mgeneral-regs-only -mno-sse
+ * -mno-mmx and has no x87, MMX or SSE instruction besides the FXSAVE64/FXRSTOR64 below (check:
+ * objdump -d of the image), and VM exits and entries do not switch these registers, so the
+ * guest's values simply stay in the CPU while the hypervisor runs. Each CPU remembers whose state
+ * its registers hold (vmx_fp_owner); only when another vCPU enters there is the owner's state
+ * saved (FXSAVE) and the new one's loaded (FXRSTOR). A vCPU reset discards the live registers.
+ * XSAVE is hidden from the guest (vmx_policy.c), so the FXSAVE image is the guest's whole
+ * extended state.
  */
 #include <hal/arch_backend.h>
 #include <hal/hal.h>
 #include <hal/page_pool.h>
 #include <irq/virq_ops.h>
 #include <string.h>
+#include <vm/run.h>
 #include <vm/vm.h>
 #include <x86/cpu.h>
 
@@ -39,6 +45,8 @@
 struct vmx_controls vmx_ctls;
 static bool vmx_ctls_ready;
 static hpa_t vmx_current[CONFIG_MAX_CPUS];
+/* The vCPU whose x87/SSE state each CPU's registers hold, NULL if none; that CPU only. */
+static struct vmx_vcpu *vmx_fp_owner[CONFIG_MAX_CPUS];
 static uint8_t vmx_msr_bitmap[4096] __attribute__((aligned(4096)));
 
 /* One bit per MSR: reads of the low range (0-0x1fff), reads of the high range (0xc0000000-
@@ -129,9 +137,12 @@ static void vmx_destroy(struct vcpu *vcpu)
 		return;
 	/* A VMCS still current on some CPU is only ever loaded by VMPTRLD again there; after
 	 * this it is never used, and the frame goes back to the pool. */
-	for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++)
+	for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++) {
 		if (vmx_current[cpu].raw == v->vmcs.raw)
 			vmx_current[cpu] = hpa(0);
+		if (vmx_fp_owner[cpu] == v)
+			vmx_fp_owner[cpu] = NULL;
+	}
 	page_pool_free(&hal_pages, v->vmcs, 0);
 	page_pool_free(&hal_pages, v->self, 0);
 	vcpu->arch = NULL;
@@ -161,7 +172,7 @@ static void write_segment(enum vmcs_seg seg, uint16_t sel, uint64_t base, uint32
 }
 
 /* The architectural start state described at the top of the file. */
-static void load_reset_state(struct vmx_vcpu *v)
+static void load_reset_state(struct vmx_vcpu *v, unsigned cpu)
 {
 	const uint64_t cr0 = X86_CR0_PE | X86_CR0_ET;
 	uint16_t *fcw = (uint16_t *)&v->fx[0];
@@ -203,6 +214,10 @@ static void load_reset_state(struct vmx_vcpu *v)
 	memset(v->fx, 0, sizeof(v->fx));
 	*fcw = FX_FCW_RESET;
 	*mxcsr = FX_MXCSR_RESET;
+	/* The registers may hold this vCPU's state from before the reset: load the image above. */
+	if (vmx_fp_owner[cpu] == v)
+		vmx_fp_owner[cpu] = NULL;
+	x86_icache_invalidate(&v->icache);
 	v->inject_info = 0;
 	v->reset_pending = false;
 }
@@ -271,6 +286,7 @@ static int vmcs_setup(struct vmx_vcpu *v, unsigned cpu)
 	vmcs_write(VMCS_CR4_MASK, vmx_cr4_owned(&vmx_ctls));
 	vmcs_write(VMCS_LINK_POINTER, ~0ULL);
 	write_host_state(cpu);
+	v->g.host_rsp = 0; /* HOST_RSP is not written yet */
 	/* This CPU has not run the space before, but another may have changed it since boot. */
 	arch_backend.s2_tlb->invalidate_all(&v->vcpu->vm->s2);
 	v->initialized = true;
@@ -323,46 +339,71 @@ static void prepare_events(struct vmx_vcpu *v)
 			   : v->proc & ~(uint32_t)VMX_PROC_INTR_WINDOW);
 }
 
+/* The vCPU's x87/SSE state into this CPU's registers, the previous owner's saved first. */
+static void fp_switch(struct vmx_vcpu *v, unsigned cpu)
+{
+	struct vmx_vcpu *owner = vmx_fp_owner[cpu];
+
+	if (owner == v)
+		return;
+	if (owner)
+		__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])owner->fx));
+	__asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])v->fx));
+	vmx_fp_owner[cpu] = v;
+}
+
+/*
+ * Enters the guest and handles its exits here, with the core's vm_exit_inline (the run loop's
+ * steps of one exit: interrupt sync, exit count, vm_handle_exit, stop checks, interrupt flush),
+ * until one ends the vCPU's run: then a VCPU_EXIT_NONE exit goes back to the run loop, which ends
+ * the vCPU. The run loop itself has nothing else to do between exits, so staying here only saves
+ * the return and call. Entry failures go back as they are.
+ */
 static void vmx_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	struct vmx_vcpu *v = vmx_of(vcpu);
 	unsigned cpu = vcpu->pcpu;
 	int res;
 
-	if (!v->initialized) {
-		if (vmcs_setup(v, cpu)) {
+	for (;;) {
+		if (!v->initialized) {
+			if (vmcs_setup(v, cpu)) {
+				exit->kind = VCPU_EXIT_ENTRY_FAIL;
+				exit->entry_fail.reason = 0;
+				exit->entry_fail.detail = v->vmcs.raw;
+				return;
+			}
+		} else if (vmx_current[cpu].raw != v->vmcs.raw) {
+			if (vmcs_load(v->vmcs.raw))
+				hal_panic("vmx: cannot make the VMCS of vm %s vcpu %u current",
+					  vcpu->vm->name, vcpu->id);
+			vmx_current[cpu] = v->vmcs;
+		}
+		if (v->reset_pending)
+			load_reset_state(v, cpu);
+		prepare_events(v);
+		fp_switch(v, cpu);
+
+		res = vmx_enter(&v->g, v->launched);
+		if (res) {
+			/* VMfailValid leaves the reason in the VM-instruction error field (SDM vol.
+			 * 3, "VM-Instruction Error Numbers"); VMfailInvalid has none. */
 			exit->kind = VCPU_EXIT_ENTRY_FAIL;
-			exit->entry_fail.reason = 0;
-			exit->entry_fail.detail = v->vmcs.raw;
+			exit->entry_fail.reason = res == 2 ? vmcs_read(VMCS_VM_INSTR_ERROR) : 0;
+			exit->entry_fail.detail = (uint64_t)res;
+			hal_printf("vmx: vm %s vcpu %u: %s failed: %s, VM-instruction error %llu\n",
+				   vcpu->vm->name, vcpu->id, v->launched ? "VMRESUME" : "VMLAUNCH",
+				   res == 2 ? "VMfailValid" : "VMfailInvalid",
+				   (unsigned long long)exit->entry_fail.reason);
 			return;
 		}
-	} else if (vmx_current[cpu].raw != v->vmcs.raw) {
-		if (vmcs_load(v->vmcs.raw))
-			hal_panic("vmx: cannot make the VMCS of vm %s vcpu %u current",
-				  vcpu->vm->name, vcpu->id);
-		vmx_current[cpu] = v->vmcs;
+		v->launched = true;
+		vmx_decode_exit(v, exit);
+		if (!vm_exit_inline(vcpu, exit)) {
+			exit->kind = VCPU_EXIT_NONE;
+			return;
+		}
 	}
-	if (v->reset_pending)
-		load_reset_state(v);
-	prepare_events(v);
-
-	__asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])v->fx));
-	res = vmx_enter(&v->g, v->launched);
-	__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])v->fx));
-	if (res) {
-		/* VMfailValid leaves the reason in the VM-instruction error field (SDM vol. 3,
-		 * "VM-Instruction Error Numbers"); VMfailInvalid has none. */
-		exit->kind = VCPU_EXIT_ENTRY_FAIL;
-		exit->entry_fail.reason = res == 2 ? vmcs_read(VMCS_VM_INSTR_ERROR) : 0;
-		exit->entry_fail.detail = (uint64_t)res;
-		hal_printf("vmx: vm %s vcpu %u: %s failed: %s, VM-instruction error %llu\n",
-			   vcpu->vm->name, vcpu->id, v->launched ? "VMRESUME" : "VMLAUNCH",
-			   res == 2 ? "VMfailValid" : "VMfailInvalid",
-			   (unsigned long long)exit->entry_fail.reason);
-		return;
-	}
-	v->launched = true;
-	vmx_decode_exit(v, exit);
 }
 
 uint64_t vmx_get_gpr(struct vmx_vcpu *v, unsigned reg)
@@ -476,7 +517,7 @@ static int vmx_get_reg(struct vcpu *vcpu, unsigned reg, uint64_t *value)
 		*value = vmcs_here(v) ? vmcs_read(VMCS_GUEST_RSP) : 0;
 	else if (reg >= VCPU_REG_ARG0 && reg <= VCPU_REG_ARG3)
 		*value = v->g.r[args[reg - VCPU_REG_ARG0]];
-	else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + X86_GPR_COUNT &&
+	else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + (unsigned)X86_GPR_COUNT &&
 		 (reg - VCPU_REG_GPR_BASE != X86_RSP || vmcs_here(v)))
 		*value = vmx_get_gpr(v, reg - VCPU_REG_GPR_BASE);
 	else
@@ -495,7 +536,7 @@ static int vmx_set_reg(struct vcpu *vcpu, unsigned reg, uint64_t value)
 		vmcs_write(VMCS_GUEST_RSP, value);
 	else if (reg >= VCPU_REG_ARG0 && reg <= VCPU_REG_ARG3)
 		v->g.r[args[reg - VCPU_REG_ARG0]] = value;
-	else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + X86_GPR_COUNT &&
+	else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + (unsigned)X86_GPR_COUNT &&
 		 (reg - VCPU_REG_GPR_BASE != X86_RSP || vmcs_here(v)))
 		vmx_set_gpr(v, reg - VCPU_REG_GPR_BASE, value);
 	else

@@ -9,6 +9,7 @@
 #include <vcpu/vcpu_ops.h>
 
 #include "vmx_ctl.h"
+#include "x86_icache.h"
 
 /* x86 register numbers, as in ModRM and the exit qualifications. */
 enum x86_gpr {
@@ -28,6 +29,9 @@ enum x86_gpr {
 struct vmx_gprs {
 	uint64_t r[X86_GPR_COUNT];
 	uint64_t cr2;
+	/* The HOST_RSP this vCPU's VMCS holds (0: unknown), so that an entry from the same stack
+	 * depth writes it once, not at every entry. */
+	uint64_t host_rsp;
 };
 
 /* Emulated local APIC of one vCPU, x2APIC mode only (vlapic.c). */
@@ -55,11 +59,12 @@ struct vmx_vcpu {
 	/* Event for the next entry: an exception we inject, or one whose delivery an exit cut
 	 * short (IDT-vectoring information), in the VM-entry interruption-information format. */
 	uint32_t inject_info;
-	uint32_t inject_err; /* its error code */
-	uint32_t inject_len; /* its instruction length (software events) */
-	uint32_t exit_len;   /* length of the instruction that caused the last exit */
-	uint8_t mmio_len;    /* length of the decoded MMIO instruction */
-	bool mmio_high8;     /* its register is AH..BH */
+	uint32_t inject_err;	  /* its error code */
+	uint32_t inject_len;	  /* its instruction length (software events) */
+	uint32_t exit_len;	  /* length of the instruction that caused the last exit */
+	uint8_t mmio_len;	  /* length of the decoded MMIO instruction */
+	bool mmio_high8;	  /* its register is AH..BH */
+	struct x86_icache icache; /* the last MMIO instruction decoded */
 	struct vlapic lapic;
 };
 
