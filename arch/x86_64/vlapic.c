@@ -6,9 +6,27 @@
  * unbacked, and the guest's CPUID and IA32_APIC_BASE say x2APIC.
  *
  * Implemented: ID, version, TPR, EOI, LDR, SVR, ISR/TMR/IRR reads, ESR, ICR (fixed delivery,
- * physical destination, or the self / all / all-but-self shorthands), LVTs as plain storage, the
- * timer in TSC-deadline mode only, SELF_IPI. The one-shot and periodic timer modes (initial count)
- * are refused with #GP: a guest learns the TSC rate from CPUID leaf 0x40000010 instead.
+ * physical destination, or the self / all / all-but-self shorthands; INIT and Start-Up, below),
+ * LVTs as plain storage, the timer in TSC-deadline mode only, SELF_IPI. The one-shot and periodic
+ * timer modes (initial count) are refused with #GP: a guest learns the TSC rate from CPUID leaf
+ * 0x40000010 instead. Other delivery modes (lowest priority, SMI, NMI) and logical destinations
+ * raise #GP.
+ *
+ * INIT-SIPI-SIPI (SDM vol. 3, "MP Initialization"): an INIT (level assert) to another vCPU of
+ * the VM that is not running (created, or stopped) resets its local APIC and puts it in the
+ * wait-for-SIPI state (lapic.sipi = WAIT); it does not run. A Start-Up IPI with vector V to a
+ * waiting vCPU is not handled here: the exit decoder hands the ICR write to vlapic_sipi_exit,
+ * which claims the target (WAIT -> START | V) and turns the write into the core's CPU_UP exit
+ * (entry V << 12), so the core's vm_cpu_up starts the vCPU and keeps its lifecycle. Its
+ * set_entry asks vlapic_sipi_take whether this start is that Start-Up IPI, and if so loads the
+ * real-mode state after INIT and SIPI (CS = V << 8, base V << 12, IP 0) instead of the
+ * hypervisor's protected-mode start state. The WRMSR is not completed by a CPU_UP exit: the guest
+ * executes it again, and the next write finds nobody waiting, reaches lapic_write as usual and is
+ * completed there (this also starts every waiting vCPU for the all-excluding-self shorthand, one
+ * per exit). Ignored, as hardware ignores or leaves them undefined: a Start-Up IPI to a vCPU that
+ * is not waiting (a second SIPI included), INIT level de-assert, INIT or Start-Up to the sender
+ * itself (by id, or the self / all-including-self shorthands), to an APIC id no vCPU has, and
+ * INIT to a vCPU that is running (the backend cannot stop another CPU's vCPU).
  *
  * The timer: the deadline is compared with the TSC (which the guest reads unmodified) before each
  * entry; the physical LAPIC timer is armed at the same deadline, so it ends a guest run (an
@@ -51,8 +69,16 @@ enum {
 #define LVT_TSC_DEADLINE   2u
 #define SVR_ENABLE	   PV_BIT(8)
 #define ICR_MODE(v)	   (((v) >> 8) & 7u)
+#define ICR_MODE_FIXED	   0u
+#define ICR_MODE_INIT	   5u
+#define ICR_MODE_STARTUP   6u
+#define ICR_LEVEL_ASSERT   PV_BIT(14)
 #define ICR_LOGICAL	   PV_BIT(11)
 #define ICR_SHORTHAND(v)   (((v) >> 18) & 3u)
+#define ICR_DEST_ONE	   0u
+#define ICR_DEST_SELF	   1u
+#define ICR_DEST_ALL	   2u
+#define ICR_DEST_OTHERS	   3u
 
 static struct vlapic *lapic_of(struct vcpu *vcpu)
 {
@@ -123,6 +149,64 @@ static void deliver(struct vcpu *from, struct vcpu *to, unsigned vector)
 		hal_cpu.ipi_send(to->pcpu);
 }
 
+/* The registers' state after power-on or INIT (the APIC id is the vCPU's, fixed). */
+static void lapic_reset(struct vlapic *l)
+{
+	for (unsigned i = 0; i < 4; i++) {
+		atomic_store_explicit(&l->irr[i], 0, memory_order_relaxed);
+		l->isr[i] = 0;
+	}
+	l->tpr = 0;
+	l->svr = 0xff;
+	l->lvt_timer = (uint32_t)LVT_MASKED;
+	for (unsigned i = 0; i < 6; i++)
+		l->lvt_other[i] = (uint32_t)LVT_MASKED;
+	l->icr = 0;
+	atomic_store_explicit(&l->deadline, 0, memory_order_release);
+}
+
+/* INIT to @to: wait-for-SIPI if it is not running (the VM lock orders this with vm_cpu_up). */
+static void init_one(struct vcpu *from, struct vcpu *to)
+{
+	struct vlapic *l = lapic_of(to);
+	enum vcpu_state state;
+
+	if (to == from)
+		return;
+	pv_spin_lock(&to->vm->lock);
+	state = __atomic_load_n(&to->state, __ATOMIC_ACQUIRE);
+	/* A start already claimed by a Start-Up IPI is left to finish. */
+	if ((state == VCPU_CREATED || state == VCPU_STOPPED) &&
+	    !(atomic_load_explicit(&l->sipi, memory_order_acquire) & VLAPIC_SIPI_START)) {
+		lapic_reset(l);
+		atomic_store_explicit(&l->sipi, VLAPIC_SIPI_WAIT, memory_order_release);
+	}
+	pv_spin_unlock(&to->vm->lock);
+}
+
+static int icr_init(struct vcpu *vcpu, uint64_t value)
+{
+	struct vm *vm = vcpu->vm;
+	struct vcpu *target;
+
+	/* De-assert is a no-op on current processors; INIT to self is not a valid shorthand. */
+	if (!(value & ICR_LEVEL_ASSERT))
+		return PV_OK;
+	switch (ICR_SHORTHAND(value)) {
+	case ICR_DEST_OTHERS:
+		for (unsigned i = 0; i < vm->nvcpus; i++)
+			init_one(vcpu, &vm->vcpus[i]);
+		return PV_OK;
+	case ICR_DEST_ONE:
+		target = vm_find_vcpu(vm, value >> 32);
+		if (target)
+			init_one(vcpu, target);
+		return PV_OK;
+	default:
+		return PV_OK;
+	}
+}
+
 static int icr_write(struct vcpu *vcpu, uint64_t value)
 {
 	struct vm *vm = vcpu->vm;
@@ -130,18 +214,30 @@ static int icr_write(struct vcpu *vcpu, uint64_t value)
 	struct vcpu *target;
 
 	lapic_of(vcpu)->icr = value;
-	/* Only fixed delivery of a valid vector; INIT / SIPI / NMI are not offered (guest vCPUs
-	 * start with the CPU_ON hypercall). */
-	if (ICR_MODE(value) != 0 || vector < 16 || (value & ICR_LOGICAL && !ICR_SHORTHAND(value)))
+	if ((value & ICR_LOGICAL) && ICR_SHORTHAND(value) == ICR_DEST_ONE)
+		return -PV_EFAULT;
+	switch (ICR_MODE(value)) {
+	case ICR_MODE_FIXED:
+		break;
+	case ICR_MODE_INIT:
+		return icr_init(vcpu, value);
+	case ICR_MODE_STARTUP:
+		/* Start-Up IPIs to waiting vCPUs became CPU_UP exits (vlapic_sipi_exit); this one
+		 * finds nobody waiting and is ignored. */
+		return PV_OK;
+	default: /* lowest priority, SMI, NMI, reserved */
+		return -PV_EFAULT;
+	}
+	if (vector < 16)
 		return -PV_EFAULT;
 	switch (ICR_SHORTHAND(value)) {
-	case 1: /* self */
+	case ICR_DEST_SELF:
 		deliver(vcpu, vcpu, vector);
 		return PV_OK;
-	case 2: /* all including self */
-	case 3: /* all excluding self */
+	case ICR_DEST_ALL:
+	case ICR_DEST_OTHERS:
 		for (unsigned i = 0; i < vm->nvcpus; i++)
-			if (ICR_SHORTHAND(value) == 2 || &vm->vcpus[i] != vcpu)
+			if (ICR_SHORTHAND(value) == ICR_DEST_ALL || &vm->vcpus[i] != vcpu)
 				deliver(vcpu, &vm->vcpus[i], vector);
 		return PV_OK;
 	default:
@@ -151,6 +247,73 @@ static int icr_write(struct vcpu *vcpu, uint64_t value)
 			deliver(vcpu, target, vector);
 		return PV_OK;
 	}
+}
+
+/* WAIT -> START | vector, for one sender only. */
+static bool sipi_claim(struct vcpu *from, struct vcpu *to, unsigned vector)
+{
+	uint32_t expected = VLAPIC_SIPI_WAIT;
+
+	if (to == from || !to->virq)
+		return false;
+	return atomic_compare_exchange_strong_explicit(&lapic_of(to)->sipi, &expected,
+						       VLAPIC_SIPI_START | vector,
+						       memory_order_acq_rel, memory_order_acquire);
+}
+
+bool vlapic_sipi_exit(struct vcpu *from, uint64_t icr, struct vcpu_exit *exit)
+{
+	struct vm *vm = from->vm;
+	unsigned vector = icr & 0xffu;
+	struct vcpu *to = NULL;
+
+	if (ICR_MODE(icr) != ICR_MODE_STARTUP || (icr & ICR_LOGICAL))
+		return false;
+	if (ICR_SHORTHAND(icr) == ICR_DEST_ONE) {
+		to = vm_find_vcpu(vm, icr >> 32);
+		if (to && !sipi_claim(from, to, vector))
+			to = NULL;
+	} else if (ICR_SHORTHAND(icr) == ICR_DEST_OTHERS) {
+		for (unsigned i = 0; i < vm->nvcpus && !to; i++)
+			if (sipi_claim(from, &vm->vcpus[i], vector))
+				to = &vm->vcpus[i];
+	}
+	if (!to)
+		return false;
+	exit->kind = VCPU_EXIT_CPU_UP;
+	exit->cpu_up.target = to->guest_cpu_id;
+	exit->cpu_up.entry = (uint64_t)vector << 12;
+	exit->cpu_up.arg = 0;
+	exit->cpu_up.ret = 0;
+	return true;
+}
+
+bool vlapic_sipi_take(struct vcpu *vcpu, uint64_t entry)
+{
+	struct vlapic *l = lapic_of(vcpu);
+	uint32_t s;
+
+	if (!l)
+		return false;
+	s = atomic_exchange_explicit(&l->sipi, 0, memory_order_acq_rel);
+	return (s & VLAPIC_SIPI_START) && (uint64_t)(s & 0xffu) << 12 == entry;
+}
+
+void vlapic_sipi_done(struct vcpu *from, const struct vcpu_exit *exit)
+{
+	struct vcpu *to;
+	uint32_t s;
+
+	if (exit->cpu_up.ret == 0)
+		return;
+	to = vm_find_vcpu(from->vm, exit->cpu_up.target);
+	if (!to || !to->virq)
+		return;
+	/* The core refused the start: the Start-Up IPI is spent, the vCPU no longer waits. */
+	s = atomic_load_explicit(&lapic_of(to)->sipi, memory_order_acquire);
+	if (s & VLAPIC_SIPI_START)
+		atomic_compare_exchange_strong_explicit(&lapic_of(to)->sipi, &s, 0,
+							memory_order_acq_rel, memory_order_acquire);
 }
 
 static int lapic_write(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, unsigned width,
@@ -310,9 +473,8 @@ static int vlapic_vcpu_init(struct vcpu *vcpu)
 {
 	struct vlapic *l = &vmx_of(vcpu)->lapic;
 
-	*l = (struct vlapic){ .svr = 0xff, .lvt_timer = (uint32_t)LVT_MASKED };
-	for (unsigned i = 0; i < 6; i++)
-		l->lvt_other[i] = (uint32_t)LVT_MASKED;
+	*l = (struct vlapic){ .host_armed = 0 };
+	lapic_reset(l);
 	vcpu->virq = l;
 	return PV_OK;
 }

@@ -115,6 +115,9 @@ static void exit_msr(struct vmx_vcpu *v, struct vcpu_exit *exit, bool write)
 	exit->sysreg.write = write;
 	exit->sysreg.reg = X86_RAX;
 	exit->sysreg.data = (v->g.r[X86_RDX] << 32) | (v->g.r[X86_RAX] & 0xffffffffu);
+	/* A Start-Up IPI to a vCPU waiting for one becomes the core's CPU_UP exit (vlapic.c). */
+	if (write && msr == X86_MSR_X2APIC_ICR)
+		(void)vlapic_sipi_exit(v->vcpu, exit->sysreg.data, exit);
 }
 
 /* MOV to CR0 / CR4 that changes a bit the hypervisor owns: the guest gets its value in the read

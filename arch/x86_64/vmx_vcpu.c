@@ -7,7 +7,10 @@
  * Guest start state: 32-bit protected mode, flat 4 GiB code and data segments, paging off (this
  * needs "unrestricted guest"), interrupts masked, EDI = the boot argument, EIP = the entry. The
  * guest switches to long mode itself; the CPU records EFER.LMA into the "IA-32e mode guest" entry
- * control at each exit (IA32_VMX_MISC bit 5, required at probe).
+ * control at each exit (IA32_VMX_MISC bit 5, required at probe). A vCPU started by INIT and a
+ * Start-Up IPI with vector V (vlapic.c) starts instead as the SDM says a processor does after
+ * them: real mode, CS = V << 8 with base V << 12, IP 0, the other segments 0 with 64 KiB limits,
+ * CR0 = 0x60000010, general registers 0.
  *
  * Guest FP/SSE state: switched lazily. The hypervisor is built with -mgeneral-regs-only -mno-sse
  * -mno-mmx and has no x87, MMX or SSE instruction besides the FXSAVE64/FXRSTOR64 below (check:
@@ -37,6 +40,10 @@
 #define AR_CODE32	0xc09bu /* present, DPL 0, execute/read accessed, D, G */
 #define AR_DATA32	0xc093u /* present, DPL 0, read/write accessed, B, G */
 #define AR_TSS32_BUSY	0x008bu
+#define AR_CODE16	0x009bu /* present, DPL 0, execute/read accessed, 16-bit, byte granular */
+#define AR_DATA16	0x0093u /* present, DPL 0, read/write accessed, 16-bit, byte granular */
+#define AR_LDT		0x0082u
+#define CR0_AFTER_INIT	0x60000010u /* CD, NW, ET */
 #define AR_UNUSABLE	0x10000u
 #define RFLAGS_RESERVED PV_BIT(1)
 #define FX_FCW_RESET	0x037fu
@@ -154,6 +161,9 @@ static void vmx_set_entry(struct vcpu *vcpu, gpa_t entry, uint64_t arg)
 
 	v->entry_rip = entry.raw;
 	v->entry_arg = arg;
+	/* The core starts vCPUs only through vm_cpu_up: the vLAPIC says whether this start is the
+	 * Start-Up IPI the vCPU waited for after an INIT. */
+	v->reset_real = vlapic_sipi_take(vcpu, entry.raw);
 	v->reset_pending = true;
 }
 
@@ -171,10 +181,25 @@ static void write_segment(enum vmcs_seg seg, uint16_t sel, uint64_t base, uint32
 	vmcs_write(VMCS_GUEST_ES_AR + 2u * seg, ar);
 }
 
+/* Segments after INIT and a Start-Up IPI at entry = V << 12: real mode, 64 KiB segments. */
+static void load_real_segments(uint64_t entry)
+{
+	static const enum vmcs_seg data[] = { VMCS_SEG_SS, VMCS_SEG_DS, VMCS_SEG_ES, VMCS_SEG_FS,
+					      VMCS_SEG_GS };
+
+	write_segment(VMCS_SEG_CS, (uint16_t)(entry >> 4), entry, 0xffffu, AR_CODE16);
+	for (unsigned i = 0; i < PV_ARRAY_SIZE(data); i++)
+		write_segment(data[i], 0, 0, 0xffffu, AR_DATA16);
+	write_segment(VMCS_SEG_LDTR, 0, 0, 0xffffu, AR_LDT);
+	write_segment(VMCS_SEG_TR, 0, 0, 0xffffu, AR_TSS32_BUSY);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0xffff);
+}
+
 /* The architectural start state described at the top of the file. */
 static void load_reset_state(struct vmx_vcpu *v, unsigned cpu)
 {
-	const uint64_t cr0 = X86_CR0_PE | X86_CR0_ET;
+	const uint64_t cr0 = v->reset_real ? CR0_AFTER_INIT : X86_CR0_PE | X86_CR0_ET;
 	uint16_t *fcw = (uint16_t *)&v->fx[0];
 	uint32_t *mxcsr = (uint32_t *)&v->fx[24];
 
@@ -183,23 +208,27 @@ static void load_reset_state(struct vmx_vcpu *v, unsigned cpu)
 	vmcs_write(VMCS_GUEST_CR4, vmx_guest_cr4(&vmx_ctls, 0));
 	vmcs_write(VMCS_CR4_SHADOW, 0);
 	vmcs_write(VMCS_GUEST_CR3, 0);
-	write_segment(VMCS_SEG_CS, 0x08, 0, 0xffffffffu, AR_CODE32);
-	write_segment(VMCS_SEG_SS, 0x10, 0, 0xffffffffu, AR_DATA32);
-	write_segment(VMCS_SEG_DS, 0x10, 0, 0xffffffffu, AR_DATA32);
-	write_segment(VMCS_SEG_ES, 0x10, 0, 0xffffffffu, AR_DATA32);
-	write_segment(VMCS_SEG_FS, 0x10, 0, 0xffffffffu, AR_DATA32);
-	write_segment(VMCS_SEG_GS, 0x10, 0, 0xffffffffu, AR_DATA32);
-	write_segment(VMCS_SEG_LDTR, 0, 0, 0, AR_UNUSABLE);
-	write_segment(VMCS_SEG_TR, 0, 0, 0xff, AR_TSS32_BUSY);
 	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0);
 	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
+	if (v->reset_real) {
+		load_real_segments(v->entry_rip);
+	} else {
+		write_segment(VMCS_SEG_CS, 0x08, 0, 0xffffffffu, AR_CODE32);
+		write_segment(VMCS_SEG_SS, 0x10, 0, 0xffffffffu, AR_DATA32);
+		write_segment(VMCS_SEG_DS, 0x10, 0, 0xffffffffu, AR_DATA32);
+		write_segment(VMCS_SEG_ES, 0x10, 0, 0xffffffffu, AR_DATA32);
+		write_segment(VMCS_SEG_FS, 0x10, 0, 0xffffffffu, AR_DATA32);
+		write_segment(VMCS_SEG_GS, 0x10, 0, 0xffffffffu, AR_DATA32);
+		write_segment(VMCS_SEG_LDTR, 0, 0, 0, AR_UNUSABLE);
+		write_segment(VMCS_SEG_TR, 0, 0, 0xff, AR_TSS32_BUSY);
+	}
 	vmcs_write(VMCS_GUEST_DR7, 0x400);
 	vmcs_write(VMCS_GUEST_DEBUGCTL, 0);
 	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_RESERVED);
 	vmcs_write(VMCS_GUEST_RSP, 0);
-	vmcs_write(VMCS_GUEST_RIP, v->entry_rip);
+	vmcs_write(VMCS_GUEST_RIP, v->reset_real ? 0 : v->entry_rip);
 	vmcs_write(VMCS_GUEST_EFER, 0);
 	vmcs_write(VMCS_GUEST_SYSENTER_CS, 0);
 	vmcs_write(VMCS_GUEST_SYSENTER_ESP, 0);
@@ -210,7 +239,8 @@ static void load_reset_state(struct vmx_vcpu *v, unsigned cpu)
 	vmcs_write(VMCS_ENTRY_CTLS, vmx_ctls.entry);
 	vmcs_write(VMCS_ENTRY_INTR_INFO, 0);
 	memset(&v->g, 0, sizeof(v->g));
-	v->g.r[X86_RDI] = v->entry_arg;
+	if (!v->reset_real)
+		v->g.r[X86_RDI] = v->entry_arg;
 	memset(v->fx, 0, sizeof(v->fx));
 	*fcw = FX_FCW_RESET;
 	*mxcsr = FX_MXCSR_RESET;
@@ -483,6 +513,11 @@ static void vmx_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
 		break;
 	case VCPU_EXIT_HALT:
 		vmx_advance_rip(v, v->exit_len);
+		break;
+	case VCPU_EXIT_CPU_UP:
+		/* A Start-Up IPI (vlapic_sipi_exit): the WRMSR is executed again, and completes
+		 * as an ordinary ICR write once no vCPU waits for it any more. */
+		vlapic_sipi_done(vcpu, exit);
 		break;
 	default:
 		break;

@@ -42,7 +42,13 @@ struct vlapic {
 	uint64_t icr;
 	_Atomic uint64_t deadline; /* guest TSC deadline, 0 = disarmed */
 	uint64_t host_armed;	   /* what this vCPU last armed the physical timer with */
+	/* INIT / Start-Up state (VLAPIC_SIPI_*): 0 (not waiting), WAIT after an INIT, or START |
+	 * vector once a Start-Up IPI was accepted and the core is starting the vCPU. */
+	_Atomic uint32_t sipi;
 };
+
+#define VLAPIC_SIPI_WAIT  PV_BIT(8)
+#define VLAPIC_SIPI_START PV_BIT(9)
 
 struct vmx_vcpu {
 	struct vmx_gprs g;	      /* first: vmx_entry.S */
@@ -54,6 +60,7 @@ struct vmx_vcpu {
 	bool initialized;   /* the VMCS was set up (on the vCPU's CPU) */
 	bool launched;	    /* VMRESUME from now on */
 	bool reset_pending; /* set_entry happened: load the reset state before the next entry */
+	bool reset_real;    /* ... the state after INIT and Start-Up (real mode at entry_rip) */
 	uint64_t entry_rip, entry_arg;
 	uint32_t proc; /* primary controls as last written */
 	/* Event for the next entry: an exception we inject, or one whose delivery an exit cut
@@ -90,6 +97,17 @@ extern const struct virq_ops vlapic_ops;
 int vlapic_next_vector(struct vcpu *vcpu);
 /* The vector was injected: it moves from requested to in service. */
 void vlapic_accept(struct vcpu *vcpu, unsigned vector);
+/* A guest's WRMSR of @icr to the ICR: if it is a Start-Up IPI for a vCPU waiting for one (after
+ * an INIT), marks that vCPU as starting and fills @exit in as the core's CPU_UP exit (target,
+ * entry V << 12, argument 0); true then. False for every other write, which goes to the device
+ * as a SYSREG exit (where a Start-Up IPI nobody waits for is ignored). */
+bool vlapic_sipi_exit(struct vcpu *from, uint64_t icr, struct vcpu_exit *exit);
+/* set_entry on @vcpu at @entry: true if this start is the Start-Up IPI it waits for (real-mode
+ * start), false for another start (the CPU_ON hypercall). Either way the vCPU no longer waits. */
+bool vlapic_sipi_take(struct vcpu *vcpu, uint64_t entry);
+/* After the core handled a CPU_UP exit made by vlapic_sipi_exit: a start the core refused
+ * (@exit->cpu_up.ret != 0, e.g. the page V << 12 is not guest RAM) drops the Start-Up IPI. */
+void vlapic_sipi_done(struct vcpu *from, const struct vcpu_exit *exit);
 
 int vmx_enter(struct vmx_gprs *gprs, int launched);
 extern const char vmx_exit_stub[];

@@ -4,6 +4,11 @@
  * "bad" writes outside its RAM on CPU 3 and must be stopped for it; in benchmark mode one VM on
  * CPU 0. Each VM has COM1 (an emulated 16550 in port space) and the test device at 0xf0000000,
  * above the board's RAM, so the guests' isolation sweep of host RAM never meets it.
+ *
+ * Besides its main RAM each VM has 64 KiB of RAM at 0x8000: a vCPU started by INIT-SIPI-SIPI
+ * begins in real mode at the Start-Up IPI's page (vector V: V << 12), which must be below 1 MiB;
+ * the guest suite copies its trampoline to 0x8000 (vector 0x08). The isolation sweep of host RAM
+ * probes every 16 MiB from 0 and the addresses next to the main RAM, never this region.
  */
 #include <vm/vm.h>
 
@@ -17,13 +22,17 @@
  * difference of two symbols is no constant expression in C). */
 extern const char __pv_guest_image_size[];
 
-#define PC_COM1	       0x3f8u
-#define PC_TESTDEV_GPA 0xf0000000u
+#define PC_COM1		0x3f8u
+#define PC_TESTDEV_GPA	0xf0000000u
+#define PC_LOW_RAM_GPA	0x8000u
+#define PC_LOW_RAM_SIZE 0x10000u
 
 #define PC_GUEST_VM(vm_name, n, cpu0, cpu1, mode, stop)                                            \
 	{                                                                                          \
 		.name = vm_name, .nvcpus = n, .pcpu = { cpu0, cpu1 }, .guest_cpu_id = { 0, 1 },    \
-		.nmem = 1, .mem = { { { CONFIG_GUEST_RAM_BASE }, CONFIG_GUEST_RAM_SIZE } },         \
+		.nmem = 2,                                                                         \
+		.mem = { { { CONFIG_GUEST_RAM_BASE }, CONFIG_GUEST_RAM_SIZE },                     \
+			 { { PC_LOW_RAM_GPA }, PC_LOW_RAM_SIZE } },                                \
 		.image = guest_suite_image,                                                        \
 		.image_size = (uint64_t)(uintptr_t)__pv_guest_image_size,                          \
 		.image_gpa = { CONFIG_GUEST_RAM_BASE },              \

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The emulated x2APIC on the fake backend: register access through the SYSREG device, priority
- * of delivery, EOI, IPIs between vCPUs, the TSC-deadline timer, refused registers. */
+ * of delivery, EOI, IPIs between vCPUs, the TSC-deadline timer, refused registers, the ICR's
+ * delivery modes and the INIT / Start-Up state machine. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,9 +110,8 @@ static void test_ipi(void **state)
 	assert_int_equal(vlapic_next_vector(&vm.vcpus[1]), 0x41);
 	assert_int_equal(fake_hw.ipis[1], 1); /* the target's CPU was kicked */
 	assert_int_equal(msr_read(0, 0x830), (1ULL << 32) | 0x41);
-	/* an unknown destination is dropped; INIT, NMI and logical mode are refused */
+	/* an unknown destination is dropped; NMI and logical mode are refused */
 	assert_int_equal(msr_write(0, 0x830, (7ULL << 32) | 0x41), PV_OK);
-	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x500), -PV_EFAULT);
 	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x400 | 0x41), -PV_EFAULT);
 	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x800 | 0x41), -PV_EFAULT);
 	/* all-excluding-self shorthand */
@@ -158,6 +158,158 @@ static void test_timer(void **state)
 	assert_int_equal(msr_read(0, 0x6e0), 0);
 }
 
+/* ICR values: delivery mode in 10:8, logical 11, level assert 14, trigger 15, shorthand 19:18,
+ * destination 63:32. */
+#define ICR_INIT(dest)	  (((uint64_t)(dest) << 32) | 0x4500u)
+#define ICR_SIPI(dest, v) (((uint64_t)(dest) << 32) | 0x600u | (v))
+#define ICR_OTHERS	  (3u << 18)
+#define ICR_SELF	  (1u << 18)
+#define ICR_ALL		  (2u << 18)
+
+static uint32_t sipi_state(unsigned cpu)
+{
+	return atomic_load(&vmx_of(&vm.vcpus[cpu])->lapic.sipi);
+}
+
+/* The guest's WRMSR to the ICR as the exit decoder handles it: a CPU_UP exit, or the device. */
+static bool sipi_exit(unsigned from, uint64_t icr, struct vcpu_exit *e)
+{
+	*e = (struct vcpu_exit){ .kind = VCPU_EXIT_SYSREG };
+	return vlapic_sipi_exit(&vm.vcpus[from], icr, e);
+}
+
+static void test_init_then_sipi(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	/* INIT (level assert) to vCPU 1, which never ran: it waits for a SIPI, with its
+	 * registers reset (a pending vector and the enable bit are gone) */
+	enable(1);
+	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x41), PV_OK);
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(1)), PV_OK);
+	assert_int_equal(sipi_state(1), VLAPIC_SIPI_WAIT);
+	assert_int_equal(msr_read(1, 0x80f), 0xff);
+	assert_int_equal(msr_read(1, 0x832), 0x10000);
+	assert_int_equal(vlapic_next_vector(&vm.vcpus[1]), -1);
+	assert_int_equal(vm.vcpus[1].state, VCPU_CREATED); /* it does not run */
+	/* SIPI with vector 0x08: the core's CPU_UP exit, entry 0x8000, no argument */
+	assert_true(sipi_exit(0, ICR_SIPI(1, 0x08), &e));
+	assert_int_equal(e.kind, VCPU_EXIT_CPU_UP);
+	assert_int_equal(e.cpu_up.target, 1);
+	assert_int_equal(e.cpu_up.entry, 0x8000);
+	assert_int_equal(e.cpu_up.arg, 0);
+	assert_int_equal(sipi_state(1), VLAPIC_SIPI_START | 0x08);
+	/* the core's vm_cpu_up calls set_entry, which asks: this start is that SIPI */
+	assert_true(vlapic_sipi_take(&vm.vcpus[1], 0x8000));
+	assert_int_equal(sipi_state(1), 0);
+	vm.vcpus[1].state = VCPU_READY;
+	/* the second SIPI finds nobody waiting: no exit, the ICR write is ignored */
+	assert_false(sipi_exit(0, ICR_SIPI(1, 0x08), &e));
+	assert_int_equal(e.kind, VCPU_EXIT_SYSREG);
+	assert_int_equal(msr_write(0, 0x830, ICR_SIPI(1, 0x08)), PV_OK);
+	assert_int_equal(msr_read(0, 0x830), ICR_SIPI(1, 0x08));
+	assert_false(vlapic_sipi_take(&vm.vcpus[1], 0x8000));
+	/* INIT to a vCPU that runs is ignored */
+	vm.vcpus[1].state = VCPU_RUNNING;
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(1)), PV_OK);
+	assert_int_equal(sipi_state(1), 0);
+	assert_false(sipi_exit(0, ICR_SIPI(1, 0x08), &e));
+	/* a stopped vCPU can be started again */
+	vm.vcpus[1].state = VCPU_STOPPED;
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(1)), PV_OK);
+	assert_true(sipi_exit(0, ICR_SIPI(1, 0x9f), &e));
+	assert_int_equal(e.cpu_up.entry, 0x9f000);
+}
+
+static void test_sipi_without_init(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	assert_false(sipi_exit(0, ICR_SIPI(1, 0x08), &e));
+	assert_int_equal(msr_write(0, 0x830, ICR_SIPI(1, 0x08)), PV_OK);
+	assert_int_equal(sipi_state(1), 0);
+	assert_int_equal(vlapic_next_vector(&vm.vcpus[1]), -1);
+	/* a start that is not the SIPI (the CPU_ON hypercall) ends the wait in protected mode */
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(1)), PV_OK);
+	assert_false(vlapic_sipi_take(&vm.vcpus[1], 0x10000000));
+	assert_int_equal(sipi_state(1), 0);
+	assert_false(sipi_exit(0, ICR_SIPI(1, 0x08), &e));
+	/* the core refused the start (page not guest RAM): the SIPI is spent */
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(1)), PV_OK);
+	assert_true(sipi_exit(0, ICR_SIPI(1, 0x20), &e));
+	e.cpu_up.ret = -1;
+	vlapic_sipi_done(&vm.vcpus[0], &e);
+	assert_int_equal(sipi_state(1), 0);
+	assert_false(sipi_exit(0, ICR_SIPI(1, 0x20), &e));
+	/* an accepted start is left alone */
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(1)), PV_OK);
+	assert_true(sipi_exit(0, ICR_SIPI(1, 0x20), &e));
+	vlapic_sipi_done(&vm.vcpus[0], &e);
+	assert_int_equal(sipi_state(1), VLAPIC_SIPI_START | 0x20);
+	/* ... and an INIT while it is being started does not take it back */
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(1)), PV_OK);
+	assert_int_equal(sipi_state(1), VLAPIC_SIPI_START | 0x20);
+}
+
+static void test_init_self_and_unknown(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	/* to itself by id, or by the self / all-including-self shorthands: ignored */
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(0)), PV_OK);
+	assert_int_equal(msr_write(0, 0x830, ICR_SELF | 0x4500u), PV_OK);
+	assert_int_equal(msr_write(0, 0x830, ICR_ALL | 0x4500u), PV_OK);
+	assert_int_equal(sipi_state(0), 0);
+	assert_int_equal(sipi_state(1), 0);
+	assert_false(sipi_exit(0, ICR_SIPI(0, 0x08), &e));
+	assert_false(sipi_exit(0, ICR_SELF | 0x608u, &e));
+	/* an APIC id no vCPU has: ignored */
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(7)), PV_OK);
+	assert_false(sipi_exit(0, ICR_SIPI(7, 0x08), &e));
+	assert_int_equal(msr_write(0, 0x830, ICR_SIPI(7, 0x08)), PV_OK);
+	/* all excluding self: every other vCPU, one CPU_UP exit each */
+	assert_int_equal(msr_write(0, 0x830, ICR_OTHERS | 0x4500u), PV_OK);
+	assert_int_equal(sipi_state(0), 0);
+	assert_int_equal(sipi_state(1), VLAPIC_SIPI_WAIT);
+	assert_true(sipi_exit(0, ICR_OTHERS | 0x608u, &e));
+	assert_int_equal(e.cpu_up.target, 1);
+	assert_true(vlapic_sipi_take(&vm.vcpus[1], 0x8000));
+	assert_false(sipi_exit(0, ICR_OTHERS | 0x608u, &e));
+}
+
+static void test_icr_delivery_modes(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	enable(1);
+	/* INIT level de-assert (level bit clear, level trigger): a no-op */
+	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x8500u), PV_OK);
+	assert_int_equal(sipi_state(1), 0);
+	/* lowest priority, SMI, NMI, reserved mode 7: #GP */
+	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x141u), -PV_EFAULT);
+	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x200u), -PV_EFAULT);
+	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x400u), -PV_EFAULT);
+	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x741u), -PV_EFAULT);
+	/* logical destinations: #GP for INIT too, and no SIPI exit */
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(1) | 0x800u), -PV_EFAULT);
+	assert_int_equal(sipi_state(1), 0);
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(1)), PV_OK);
+	assert_false(sipi_exit(0, ICR_SIPI(1, 0x08) | 0x800u, &e));
+	/* only Start-Up turns into an exit: fixed and INIT writes go to the device */
+	assert_false(sipi_exit(0, (1ULL << 32) | 0x41u, &e));
+	assert_false(sipi_exit(0, ICR_INIT(1), &e));
+	assert_int_equal(e.kind, VCPU_EXIT_SYSREG);
+	/* the vector of a Start-Up is a page number: vector 0 is valid (entry 0) */
+	assert_true(sipi_exit(0, ICR_SIPI(1, 0x00), &e));
+	assert_int_equal(e.cpu_up.entry, 0);
+	/* a fixed IPI still needs a vector of 16 or more */
+	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x0fu), -PV_EFAULT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +317,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_priority_and_eoi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_then_sipi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sipi_without_init, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_self_and_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icr_delivery_modes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #define X86_MSR_APIC_BASE	0x01bu
 #define X86_MSR_FEATURE_CONTROL 0x03au
 #define X86_MSR_TSC_DEADLINE	0x6e0u
+#define X86_MSR_X2APIC_ICR	0x830u
 #define X86_MSR_EFER		0xc0000080u
 
 /* Control-register bits. */

@@ -3,8 +3,9 @@
  * Entry of the x86_64 guest suite. Polyvisor starts a vCPU in 32-bit protected mode, flat
  * segments, paging off, interrupts masked, EDI = the boot argument (docs/x86_64.md). The boot
  * vCPU clears .bss and builds an identity map of the low 4 GiB with 2 MiB pages; every vCPU then
- * enables long mode on it and calls C: g_main(boot argument) on the boot vCPU, g_ap_main() on a
- * vCPU started with the CPU_ON hypercall (entry g_ap_start32, argument = its CPU index).
+ * enables long mode on it and calls C: g_main(boot argument) on the boot vCPU, g_ap_main() on
+ * another vCPU, which enters at g_ap_start32 with EDI = its CPU index: from the start-up
+ * trampoline below (INIT-SIPI-SIPI), or directly with the CPU_ON hypercall.
  */
 #define CR0_PG (1 << 31)
 #define CR4_PAE (1 << 5)
@@ -15,6 +16,8 @@
 #define PTE_P_RW 0x3
 #define PTE_PS 0x80
 #define STACK_SIZE 16384
+#define SIPI_BASE 0x8000 /* G_SIPI_PAGE in garch.c: the start-up page, vector 0x08 */
+#define MSR_X2APIC_ID 0x802
 
 	.section .text.entry, "ax"
 	.code32
@@ -97,7 +100,67 @@ g_start64:
 	hlt
 	jmp 4b
 
+/*
+ * The start-up trampoline. The boot vCPU copies g_sipi_start..g_sipi_end to SIPI_BASE (guest
+ * RAM below 1 MiB) and sends INIT, SIPI, SIPI with vector SIPI_BASE >> 12: the vCPU starts here
+ * in real mode with CS = SIPI_BASE >> 4, IP 0. It records CS and CR0 as it found them (for the
+ * smp check's line), enters 32-bit protected mode on a GDT of its own, reads its x2APIC id (the
+ * vCPU index in this guest) and joins the CPU_ON path at g_ap_start32, which enables long mode
+ * and gives it its stack. Position-dependent on SIPI_BASE; only the copy runs.
+ */
 	.section .rodata
+	.balign 16
+	.globl g_sipi_start
+	.code16
+g_sipi_start:
+	cli
+	cld
+	mov %cs, %ax
+	mov %ax, %ds
+	mov %ax, g_sipi_seen_cs - g_sipi_start
+	mov %cr0, %eax
+	mov %eax, g_sipi_seen_cr0 - g_sipi_start
+	lgdtl g_sipi_gdt_ptr - g_sipi_start
+	and $~0x60000000, %eax /* caches on: CD and NW clear */
+	or $1, %eax
+	mov %eax, %cr0
+	ljmpl $0x08, $(SIPI_BASE + g_sipi_32 - g_sipi_start)
+	.code32
+g_sipi_32:
+	mov $0x10, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %ss
+	mov %eax, %fs
+	mov %eax, %gs
+	mov $MSR_X2APIC_ID, %ecx
+	rdmsr
+	mov %eax, %edi
+	mov $g_ap_start32, %eax
+	jmp *%eax
+	.balign 8
+g_sipi_gdt:
+	.quad 0
+	.quad 0x00cf9a000000ffff /* 0x08: 32-bit code */
+	.quad 0x00cf92000000ffff /* 0x10: data */
+g_sipi_gdt_ptr:
+	.short g_sipi_gdt_ptr - g_sipi_gdt - 1
+	.long SIPI_BASE + g_sipi_gdt - g_sipi_start
+	.balign 4
+g_sipi_seen_cr0:
+	.long 0
+g_sipi_seen_cs:
+	.short 0
+g_sipi_end:
+	.code64
+	/* For C: the trampoline's size and where in it the recorded CS and CR0 are. */
+	.balign 4
+	.globl g_sipi_info
+g_sipi_info:
+	.long g_sipi_end - g_sipi_start
+	.long g_sipi_seen_cs - g_sipi_start
+	.long g_sipi_seen_cr0 - g_sipi_start
+
 	.balign 8
 g_gdt:
 	.quad 0

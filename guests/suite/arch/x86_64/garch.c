@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The guest suite's x86_64 layer (garch.h): VMCALL hypercalls, COM1 console by port I/O, x2APIC
- * timer (TSC-deadline mode) and IPIs through MSRs, vCPU start with the CPU_ON hypercall (the
- * hypervisor's emulated local APIC has no INIT/SIPI), #GP recovery for the isolation probes.
+ * timer (TSC-deadline mode) and IPIs through MSRs, vCPU start with INIT-SIPI-SIPI through the
+ * x2APIC's ICR (real-mode trampoline in entry.S, copied to the start-up page below 1 MiB), #GP
+ * recovery for the isolation probes.
  */
 #include <devices/testdev.h>
 #include <guest/garch.h>
@@ -29,6 +30,12 @@
 #define CPUID_HV_TIMING	 0x40000010u
 #define RFLAGS_IF	 (1u << 9)
 #define MAX_CPUS	 2
+/* The start-up page: guest RAM below 1 MiB (the board's second RAM region, 0x8000-0x17fff). A
+ * Start-Up IPI with vector V starts a vCPU at V << 12; entry.S's SIPI_BASE matches. */
+#define G_SIPI_PAGE	 0x8000u
+#define ICR_INIT	 (5u << 8)
+#define ICR_STARTUP	 (6u << 8)
+#define ICR_LEVEL_ASSERT (1u << 14)
 
 const struct g_layout g_layout = {
 	.ram_base = CONFIG_GUEST_RAM_BASE,
@@ -73,6 +80,7 @@ volatile uint64_t g_recover_rip, g_recover_rsp;
 static struct g_idt_gate g_idt[256] __attribute__((aligned(16)));
 static struct g_percpu g_cpus[MAX_CPUS];
 static void (*volatile g_ap_entry)(void);
+static volatile bool g_ap_up;
 static uint64_t g_tsc_hz;
 
 static inline void wrmsr(uint32_t msr, uint64_t v)
@@ -140,6 +148,7 @@ void g_boot_main(uint64_t arg)
 void g_ap_main(uint64_t cpu)
 {
 	cpu_init((unsigned)cpu);
+	g_ap_up = true;
 	g_ap_entry();
 	g_cpu_stop();
 }
@@ -332,14 +341,40 @@ unsigned g_cpu_id(void)
 	return id;
 }
 
+/* INIT-SIPI-SIPI (SDM vol. 3, "MP Initialization"): INIT puts the vCPU in wait-for-SIPI, the
+ * first Start-Up IPI starts it at the trampoline, the second one finds it running and is ignored
+ * (it is there for processors that missed the first). The SDM's delays (10 ms after INIT, 200 us
+ * between the SIPIs) are for physical processors; the hypervisor acts on each ICR write before
+ * the WRMSR completes, so none is needed. Returns once the vCPU reached C, or -2 after 1 s. */
 int g_cpu_start(unsigned cpu, void (*entry)(void))
 {
-	extern char g_ap_start32[];
+	extern const char g_sipi_start[];
+	extern const uint32_t g_sipi_info[3]; /* size, offsets of the recorded CS and CR0 */
+	volatile char *page = (volatile char *)(uintptr_t)G_SIPI_PAGE;
+	uint64_t dest = (uint64_t)cpu << 32, limit;
+	uint16_t cs;
+	uint32_t cr0;
 
 	if (cpu == 0 || cpu >= MAX_CPUS)
 		return -1;
 	g_ap_entry = entry;
-	return (int)g_hcall(PV_HC_CPU_ON, cpu, (uint64_t)(uintptr_t)g_ap_start32, cpu, NULL);
+	g_ap_up = false;
+	for (uint32_t i = 0; i < g_sipi_info[0]; i++)
+		page[i] = g_sipi_start[i];
+	wrmsr(MSR_X2APIC_ICR, dest | ICR_INIT | ICR_LEVEL_ASSERT);
+	wrmsr(MSR_X2APIC_ICR, dest | ICR_STARTUP | (G_SIPI_PAGE >> 12));
+	wrmsr(MSR_X2APIC_ICR, dest | ICR_STARTUP | (G_SIPI_PAGE >> 12));
+	limit = g_counter() + g_counter_freq();
+	while (!g_ap_up)
+		if (g_counter() > limit)
+			return -2;
+	cs = *(volatile uint16_t *)(uintptr_t)(G_SIPI_PAGE + g_sipi_info[1]);
+	cr0 = *(volatile uint32_t *)(uintptr_t)(G_SIPI_PAGE + g_sipi_info[2]);
+	g_printf("smp: vCPU %u started by INIT-SIPI-SIPI, vector 0x%02x: real mode at CS 0x%04x, "
+		 "CR0 "
+		 "0x%x\n",
+		 cpu, G_SIPI_PAGE >> 12, cs, cr0);
+	return 0;
 }
 
 void g_cpu_stop(void)
