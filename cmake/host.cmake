@@ -50,11 +50,12 @@ function(pv_unit_test)
 endfunction()
 
 # pv_system_test(NAME <name> PLATFORM <board> ARCH <arch> EXPECT <file> [TIMEOUT <s>]
-#                [CONFIG <kconfig fragment file>])
+#                [CONFIG <kconfig fragment file>] [FETCH <guests...>] [LABELS <labels...>])
 # Builds the board's image (its defconfig, plus CONFIG's lines in a build tree of their own), runs
-# it in its emulator under a time limit and checks the serial log against EXPECT.
+# it in its emulator under a time limit and checks the serial log against EXPECT. FETCH names
+# guests scripts/fetch-guest.sh brings into the cache first.
 function(pv_system_test)
-  cmake_parse_arguments(T "" "NAME;PLATFORM;ARCH;EXPECT;TIMEOUT;CONFIG" "" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;PLATFORM;ARCH;EXPECT;TIMEOUT;CONFIG" "FETCH;LABELS" ${ARGN})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 60)
   endif()
@@ -66,8 +67,10 @@ function(pv_system_test)
     COMMAND ${PV_ROOT}/scripts/system-test.sh ${T_PLATFORM} ${T_EXPECT} ${T_TIMEOUT} ${build}
             ${T_CONFIG})
   math(EXPR ctest_timeout "${T_TIMEOUT} + 600")
+  list(JOIN T_FETCH " " fetch)
   set_tests_properties(system.${T_PLATFORM}.${T_NAME} PROPERTIES
-    LABELS "system;${T_ARCH}" TIMEOUT ${ctest_timeout})
+    LABELS "system;${T_ARCH};${T_LABELS}" TIMEOUT ${ctest_timeout}
+    ENVIRONMENT "PV_FETCH_GUESTS=${fetch}")
 endfunction()
 
 add_subdirectory(${PV_ROOT}/tests/unit unit)

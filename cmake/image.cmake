@@ -19,6 +19,10 @@ target_link_options(pv_image_flags INTERFACE -nostdlib -static $<$<C_COMPILER_ID
 
 include(${PV_ROOT}/cmake/libfdt.cmake)
 
+# gcc would turn lib/string.c's copy loops into calls to memcpy itself.
+set_source_files_properties(${PV_ROOT}/lib/string.c PROPERTIES
+  COMPILE_OPTIONS $<$<C_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>)
+
 add_executable(polyvisor ${PV_LIB_SOURCES} ${PV_LIBC_SOURCES} ${PV_CORE_SOURCES}
   ${PV_CORE_IMAGE_SOURCES} ${PV_DRIVER_SOURCES})
 set_target_properties(polyvisor PROPERTIES OUTPUT_NAME polyvisor.elf)
@@ -33,6 +37,7 @@ add_subdirectory(${PV_ROOT}/platforms/${CONFIG_PLATFORM} platform)
 if(CONFIG_GUEST_SUITE)
   add_subdirectory(${PV_ROOT}/guests/suite guest_suite)
 endif()
+include(${PV_ROOT}/cmake/vms.cmake)
 
 # Kconfig front ends on this tree's .config (CMake re-runs on the next build when it changed).
 foreach(tool menuconfig olddefconfig savedefconfig)

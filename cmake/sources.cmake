@@ -19,16 +19,25 @@ set(PV_CORE_SOURCES
   ${PV_ROOT}/vcpu/exit.c
   ${PV_ROOT}/irq/vdev.c
   ${PV_ROOT}/vm/vm.c
+  ${PV_ROOT}/vm/vm_config.c
+  ${PV_ROOT}/vm/vm_desc.c
+  ${PV_ROOT}/vm/vm_elf.c
+  ${PV_ROOT}/vm/vm_fdt.c
+  ${PV_ROOT}/vm/vm_layout.c
+  ${PV_ROOT}/vm/vm_load.c
   ${PV_ROOT}/vm/run.c
   ${PV_ROOT}/vm/hypercall.c
   ${PV_ROOT}/vm/sched.c
   ${PV_ROOT}/devices/testdev.c
   ${PV_ROOT}/devices/vuart_ns16550.c
+  ${PV_ROOT}/devices/vuart_pl011.c
+  ${PV_ROOT}/devices/vdev_models.c
 )
 # Core pieces that only make sense in an image (they own the console and the boot path).
 set(PV_CORE_IMAGE_SOURCES
   ${PV_ROOT}/hal/console.c
   ${PV_ROOT}/vm/hv_main.c
+  ${PV_ROOT}/vm/hv_vms.c
 )
 
 # Drivers for the hypervisor's own devices (unused ones are dropped by --gc-sections).

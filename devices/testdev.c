@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <devices/testdev.h>
+#include <irq/vdev_model.h>
 #include <vm/vm.h>
+#include <vm/vm_fdt.h>
 
 static uint64_t lane_mask(unsigned width)
 {
@@ -99,3 +101,19 @@ int testdev_create(struct vm *vm, const struct vm_dev_config *cfg)
 		return -PV_EINVAL;
 	return testdev_init(td, vm, gpa(cfg->base));
 }
+
+static int testdev_fdt(void *fdt, const struct vm_dev_config *cfg, struct vdev_fdt_ctx *ctx)
+{
+	static const char compat[] = "polyvisor,testdev";
+	int node = vm_fdt_device_node(fdt, cfg, ctx, compat, sizeof(compat));
+
+	return node < 0 ? node : 0;
+}
+
+const struct vdev_model testdev_model = {
+	.compatible = "polyvisor,testdev",
+	.spaces = 1u << VDEV_SPACE_MMIO,
+	.size = TESTDEV_SIZE,
+	.create = testdev_create,
+	.fdt_node = testdev_fdt,
+};

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <devices/vuart_ns16550.h>
+#include <irq/vdev_model.h>
+#include <libfdt.h>
 #include <vm/vm.h>
+#include <vm/vm_fdt.h>
 
 enum {
 	NS_RBR_THR_DLL = 0,
@@ -145,7 +148,35 @@ int vuart_ns16550_create(struct vm *vm, const struct vm_dev_config *cfg)
 
 	if (!u)
 		return -PV_ENOMEM;
-	if (cfg->space != VDEV_SPACE_MMIO && cfg->space != VDEV_SPACE_PIO)
+	if ((cfg->space != VDEV_SPACE_MMIO && cfg->space != VDEV_SPACE_PIO) ||
+	    cfg->reg_shift > VUART_NS16550_MAX_SHIFT)
 		return -PV_EINVAL;
 	return vuart_ns16550_init(u, vm, cfg->space, cfg->base, cfg->reg_shift);
 }
+
+/* The node Linux's of_serial driver binds: it needs the input clock to program a baud rate. */
+static int vuart_ns16550_fdt(void *fdt, const struct vm_dev_config *cfg, struct vdev_fdt_ctx *ctx)
+{
+	static const char compat[] = "ns16550a";
+	int node = vm_fdt_device_node(fdt, cfg, ctx, compat, sizeof(compat));
+
+	if (node < 0)
+		return node;
+	if (cfg->reg_shift) {
+		int rc = fdt_setprop_u32(fdt, node, "reg-shift", cfg->reg_shift);
+		if (rc)
+			return rc;
+	}
+	return fdt_setprop_u32(fdt, node, "clock-frequency", VUART_NS16550_CLOCK_HZ);
+}
+
+const struct vdev_model vuart_ns16550_model = {
+	.compatible = "ns16550a",
+	.spaces = 1u << VDEV_SPACE_MMIO | 1u << VDEV_SPACE_PIO,
+	.size = 8,
+	.max_reg_shift = VUART_NS16550_MAX_SHIFT,
+	.console = true,
+	.irq = true,
+	.create = vuart_ns16550_create,
+	.fdt_node = vuart_ns16550_fdt,
+};

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <devices/vuart_pl011.h>
+#include <irq/vdev_model.h>
+#include <libfdt.h>
 #include <vm/vm.h>
+#include <vm/vm_fdt.h>
 
 enum {
 	PL011_DR = 0x000,
@@ -180,3 +183,32 @@ int vuart_pl011_create(struct vm *vm, const struct vm_dev_config *cfg)
 		return -PV_ENOMEM;
 	return vuart_pl011_init(u, vm, cfg->base);
 }
+
+/* An AMBA PrimeCell node: Linux's amba bus wants the bus clock ("apb_pclk") and the PL011 driver
+ * the UART clock; one fixed clock serves both, as on QEMU's virt board. */
+static int pl011_fdt(void *fdt, const struct vm_dev_config *cfg, struct vdev_fdt_ctx *ctx)
+{
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	static const char clock_names[] = "uartclk\0apb_pclk";
+	uint32_t clk = vm_fdt_fixed_clock(fdt, "apb-pclk", VUART_PL011_CLOCK_HZ, ctx);
+	fdt32_t clocks[2] = { cpu_to_fdt32(clk), cpu_to_fdt32(clk) };
+	int node, rc;
+
+	if (!clk)
+		return -FDT_ERR_NOSPACE;
+	node = vm_fdt_device_node(fdt, cfg, ctx, compat, sizeof(compat));
+	if (node < 0)
+		return node;
+	rc = fdt_setprop(fdt, node, "clocks", clocks, sizeof(clocks));
+	return rc ? rc : fdt_setprop(fdt, node, "clock-names", clock_names, sizeof(clock_names));
+}
+
+const struct vdev_model vuart_pl011_model = {
+	.compatible = "arm,pl011",
+	.spaces = 1u << VDEV_SPACE_MMIO,
+	.size = VUART_PL011_SIZE,
+	.console = true,
+	.irq = true,
+	.create = vuart_pl011_create,
+	.fdt_node = pl011_fdt,
+};

@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# Benchmarks: every board that has a bench configuration (platforms/<board>/bench.config, a Kconfig
-# fragment) is built in benchmark mode and run with instruction counting (the board's run.sh
-# honours PV_BENCH=1). The guest prints "BENCH <name> <value> ns <iterations>"; under instruction
-# counting 1 ns = 1 instruction. Writes build/bench/results.json and prints a table.
+# Benchmarks, all under instruction counting (1 ns of guest time = 1 instruction):
+#  - exit paths: every board with a bench configuration (platforms/<board>/bench.config, a Kconfig
+#    fragment) is built in benchmark mode and run with PV_BENCH=1; the guest suite prints
+#    "BENCH <name> <value> ns <iterations>".
+#  - Linux boot: a board with platforms/<board>/bench-linux.env boots the Linux guest it names in
+#    a one-vCPU VM and the same kernel, initramfs and command line on the bare machine; both print
+#    the guest's counter at /init ("polyvisor-init: counter N", counted from the guest's first
+#    instruction). The hypervisor's "loaded N bytes in T ticks" gives the cost of loading images.
+#    Limits: Linux under Polyvisor at most 3% more than bare; loading at most one instruction per
+#    four bytes. A figure over its limit, or a board that printed fewer figures than expected,
+#    fails the run.
+# Writes build/bench/results.json and prints a table.
 # usage: bench.sh [platform...]
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,8 +21,10 @@ if [ $# -gt 0 ]; then
 	platforms=("$@")
 else
 	platforms=()
-	for f in "$root"/platforms/*/bench.config; do
-		[ -e "$f" ] && platforms+=("$(basename "$(dirname "$f")")")
+	for f in "$root"/platforms/*/bench.config "$root"/platforms/*/bench-linux.env; do
+		[ -e "$f" ] || continue
+		p=$(basename "$(dirname "$f")")
+		case " ${platforms[*]} " in *" $p "*) ;; *) platforms+=("$p") ;; esac
 	done
 fi
 if [ ${#platforms[@]} -eq 0 ]; then
@@ -25,41 +35,117 @@ fi
 status=0
 json="{"
 sep=""
-printf '%-24s %-14s %12s %8s\n' board benchmark instructions iters
-for p in "${platforms[@]}"; do
-	build=$root/build/bench-$p
+
+# build <platform> <build dir> <fragment>: a build tree seeded from the defconfig and the fragment.
+build() {
+	local p=$1 build=$2 fragment=$3 seed
 	mkdir -p "$build"
-	seed=$(cat "$root/platforms/$p/defconfig" "$root/platforms/$p/bench.config")
+	seed=$(cat "$root/platforms/$p/defconfig" "$fragment")
 	if [ ! -f "$build/.config.seed" ] || [ "$seed" != "$(cat "$build/.config.seed")" ]; then
 		printf '%s\n' "$seed" >"$build/.config"
 		printf '%s\n' "$seed" >"$build/.config.seed"
 	fi
-	if ! "$root/scripts/build-image.sh" "$p" "$build" >"$out/$p.build.log" 2>&1; then
+	"$root/scripts/build-image.sh" "$p" "$build" >"$out/$p.build.log" 2>&1 || {
 		echo "bench: building $p failed (see $out/$p.build.log)" >&2
-		status=1
-		continue
-	fi
+		return 1
+	}
+}
+
+# The guest's counter frequency in Hz, from the hypervisor's "loaded ... ticks of F Hz" line.
+counter_hz() {
+	grep -oE 'ticks of [0-9]+ Hz' "$1" | head -n 1 | awk '{print $3}'
+}
+
+# Instructions for <ticks> of a counter at <hz> under instruction counting (1 instruction = 1 ns).
+ticks_to_insns() {
+	awk -v t="$1" -v hz="$2" 'BEGIN { printf "%.0f", t * 1e9 / hz }'
+}
+
+entries=""
+add() { # add <name> <json object>
+	entries+="${entries:+, }\"$1\": $2"
+}
+
+bench_suite() {
+	local p=$1 build=$root/build/bench-$p lines expected
+	build "$p" "$build" "$root/platforms/$p/bench.config" || return 1
 	PV_BENCH=1 timeout 600 "$root/platforms/$p/run.sh" "$build" >"$out/$p.log" 2>&1 </dev/null
 	lines=$(tr -d '\r' <"$out/$p.log" | grep -oE 'BENCH [a-z_]+ [0-9.]+ ns [0-9]+')
 	if [ -z "$lines" ] && grep -q "no hardware virtualization" "$out/$p.log"; then
 		# e.g. loongarch64 on a QEMU without LVZ: nothing to measure, and not a failure.
 		echo "bench: $p skipped: its emulator offers no hardware virtualization (see $out/$p.log)" >&2
-		continue
+		return 0
 	fi
-	if [ -z "$lines" ]; then
-		echo "bench: $p printed no BENCH line (see $out/$p.log)" >&2
-		status=1
-		continue
-	fi
-	json+="$sep\"$p\": {"
-	sep2=""
 	while read -r _ name value _ iters; do
-		printf '%-24s %-14s %12s %8s\n' "$p" "$name" "$value" "$iters"
-		json+="$sep2\"$name\": {\"instructions\": $value, \"iterations\": $iters}"
-		sep2=", "
+		[ -n "$name" ] || continue
+		printf '%-24s %-16s %12s %8s\n' "$p" "$name" "$value" "$iters"
+		add "$name" "{\"instructions\": $value, \"iterations\": $iters}"
 	done <<<"$lines"
-	json+="}"
-	sep=", "
+	for expected in hypercall_rt mmio_rt virq_latency; do
+		if ! grep -q "BENCH $expected " <<<"$lines"; then
+			echo "bench: $p printed no $expected figure (see $out/$p.log)" >&2
+			return 1
+		fi
+	done
+}
+
+bench_linux() {
+	local p=$1 build=$root/build/bench-linux-$p log=$out/$p.linux.log bare=$out/$p.linux-bare.log
+	local BENCH_LINUX_GUEST BENCH_LINUX_CONFIG BENCH_LINUX_BARE_MACHINE
+	local dir bootargs hz ticks bare_ticks bytes load_ticks insns bare_insns load_insns ratio per4
+	# shellcheck source=/dev/null
+	. "$root/platforms/$p/bench-linux.env"
+	dir=$("$root/scripts/fetch-guest.sh" "$BENCH_LINUX_GUEST") || return 1
+	build "$p" "$build" "$root/platforms/$p/$BENCH_LINUX_CONFIG" || return 1
+	bootargs=$("$build/tools/pv-vmdesc" show "$build/vms/vms.pkg" | awk '/^  bootargs / {
+		sub(/^  bootargs  /, ""); print; exit }')
+	PV_BENCH=1 timeout 900 "$root/platforms/$p/run.sh" "$build" >"$log" 2>&1 </dev/null
+	PV_BENCH=1 PV_BARE_KERNEL=$dir/Image PV_BARE_INITRD=$dir/initrd.cpio PV_BARE_APPEND=$bootargs \
+		PV_BARE_MACHINE=$BENCH_LINUX_BARE_MACHINE timeout 900 "$root/platforms/$p/run.sh" \
+		"$build" >"$bare" 2>&1 </dev/null
+	hz=$(counter_hz "$log")
+	ticks=$(tr -d '\r' <"$log" | grep -oE '^\[linux\] polyvisor-init: counter [0-9]+' | awk '{print $4}')
+	bare_ticks=$(tr -d '\r' <"$bare" | grep -oE '^polyvisor-init: counter [0-9]+' | awk '{print $3}')
+	read -r bytes load_ticks < <(grep -oE '^vm linux: loaded [0-9]+ bytes in [0-9]+ ticks' "$log" |
+		awk '{print $4, $7}')
+	if [ -z "$hz" ] || [ -z "$ticks" ] || [ -z "$bare_ticks" ] || [ -z "$bytes" ]; then
+		echo "bench: $p: the Linux boot figures are missing (see $log and $bare)" >&2
+		return 1
+	fi
+	insns=$(ticks_to_insns "$ticks" "$hz")
+	bare_insns=$(ticks_to_insns "$bare_ticks" "$hz")
+	load_insns=$(ticks_to_insns "$load_ticks" "$hz")
+	ratio=$(awk -v a="$insns" -v b="$bare_insns" 'BEGIN { printf "%.4f", a / b }')
+	per4=$(awk -v i="$load_insns" -v b="$bytes" 'BEGIN { printf "%.3f", i / (b / 4) }')
+	printf '%-24s %-16s %12s %8s\n' "$p" linux_boot "$insns" 1
+	printf '%-24s %-16s %12s %8s\n' "$p" linux_boot_bare "$bare_insns" 1
+	printf '%-24s %-16s %12s %8s\n' "$p" linux_boot_ratio "$ratio" ""
+	printf '%-24s %-16s %12s %8s\n' "$p" load_per_4_bytes "$per4" "$bytes"
+	add linux_boot "{\"instructions\": $insns, \"bare_instructions\": $bare_insns, \"ratio\": $ratio}"
+	add load "{\"instructions\": $load_insns, \"bytes\": $bytes, \"per_4_bytes\": $per4}"
+	if awk -v r="$ratio" 'BEGIN { exit !(r > 1.03) }'; then
+		echo "bench: $p: Linux boots with ${ratio}x the bare instructions (limit 1.03)" >&2
+		return 1
+	fi
+	if awk -v r="$per4" 'BEGIN { exit !(r > 1.0) }'; then
+		echo "bench: $p: loading takes $per4 instructions per 4 bytes (limit 1.0)" >&2
+		return 1
+	fi
+}
+
+printf '%-24s %-16s %12s %8s\n' board benchmark instructions iters
+for p in "${platforms[@]}"; do
+	entries=""
+	if [ -f "$root/platforms/$p/bench.config" ]; then
+		bench_suite "$p" || status=1
+	fi
+	if [ -f "$root/platforms/$p/bench-linux.env" ]; then
+		bench_linux "$p" || status=1
+	fi
+	if [ -n "$entries" ]; then
+		json+="$sep\"$p\": {$entries}"
+		sep=", "
+	fi
 done
 json+="}"
 echo "$json" >"$out/results.json"

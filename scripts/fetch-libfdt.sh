@@ -5,7 +5,7 @@
 set -euo pipefail
 
 pkg=${PV_LIBFDT_PKG:-linux-source-6.1}
-cache=${PV_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/polyvisor}
+cache=$("$(dirname "$0")/cache-dir.sh")
 dest="$cache/libfdt-$pkg"
 
 if [ -f "$dest/.complete" ]; then

@@ -11,7 +11,10 @@
 #   --debug        start halted with a GDB server on 127.0.0.1:${PV_GDB_PORT:-1234}; print how
 #                  to attach with gdb-multiarch
 # Environment: PV_QEMU_EXTRA (further options, split on spaces), PV_BENCH=1 (benchmark run).
-# Serial goes to stdout; QEMU exits when the hypervisor powers the machine off.
+# Bare runs (the Linux boot benchmark's reference, no hypervisor): PV_BARE_KERNEL (a kernel QEMU
+# boots itself), PV_BARE_INITRD, PV_BARE_APPEND, PV_BARE_MACHINE (machine options instead of the
+# board's, split on spaces).
+# Serial goes to stdout; QEMU exits when the hypervisor (or the bare guest) powers the machine off.
 
 qemu_run() {
 	local qemu=${PV_QEMU:-$1} icount=$2 note=$3
@@ -33,12 +36,18 @@ qemu_run() {
 		exit 2
 	fi
 	local build=$1 elf=$1/polyvisor.elf
-	if [ ! -f "$elf" ]; then
+	local args
+	if [ -n "${PV_BARE_KERNEL:-}" ]; then
+		read -r -a machine <<<"${PV_BARE_MACHINE:-${machine[*]}}"
+		args=("${machine[@]}" -nographic -kernel "$PV_BARE_KERNEL")
+		[ -n "${PV_BARE_INITRD:-}" ] && args+=(-initrd "$PV_BARE_INITRD")
+		[ -n "${PV_BARE_APPEND:-}" ] && args+=(-append "$PV_BARE_APPEND")
+	elif [ ! -f "$elf" ]; then
 		echo "run.sh: $elf not found; build the image first" >&2
 		exit 1
+	else
+		args=("${machine[@]}" -nographic -kernel "$elf")
 	fi
-
-	local args=("${machine[@]}" -nographic -kernel "$elf")
 	local count=0
 	case "$icount" in
 	always) count=1 ;;

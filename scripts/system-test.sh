@@ -2,9 +2,12 @@
 # Builds a board's image, boots it in its emulator with a time limit and judges the serial log.
 # usage: system-test.sh <platform> <expect-file> <timeout-seconds> [build-dir [config-fragment]]
 #   expect-file: one extended regex per line (# comments); every one must match some log line,
-#                and a line "!<regex>" means no log line may match <regex>.
+#                and a line "!<regex>" means no log line may match <regex>. Anchor patterns with
+#                ^: a guest's console lines start with "[<vm>] ", so "^PANIC" can only match the
+#                hypervisor's own line, whatever a guest prints.
 #   config-fragment: Kconfig lines appended to the board's defconfig for this build tree.
-# A log line matching "PANIC" fails the test, as do a time-out and a missing expectation.
+# Environment: PV_FETCH_GUESTS, guests (scripts/fetch-guest.sh names) to fetch before building.
+# A hypervisor line starting "PANIC" fails the test, as do a time-out and a missing expectation.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +25,9 @@ if [ ! -f "$build/.config.seed" ] || [ "$seed" != "$(cat "$build/.config.seed")"
 	printf '%s\n' "$seed" >"$build/.config.seed"
 fi
 
+for guest in ${PV_FETCH_GUESTS:-}; do
+	"$root/scripts/fetch-guest.sh" "$guest" >/dev/null || { echo "FAIL: cannot fetch $guest"; exit 1; }
+done
 "$root/scripts/build-image.sh" "$platform" "$build" || { echo "FAIL: image build failed"; exit 1; }
 
 echo "running $platform (time limit ${limit}s), log in $log"
@@ -37,7 +43,7 @@ fi
 failed=0
 clean=$build/serial.clean.log
 tr -d '\r' <"$log" >"$clean"
-if grep -q "PANIC" "$clean"; then
+if grep -q "^PANIC" "$clean"; then
 	echo "FAIL: the hypervisor panicked"
 	failed=1
 fi

@@ -7,6 +7,7 @@
 #include <hal/boot.h>
 #include <hal/hal.h>
 #include <hal/page_pool.h>
+#include <vm/hv_vms.h>
 #include <vm/sched.h>
 
 #define PV_VERSION "0.1.0"
@@ -117,12 +118,16 @@ void hv_secondary_main(unsigned cpu)
 
 void hv_main(struct boot_info *bi)
 {
+	static const struct vm_config *configs[SCHED_MAX_VMS];
 	struct vcpu_hw_info hw = { 0 };
 	int err = -PV_ENOTSUP;
+	unsigned nvms;
 
 	hal_printf("\nPolyvisor " PV_VERSION ": arch %s, platform %s\n", hal_cpu.arch_name,
 		   hal_board.name);
 	print_memory(bi);
+	/* Before the page pool: images the firmware placed for VMs are reserved from it. */
+	nvms = hv_read_vms(bi, configs, SCHED_MAX_VMS);
 	setup_page_pool(bi);
 
 	arch_backend.vcpu->probe(&hw);
@@ -140,16 +145,15 @@ void hv_main(struct boot_info *bi)
 		hal_printf("backend %s cannot enable virtualization yet\n", arch_backend.name);
 	}
 
-	if (board_vm_count == 0) {
+	if (nvms == 0) {
 		hal_printf("no VM configured; powering off\n");
 		hal_board.power_off();
 	}
 	if (err) {
-		hal_printf("%u VM(s) configured but guests cannot run; powering off\n",
-			   board_vm_count);
+		hal_printf("%u VM(s) configured but guests cannot run; powering off\n", nvms);
 		hal_board.power_off();
 	}
-	if (sched_create_vms(board_vm_configs, board_vm_count, &hal_pages) == 0) {
+	if (sched_create_vms(configs, nvms, &hal_pages) == 0) {
 		hal_printf("no VM could be created; powering off\n");
 		hal_board.power_off();
 	}

@@ -2,11 +2,13 @@
 /* VM lifecycle: validate a configuration, back its RAM, build stage 2 and vCPUs, load, stop. */
 #include <hal/arch_backend.h>
 #include <hal/hal.h>
+#include <irq/vdev_model.h>
 #include <pv/fmt.h>
 #include <string.h>
 #include <vm/hypercall.h>
 #include <vm/sched.h>
 #include <vm/vm.h>
+#include <vm/vm_config.h>
 
 const char *vm_state_name(enum vm_state state)
 {
@@ -28,79 +30,6 @@ const char *vm_state_name(enum vm_state state)
 static bool range_inside(uint64_t base, uint64_t size, uint64_t outer, uint64_t outer_size)
 {
 	return base >= outer && size <= outer_size && base - outer <= outer_size - size;
-}
-
-static bool gpa_in_ram(const struct vm_config *cfg, uint64_t addr, uint64_t size)
-{
-	for (unsigned i = 0; i < cfg->nmem; i++)
-		if (range_inside(addr, size, cfg->mem[i].gpa.raw, cfg->mem[i].size))
-			return true;
-	return false;
-}
-
-/* Says what is wrong with @cfg (one log line) before anything is allocated. */
-static int vm_config_check(const struct vm_config *cfg)
-{
-	const struct s2_format *fmt = arch_backend.s2_format;
-	uint64_t page = fmt ? 1ULL << fmt->page_shift : HAL_PAGE_SIZE;
-	const char *name = cfg->name ? cfg->name : "(unnamed)";
-
-#define VM_CFG_FAIL(...)                                                                           \
-	do {                                                                                       \
-		hal_printf("vm %s: bad configuration: ", name);                                    \
-		hal_printf(__VA_ARGS__);                                                           \
-		hal_printf("\n");                                                                  \
-		return -PV_EINVAL;                                                                 \
-	} while (0)
-
-	if (!cfg->name || !cfg->name[0] || strlen(cfg->name) >= VM_NAME_MAX)
-		VM_CFG_FAIL("name must have 1 to %u characters", VM_NAME_MAX - 1);
-	if (cfg->nvcpus == 0 || cfg->nvcpus > VM_MAX_VCPUS)
-		VM_CFG_FAIL("%u vCPUs (1 to %u allowed)", cfg->nvcpus, VM_MAX_VCPUS);
-	for (unsigned i = 0; i < cfg->nvcpus; i++) {
-		if (cfg->pcpu[i] >= hal_board.max_cpus)
-			VM_CFG_FAIL("vCPU %u pinned to CPU %u, the board has %u", i, cfg->pcpu[i],
-				    hal_board.max_cpus);
-		for (unsigned j = 0; j < i; j++) {
-			if (cfg->guest_cpu_id[j] == cfg->guest_cpu_id[i])
-				VM_CFG_FAIL("vCPUs %u and %u share guest CPU id 0x%llx", j, i,
-					    (unsigned long long)cfg->guest_cpu_id[i]);
-			if (cfg->pcpu[j] == cfg->pcpu[i])
-				VM_CFG_FAIL("vCPUs %u and %u are both pinned to CPU %u", j, i,
-					    cfg->pcpu[i]);
-		}
-	}
-	if (cfg->nmem == 0 || cfg->nmem > VM_MAX_MEM_REGIONS)
-		VM_CFG_FAIL("%u RAM regions (1 to %u allowed)", cfg->nmem, VM_MAX_MEM_REGIONS);
-	for (unsigned i = 0; i < cfg->nmem; i++) {
-		const struct vm_mem_config *m = &cfg->mem[i];
-		if (m->size == 0 || !PV_IS_ALIGNED(m->gpa.raw, page) ||
-		    !PV_IS_ALIGNED(m->size, page) || m->gpa.raw + m->size < m->gpa.raw)
-			VM_CFG_FAIL(
-				"RAM region %u (0x%llx, 0x%llx bytes) is empty or not aligned to "
-				"0x%llx",
-				i, (unsigned long long)m->gpa.raw, (unsigned long long)m->size,
-				(unsigned long long)page);
-		for (unsigned j = 0; j < i; j++)
-			if (m->gpa.raw < cfg->mem[j].gpa.raw + cfg->mem[j].size &&
-			    cfg->mem[j].gpa.raw < m->gpa.raw + m->size)
-				VM_CFG_FAIL("RAM regions %u and %u overlap", j, i);
-	}
-	if (cfg->ndevs > VM_MAX_DEV_CONFIGS)
-		VM_CFG_FAIL("%u devices (at most %u)", cfg->ndevs, VM_MAX_DEV_CONFIGS);
-	for (unsigned i = 0; i < cfg->ndevs; i++)
-		if (!cfg->devs[i].create)
-			VM_CFG_FAIL("device %u has no constructor", i);
-	if (cfg->image_size &&
-	    (!cfg->image || !gpa_in_ram(cfg, cfg->image_gpa.raw, cfg->image_size)))
-		VM_CFG_FAIL("image (0x%llx bytes at 0x%llx) does not fit in guest RAM",
-			    (unsigned long long)cfg->image_size,
-			    (unsigned long long)cfg->image_gpa.raw);
-	if (!gpa_in_ram(cfg, cfg->entry.raw, 1))
-		VM_CFG_FAIL("entry point 0x%llx is outside guest RAM",
-			    (unsigned long long)cfg->entry.raw);
-#undef VM_CFG_FAIL
-	return PV_OK;
 }
 
 static unsigned floor_log2(uint64_t v)
@@ -171,12 +100,17 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct
 {
 	const struct vcpu_ops *ops = arch_backend.vcpu;
 	const struct s2_attr ram = { S2_PERM_RWX, S2_MEM_NORMAL };
+	struct vm_err why;
 	int err;
 
 	memset(vm, 0, sizeof(*vm));
-	err = vm_config_check(config);
-	if (err)
+	err = vm_config_check(config, &why);
+	if (!err)
+		err = vm_layout_compute(config, &vm->layout, &why);
+	if (err) {
+		hal_printf("vm %s: bad configuration: %s\n", why.where, why.msg);
 		return err;
+	}
 	if (!ops->create || !ops->run || !ops->set_entry || !ops->attach_s2 || !ops->complete) {
 		hal_printf("vm %s: the %s backend cannot run guests yet\n", config->name,
 			   arch_backend.name);
@@ -220,10 +154,10 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct
 			goto fail;
 	}
 	for (unsigned i = 0; i < config->ndevs; i++) {
-		err = config->devs[i].create(vm, &config->devs[i]);
+		err = config->devs[i].model->create(vm, &config->devs[i]);
 		if (err) {
-			hal_printf("vm %s: device %u at 0x%llx: %s\n", config->name, i,
-				   (unsigned long long)config->devs[i].base, pv_strerror(err));
+			hal_printf("vm %s: device %s: %s\n", config->name, config->devs[i].node,
+				   pv_strerror(err));
 			goto fail;
 		}
 	}
@@ -237,31 +171,6 @@ fail_early:
 	vm_release(vm, false);
 	hal_printf("vm %s: creation failed: %s\n", config->name, pv_strerror(err));
 	return err;
-}
-
-int vm_load(struct vm *vm)
-{
-	const struct vm_config *cfg = vm->config;
-	struct vcpu *boot = &vm->vcpus[0];
-	int err;
-
-	if (vm->state != VM_CREATED)
-		return -PV_EBUSY;
-	if (cfg->image_size) {
-		err = vm_write_guest(vm, cfg->image_gpa, cfg->image, cfg->image_size);
-		if (err)
-			return err;
-	}
-	/* A guest may start executing what was just copied: make it visible to instruction fetch. */
-	for (unsigned i = 0; i < vm->nchunks; i++)
-		hal_cpu.dcache_clean_inval(page_pool_virt(vm->pool, vm->chunks[i].hpa),
-					   (size_t)vm->chunks[i].size);
-	arch_backend.vcpu->set_entry(boot, cfg->entry, cfg->boot_arg);
-	err = vcpu_set_state(boot, VCPU_READY);
-	if (err)
-		return err;
-	vm->state = VM_READY;
-	return PV_OK;
 }
 
 void vm_destroy(struct vm *vm)
@@ -295,43 +204,74 @@ void vm_stop(struct vm *vm, int64_t code, const char *reason)
 	sched_kick_all();
 }
 
-/* Copies between hypervisor memory and guest RAM; @to_guest picks the direction. */
-static int vm_copy(struct vm *vm, gpa_t addr, void *buf, uint64_t len, bool to_guest)
+/* The chunk of guest RAM holding @addr, or NULL. */
+static const struct vm_mem_chunk *vm_chunk(const struct vm *vm, uint64_t addr)
 {
-	uint8_t *p = buf;
+	for (unsigned i = 0; i < vm->nchunks; i++)
+		if (range_inside(addr, 1, vm->chunks[i].gpa.raw, vm->chunks[i].size))
+			return &vm->chunks[i];
+	return NULL;
+}
 
-	while (len) {
-		const struct vm_mem_chunk *c = NULL;
-		uint64_t off, n;
-		uint8_t *host;
+/* Calls @fn on each host-memory piece of guest RAM [addr, addr + len), in order, after checking
+ * that every byte is guest RAM (nothing is done for a range that is not: -PV_EFAULT). */
+static int vm_ram_walk(struct vm *vm, gpa_t addr, uint64_t len,
+		       void (*fn)(uint8_t *host, uint64_t n, uint64_t done, void *ctx), void *ctx)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t a = addr.raw, left = len, done = 0;
 
-		for (unsigned i = 0; i < vm->nchunks && !c; i++)
-			if (range_inside(addr.raw, 1, vm->chunks[i].gpa.raw, vm->chunks[i].size))
-				c = &vm->chunks[i];
-		if (!c)
+		if (a + len < a)
 			return -PV_EFAULT;
-		off = addr.raw - c->gpa.raw;
-		n = c->size - off < len ? c->size - off : len;
-		host = (uint8_t *)page_pool_virt(vm->pool, hpa(c->hpa.raw + off));
-		if (to_guest)
-			memcpy(host, p, (size_t)n);
-		else
-			memcpy(p, host, (size_t)n);
-		p += n;
-		len -= n;
-		addr.raw += n;
+		while (left) {
+			const struct vm_mem_chunk *c = vm_chunk(vm, a);
+			uint64_t off, n;
+
+			if (!c)
+				return -PV_EFAULT;
+			off = a - c->gpa.raw;
+			n = c->size - off < left ? c->size - off : left;
+			if (pass)
+				fn((uint8_t *)page_pool_virt(vm->pool, hpa(c->hpa.raw + off)), n,
+				   done, ctx);
+			a += n;
+			left -= n;
+			done += n;
+		}
 	}
 	return PV_OK;
 }
 
+static void vm_piece_to_guest(uint8_t *host, uint64_t n, uint64_t done, void *src)
+{
+	memcpy(host, (const uint8_t *)src + done, (size_t)n);
+}
+
+static void vm_piece_from_guest(uint8_t *host, uint64_t n, uint64_t done, void *dst)
+{
+	memcpy((uint8_t *)dst + done, host, (size_t)n);
+}
+
+static void vm_piece_clean(uint8_t *host, uint64_t n, uint64_t done, void *ctx)
+{
+	(void)done;
+	(void)ctx;
+	hal_cpu.dcache_clean_inval(host, (size_t)n);
+}
+
 int vm_write_guest(struct vm *vm, gpa_t addr, const void *src, uint64_t len)
 {
-	return vm_copy(vm, addr, (void *)(uintptr_t)src, len, true);
+	return vm_ram_walk(vm, addr, len, vm_piece_to_guest, (void *)(uintptr_t)src);
 }
 
 int vm_read_guest(struct vm *vm, gpa_t addr, void *dst, uint64_t len)
 {
-	return vm_copy(vm, addr, dst, len, false);
+	return vm_ram_walk(vm, addr, len, vm_piece_from_guest, dst);
+}
+
+int vm_clean_guest(struct vm *vm, gpa_t addr, uint64_t len)
+{
+	return vm_ram_walk(vm, addr, len, vm_piece_clean, NULL);
 }
 
 void *vm_dev_alloc(struct vm *vm, size_t size)
@@ -360,7 +300,7 @@ int64_t vm_cpu_up(struct vm *vm, uint64_t guest_cpu_id, gpa_t entry, uint64_t ar
 	struct vcpu *target = vm_find_vcpu(vm, guest_cpu_id);
 	int64_t ret = PV_HC_OK;
 
-	if (!target || !gpa_in_ram(vm->config, entry.raw, 1))
+	if (!target || !vm_config_in_ram(vm->config, entry.raw, 1))
 		return PV_HC_EINVAL;
 	pv_spin_lock(&vm->lock);
 	if (target->state != VCPU_CREATED && target->state != VCPU_STOPPED) {

@@ -142,11 +142,6 @@ static int a64_vcpu_create(struct vcpu *vcpu)
 	a->vcpu = vcpu;
 	/* MPIDR bit 31 is RES1; the affinity fields are the guest's own numbering. */
 	a->vmpidr = (vcpu->guest_cpu_id & 0xff00ffffffULL) | PV_BIT(31);
-	/* One virtual counter per VM, starting near zero when the VM is created. */
-	if (vcpu->id == 0)
-		a->cntvoff = a64_read_cntpct();
-	else
-		a->cntvoff = ((struct a64_vcpu *)vm->vcpus[0].arch)->cntvoff;
 	a->el1.sctlr = A64_SCTLR_EL1_RESET;
 	a->pstate = A64_PSTATE_EL1H_MASKED;
 	vcpu->arch = a;
@@ -262,12 +257,29 @@ static void a64_vcpu_put(struct a64_vcpu *a)
 	a64_vgic_put(a);
 }
 
+/*
+ * One virtual counter per VM, reading zero at the boot vCPU's first instruction, as a machine's
+ * counter does at reset: guests (and the boot benchmark) read their own uptime from it. The boot
+ * vCPU fixes the offset when it first loads; the others start later, at the guest's request.
+ */
+static uint64_t a64_vm_cntvoff(struct a64_vcpu *a)
+{
+	struct a64_vcpu *boot = a->vcpu->vm->vcpus[0].arch;
+
+	if (!__atomic_load_n(&boot->counter_started, __ATOMIC_ACQUIRE) && a == boot) {
+		boot->cntvoff = a64_read_cntpct();
+		__atomic_store_n(&boot->counter_started, true, __ATOMIC_RELEASE);
+	}
+	return boot->cntvoff;
+}
+
 static void a64_vcpu_load(struct a64_vcpu *a, unsigned cpu)
 {
 	struct a64_vcpu *old = a64_loaded[cpu];
 
 	if (old && old != a)
 		a64_vcpu_put(old);
+	a->cntvoff = a64_vm_cntvoff(a);
 	__atomic_store_n(&a->reload, false, __ATOMIC_RELAXED);
 	a64_write_vttbr_el2(a->vttbr);
 	a64_write_vmpidr_el2(a->vmpidr);

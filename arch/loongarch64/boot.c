@@ -117,6 +117,5 @@ void la_boot_main(uint64_t a0, uint64_t a1, uint64_t a2)
 	if (chosen >= 0)
 		bi->cmdline = fdt_getprop(dtb, chosen, "bootargs", NULL);
 
-	la_board_vms_prepare();
 	hv_main(bi);
 }

@@ -5,3 +5,7 @@ pv_system_test(NAME boot PLATFORM qemu-virt-aarch64 ARCH aarch64
 pv_system_test(NAME guest-suite PLATFORM qemu-virt-aarch64 ARCH aarch64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/guest-suite.expect TIMEOUT 90
   CONFIG ${CMAKE_CURRENT_LIST_DIR}/guest-suite.config)
+# Debian's arm64 Linux (fetched into the guest cache) in a VM described by vms/linux.dts.
+pv_system_test(NAME linux PLATFORM qemu-virt-aarch64 ARCH aarch64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux.expect TIMEOUT 300
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux.config FETCH linux-arm64 LABELS linux)

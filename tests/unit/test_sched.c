@@ -3,6 +3,8 @@
 
 #include "vm_fixture.h"
 
+#include <stdio.h>
+
 #include <vm/hypercall.h>
 #include <vm/sched.h>
 
@@ -88,17 +90,20 @@ static void test_too_many_vms(void **state)
 	(void)state;
 	struct vm_config many[SCHED_MAX_VMS + 1];
 	const struct vm_config *cfgs[SCHED_MAX_VMS + 1];
-	static const char *names[] = { "a", "b", "c", "d", "e" };
+	static char names[SCHED_MAX_VMS + 1][8];
+	char expect[64];
 	for (unsigned i = 0; i <= SCHED_MAX_VMS; i++) {
 		many[i] = cfg0;
+		snprintf(names[i], sizeof(names[i]), "vm%u", i);
 		many[i].name = names[i];
-		many[i].mem[0].size = 0x10000;
-		many[i].image_gpa = gpa(FIX_RAM_GPA);
-		many[i].entry = gpa(FIX_RAM_GPA);
+		many[i].mem[0].size = 0x20000;
+		many[i].images[0].load = gpa(FIX_RAM_GPA);
 		cfgs[i] = &many[i];
 	}
 	assert_int_equal(sched_create_vms(cfgs, SCHED_MAX_VMS + 1, &fix_pool), SCHED_MAX_VMS);
-	assert_true(fake_log_contains("vm e: not started: at most 4 VMs"));
+	snprintf(expect, sizeof(expect), "vm vm%u: not started: at most %u VMs", SCHED_MAX_VMS,
+		 SCHED_MAX_VMS);
+	assert_true(fake_log_contains(expect));
 }
 
 static void test_no_vm_means_all_stopped(void **state)

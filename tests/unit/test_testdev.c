@@ -16,7 +16,11 @@ static int setup(void **state)
 	if (fix_setup(state))
 		return -1;
 	fix_config.ndevs = 1;
-	fix_config.devs[0] = (struct vm_dev_config){ testdev_create, VDEV_SPACE_MMIO, TD_BASE, 0 };
+	fix_config.devs[0] = (struct vm_dev_config){ .model = &testdev_model,
+						     .node = "dev",
+						     .space = VDEV_SPACE_MMIO,
+						     .base = TD_BASE,
+						     .reg_shift = 0 };
 	fix_vm_start(&vm);
 	td = vdev_find(&vm, VDEV_SPACE_MMIO, TD_BASE, 1)->priv;
 	return 0;
@@ -115,13 +119,18 @@ static void test_device_config_errors(void **state)
 	fix_config.name = "vm1";
 	fix_config.ndevs = 2;
 	fix_config.devs[1] = fix_config.devs[0]; /* same range twice */
-	assert_int_equal(vm_create(&other, 1, &fix_config, &fix_pool), -PV_EEXIST);
-	assert_true(fake_log_contains("vm vm1: device 1 at 0xa000000: already exists"));
-	assert_int_equal(fix_pool.nfree, nfree);
-	fix_config.devs[1].create = NULL;
+	fix_config.devs[1].node = "dev2";
 	assert_int_equal(vm_create(&other, 1, &fix_config, &fix_pool), -PV_EINVAL);
-	assert_true(fake_log_contains("device 1 has no constructor"));
-	fix_config.devs[1] = (struct vm_dev_config){ testdev_create, VDEV_SPACE_PIO, 0x100, 0 };
+	assert_true(fake_log_contains("vm vm1: bad configuration: devices dev and dev2 overlap"));
+	assert_int_equal(fix_pool.nfree, nfree);
+	fix_config.devs[1].model = NULL;
+	assert_int_equal(vm_create(&other, 1, &fix_config, &fix_pool), -PV_EINVAL);
+	assert_true(fake_log_contains("device 1 has no model"));
+	fix_config.devs[1] = (struct vm_dev_config){ .model = &testdev_model,
+						     .node = "dev",
+						     .space = VDEV_SPACE_PIO,
+						     .base = 0x100,
+						     .reg_shift = 0 };
 	assert_int_equal(vm_create(&other, 1, &fix_config, &fix_pool), -PV_EINVAL);
 }
 

@@ -41,10 +41,10 @@ static void test_create_load_destroy(void **state)
 	assert_int_equal(vm.vcpus[1].state, VCPU_CREATED);
 	assert_int_equal(fake_vcpu(&vm.vcpus[0])->pc, FIX_RAM_GPA + 0x1000);
 	assert_int_equal(fake_vcpu(&vm.vcpus[0])->regs[0], 0xd7b0);
-	assert_int_equal(vm_read_guest(&vm, fix_config.image_gpa, buf, sizeof(buf)), PV_OK);
+	assert_int_equal(vm_read_guest(&vm, fix_config.images[0].load, buf, sizeof(buf)), PV_OK);
 	assert_memory_equal(buf, fix_image, sizeof(buf));
 	/* The copy went where stage 2 says the guest will see it. */
-	assert_int_equal(s2_translate(&vm.s2, fix_config.image_gpa, S2_PERM_R, &host), PV_OK);
+	assert_int_equal(s2_translate(&vm.s2, fix_config.images[0].load, S2_PERM_R, &host), PV_OK);
 	assert_memory_equal(page_pool_virt(&fix_pool, host), fix_image, sizeof(fix_image));
 	assert_int_equal(vm_load(&vm), -PV_EBUSY);
 
@@ -114,9 +114,10 @@ static void test_bad_configs_are_explained(void **state)
 	fix_config.mem[1] = (struct vm_mem_config){ gpa(FIX_RAM_GPA + 0x1000), 0x1000 };
 	expect_bad_config("overlap");
 	fix_config = good;
-	fix_config.image_gpa = gpa(FIX_RAM_GPA + FIX_RAM_SIZE - 8);
+	fix_config.images[0].load = gpa(FIX_RAM_GPA + FIX_RAM_SIZE - 8);
 	expect_bad_config("does not fit");
 	fix_config = good;
+	fix_config.has_entry = true;
 	fix_config.entry = gpa(0x1000);
 	expect_bad_config("entry point");
 }

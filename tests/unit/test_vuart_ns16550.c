@@ -12,10 +12,16 @@ static int setup(void **state)
 	if (fix_setup(state))
 		return -1;
 	fix_config.ndevs = 2;
-	fix_config.devs[0] =
-		(struct vm_dev_config){ vuart_ns16550_create, VDEV_SPACE_MMIO, 0x10000000, 0 };
-	fix_config.devs[1] =
-		(struct vm_dev_config){ vuart_ns16550_create, VDEV_SPACE_PIO, 0x3f8, 0 };
+	fix_config.devs[0] = (struct vm_dev_config){ .model = &vuart_ns16550_model,
+						     .node = "dev",
+						     .space = VDEV_SPACE_MMIO,
+						     .base = 0x10000000,
+						     .reg_shift = 0 };
+	fix_config.devs[1] = (struct vm_dev_config){ .model = &vuart_ns16550_model,
+						     .node = "com1",
+						     .space = VDEV_SPACE_PIO,
+						     .base = 0x3f8,
+						     .reg_shift = 0 };
 	fix_vm_start(&vm);
 	return 0;
 }
@@ -91,8 +97,11 @@ static void test_strided_registers(void **state)
 	uint64_t v;
 	fix_config.name = "vm2";
 	fix_config.ndevs = 1;
-	fix_config.devs[0] =
-		(struct vm_dev_config){ vuart_ns16550_create, VDEV_SPACE_MMIO, 0x1000, 2 };
+	fix_config.devs[0] = (struct vm_dev_config){ .model = &vuart_ns16550_model,
+						     .node = "dev",
+						     .space = VDEV_SPACE_MMIO,
+						     .base = 0x1000,
+						     .reg_shift = 2 };
 	assert_int_equal(vm_create(&vm2, 1, &fix_config, &fix_pool), PV_OK);
 	d = vdev_find(&vm2, VDEV_SPACE_MMIO, 0x1000 + 5 * 4, 4);
 	assert_non_null(d);

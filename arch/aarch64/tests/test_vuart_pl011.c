@@ -17,7 +17,11 @@ static int setup(void **state)
 	if (fix_setup(state))
 		return -1;
 	fix_config.ndevs = 1;
-	fix_config.devs[0] = (struct vm_dev_config){ vuart_pl011_create, VDEV_SPACE_MMIO, BASE, 0 };
+	fix_config.devs[0] = (struct vm_dev_config){ .model = &vuart_pl011_model,
+						     .node = "dev",
+						     .space = VDEV_SPACE_MMIO,
+						     .base = BASE,
+						     .reg_shift = 0 };
 	fix_vm_start(&vm);
 	d = vdev_find(&vm, VDEV_SPACE_MMIO, BASE, 4);
 	assert_non_null(d);
@@ -89,7 +93,9 @@ static void test_bad_accesses_refused(void **state)
 	assert_int_equal(d->ops->read(d, &vm.vcpus[0], 0x19, 2, &v), -PV_EFAULT);
 	assert_int_equal(d->ops->write(d, &vm.vcpus[0], 0x24, 8, 1), -PV_EFAULT);
 	/* Only MMIO makes sense for a PL011. */
-	struct vm_dev_config pio = { vuart_pl011_create, VDEV_SPACE_PIO, 0x3f8, 0 };
+	struct vm_dev_config pio = {
+		.model = &vuart_pl011_model, .node = "dev", .space = VDEV_SPACE_PIO, .base = 0x3f8
+	};
 	assert_int_equal(vuart_pl011_create(&vm, &pio), -PV_EINVAL);
 }
 

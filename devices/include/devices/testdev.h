@@ -38,7 +38,10 @@ struct testdev {
 /* Sets up @td at guest-physical @base and registers it with @vm. */
 int testdev_init(struct testdev *td, struct vm *vm, gpa_t base);
 
-/* vm_dev_create_fn: a test device at cfg->base (MMIO). */
+/* A test device at cfg->base (MMIO). */
 int testdev_create(struct vm *vm, const struct vm_dev_config *cfg);
+
+/* Its model, "polyvisor,testdev" in VM descriptions. */
+extern const struct vdev_model testdev_model;
 
 #endif

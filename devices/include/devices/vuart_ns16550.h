@@ -13,6 +13,9 @@
 
 struct vm_dev_config;
 
+#define VUART_NS16550_MAX_SHIFT 3	 /* registers up to 8 bytes apart */
+#define VUART_NS16550_CLOCK_HZ	1843200u /* the input clock it reports to drivers */
+
 struct vuart_ns16550 {
 	struct vdev dev;
 	struct vm *vm;
@@ -25,7 +28,10 @@ struct vuart_ns16550 {
 int vuart_ns16550_init(struct vuart_ns16550 *u, struct vm *vm, enum vdev_space space, uint64_t base,
 		       unsigned reg_shift);
 
-/* vm_dev_create_fn: a UART at cfg->base in cfg->space with cfg->reg_shift. */
+/* A UART at cfg->base in cfg->space with cfg->reg_shift (0..VUART_NS16550_MAX_SHIFT). */
 int vuart_ns16550_create(struct vm *vm, const struct vm_dev_config *cfg);
+
+/* Its model, "ns16550a" in VM descriptions. */
+extern const struct vdev_model vuart_ns16550_model;
 
 #endif

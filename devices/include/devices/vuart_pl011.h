@@ -14,7 +14,8 @@
 
 struct vm_dev_config;
 
-#define VUART_PL011_SIZE 0x1000
+#define VUART_PL011_SIZE     0x1000
+#define VUART_PL011_CLOCK_HZ 24000000u /* the clock its device-tree node announces */
 
 struct vuart_pl011 {
 	struct vdev dev;
@@ -27,7 +28,10 @@ struct vuart_pl011 {
 /* Sets up @u for @vm at guest-physical @base and registers it. */
 int vuart_pl011_init(struct vuart_pl011 *u, struct vm *vm, uint64_t base);
 
-/* vm_dev_create_fn: a PL011 at cfg->base (MMIO only). */
+/* A PL011 at cfg->base (MMIO only). */
 int vuart_pl011_create(struct vm *vm, const struct vm_dev_config *cfg);
+
+/* Its model, "arm,pl011" in VM descriptions. */
+extern const struct vdev_model vuart_pl011_model;
 
 #endif

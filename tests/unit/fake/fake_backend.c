@@ -384,7 +384,3 @@ const struct arch_backend arch_backend = {
 	.s2_tlb = &fake_s2_tlb,
 	.virq = &fake_virq_ops,
 };
-
-/* No board VMs in host tests: suites create their VMs themselves. */
-const struct vm_config *const *const board_vm_configs = NULL;
-const unsigned board_vm_count = 0;

@@ -16,6 +16,12 @@
 #define FAKE_MAX_RECORDS      64
 #define FAKE_ENTRY_FAIL_EMPTY 0xe0e0u /* entry_fail.reason when a vCPU's script ran out */
 
+/* The fake VM description side (fake_vm_desc.c). */
+#define FAKE_ELF_MACHINE  0x7e7e
+#define FAKE_INTC_PHANDLE 0x7
+#define FAKE_INTC_BASE	  0x7f000000ULL
+#define FAKE_INTC_SIZE	  0x10000ULL
+
 /* Backend state of one fake vCPU (vcpu->arch). */
 struct fake_vcpu {
 	uint64_t pc;

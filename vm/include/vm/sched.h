@@ -8,7 +8,7 @@
 
 #include <vm/vm.h>
 
-#define SCHED_MAX_VMS 4
+#define SCHED_MAX_VMS 8u
 
 /* Creates and loads a VM per configuration. A VM that cannot be created is reported and left out;
  * the others still run. Returns how many VMs were created. Context: boot CPU, before any CPU

@@ -7,6 +7,7 @@
 #include <irq/vdev.h>
 #include <pv/spinlock.h>
 #include <vcpu/vcpu.h>
+#include <vm/vm_layout.h>
 
 #define VM_MAX_VCPUS	   8
 #define VM_MAX_VDEVS	   16
@@ -15,7 +16,9 @@
 #define VM_NAME_MAX	   16
 #define VM_CONSOLE_LINE	   120
 #define VM_MAX_DEV_CONFIGS 8
+#define VM_MAX_IMAGES	   6
 #define VM_DEV_ARENA	   2048
+_Static_assert(VM_MAX_IMAGES + 1 <= VM_LAYOUT_MAX_PLACED, "layout too small for the images");
 
 enum vm_state {
 	VM_CREATED = 0, /* objects allocated, memory not yet loaded */
@@ -26,24 +29,51 @@ enum vm_state {
 };
 
 struct vm;
-struct vm_dev_config;
+struct vdev_model;
 
-/* Creates one emulated device of a VM from its configuration (allocating its state with
- * vm_dev_alloc and registering it with vdev_register). Context: vm_create, VM lock not held. */
-typedef int (*vm_dev_create_fn)(struct vm *vm, const struct vm_dev_config *cfg);
-
-/* An emulated device of a VM: the constructor says which device, the rest where it sits. */
+/* An emulated device of a VM: which model (devices/), where it sits, its interrupt line. */
 struct vm_dev_config {
-	vm_dev_create_fn create;
+	const struct vdev_model *model;
+	const char *node; /* the description's node name, for messages and the device tree */
 	enum vdev_space space;
 	uint64_t base;
+	uint64_t size;	    /* register window; 0: the model's own size */
 	unsigned reg_shift; /* register stride, for devices that have one */
+	bool has_irq;
+	uint32_t irq; /* the VM's interrupt line, numbered as the backend's vm description says */
 };
 
 /* One region of guest RAM, backed by host frames the VM owns (allocated at vm_create). */
 struct vm_mem_config {
 	gpa_t gpa;
 	uint64_t size;
+};
+
+/* How the kernel image is started. */
+enum vm_boot_format {
+	VM_BOOT_RAW =
+		0,     /* bytes copied to the load address, entered at the entry (default: load) */
+	VM_BOOT_ELF,   /* ELF64 program headers say where each segment goes; e_entry */
+	VM_BOOT_LINUX, /* the architecture's Linux boot protocol (arch_vm_desc.linux_header) */
+};
+
+enum vm_image_role {
+	VM_IMAGE_KERNEL = 0, /* exactly one: what the boot vCPU starts */
+	VM_IMAGE_INITRD,     /* initial RAM disk, announced in the device tree */
+	VM_IMAGE_DTB,	     /* the guest's own device tree (none: one is generated) */
+	VM_IMAGE_BLOB,	     /* any other bytes the guest expects at an address */
+};
+
+/* One image of a VM: bytes in hypervisor memory, copied into guest RAM by vm_load. */
+struct vm_image_config {
+	enum vm_image_role role;
+	const char *node; /* the description's node name, for messages */
+	const void *data; /* NULL only in a build-time check of an image the firmware will place */
+	uint64_t size;
+	bool firmware; /* placed by the boot firmware at host_addr (not embedded in the image) */
+	hpa_t host_addr;
+	bool has_load; /* load is given (else vm_layout chooses) */
+	gpa_t load;
 };
 
 struct vm_config {
@@ -53,12 +83,16 @@ struct vm_config {
 	uint64_t guest_cpu_id[VM_MAX_VCPUS]; /* the id each vCPU has for the guest */
 	unsigned nmem;
 	struct vm_mem_config mem[VM_MAX_MEM_REGIONS];
-	const void *image; /* guest image bytes (in hypervisor memory) */
-	uint64_t image_size;
-	gpa_t image_gpa;	 /* where the image is copied, inside a RAM region */
-	gpa_t entry;		 /* boot vCPU's first instruction */
-	uint64_t boot_arg;	 /* boot vCPU's first argument register */
+	enum vm_boot_format format;
+	unsigned nimages;
+	struct vm_image_config images[VM_MAX_IMAGES];
+	const char *bootargs; /* kernel command line (generated device tree), or NULL */
+	bool has_entry;	      /* raw images: entry given (else the kernel's load address) */
+	gpa_t entry;
+	bool has_boot_arg; /* boot vCPU's first argument given (else the device tree's address) */
+	uint64_t boot_arg;
 	bool stop_on_bad_access; /* stop the VM instead of injecting a fault */
+	bool shared_cpus;	 /* its physical CPUs may also run other VMs that allow it */
 	unsigned ndevs;
 	struct vm_dev_config devs[VM_MAX_DEV_CONFIGS]; /* emulated devices */
 };
@@ -77,6 +111,7 @@ struct vm {
 	char name[VM_NAME_MAX];
 	enum vm_state state;
 	const struct vm_config *config;
+	struct vm_layout layout; /* where vm_load put the images */
 	struct s2_space s2;
 	unsigned nvcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];
@@ -98,12 +133,19 @@ struct vm {
 
 const char *vm_state_name(enum vm_state state);
 
+/* The configuration's image with @role, or NULL (at most one kernel, initrd and dtb exist). */
+const struct vm_image_config *vm_config_image(const struct vm_config *cfg, enum vm_image_role role);
+
+/* Whether guest-physical [addr, addr + size) lies inside one RAM region of @cfg. */
+bool vm_config_in_ram(const struct vm_config *cfg, uint64_t addr, uint64_t size);
+
 /* Creates @vm from @config: RAM frames, stage-2 space, vCPUs, interrupt controller. Validates the
  * configuration first and says what is wrong (log line and -PV_EINVAL) without allocating.
  * Context: any CPU, before the VM runs. */
 int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct page_pool *pool);
 
-/* Copies the image into guest RAM and sets the boot vCPU's entry: CREATED -> READY. */
+/* Places and copies the images into guest RAM, writes the generated device tree, and sets the
+ * boot vCPU's entry: CREATED -> READY (vm/vm_load.c). Context: boot CPU, VM not running. */
 int vm_load(struct vm *vm);
 
 /* Frees everything vm_create allocated. The VM must be stopped or never started. */
@@ -114,17 +156,18 @@ void vm_destroy(struct vm *vm);
 void vm_stop(struct vm *vm, int64_t code, const char *reason);
 
 /* Copies @len bytes between hypervisor memory and guest RAM through the VM's own regions (not
- * stage 2, so device ranges are never touched). -PV_EFAULT if any byte is outside guest RAM. */
+ * stage 2, so device ranges are never touched). -PV_EFAULT, with nothing copied, if any byte is
+ * outside guest RAM. */
 int vm_write_guest(struct vm *vm, gpa_t addr, const void *src, uint64_t len);
 int vm_read_guest(struct vm *vm, gpa_t addr, void *dst, uint64_t len);
+
+/* Cleans guest RAM [addr, addr + len) to the point of coherency, so that what the hypervisor
+ * wrote there is what the guest's instruction fetch and uncached accesses see. */
+int vm_clean_guest(struct vm *vm, gpa_t addr, uint64_t len);
 
 /* Zeroed memory for an emulated device's state, alive as long as the VM. NULL when the VM's
  * device arena (VM_DEV_ARENA bytes) is full. Context: vm_create. */
 void *vm_dev_alloc(struct vm *vm, size_t size);
-
-/* The boards' VM configurations (platforms/<board>/), started by hv_main. */
-extern const struct vm_config *const *const board_vm_configs;
-extern const unsigned board_vm_count;
 
 /* The vCPU the guest calls @guest_cpu_id, or NULL. */
 struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t guest_cpu_id);

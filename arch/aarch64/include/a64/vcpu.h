@@ -43,6 +43,7 @@ struct a64_vcpu {
 	struct a64_fp_state fp;
 	struct a64_vgic_cpu vgic;
 	uint64_t vmpidr, cntvoff, vttbr;
+	bool counter_started; /* boot vCPU only: the VM's cntvoff is fixed (a64_vm_cntvoff) */
 	hpa_t frame;
 	bool reload; /* set_entry changed the saved state: load it even if this vCPU is loaded */
 

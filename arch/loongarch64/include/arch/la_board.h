@@ -22,10 +22,4 @@ const void *la_board_dtb(void);
  */
 int la_board_memory(const void *dtb, struct boot_info *bi);
 
-/*
- * Finishes the board's VM configurations (board_vm_configs) with what only the linked image knows,
- * such as an embedded guest's size. Context: boot CPU, before hv_main.
- */
-void la_board_vms_prepare(void);
-
 #endif

@@ -10,7 +10,7 @@
 #define CSR_ERA	     0x6
 #define CSR_EENTRY   0xc
 #define CSR_CPUID    0x20
-#define G_MODE_BAD   1 /* enum g_mode in guest/garch.h */
+#include <guest/modes.h>
 
 /* sp = top of the stack of vCPU (CPUID), EENTRY, FP enabled for the context check. */
 .macro g_cpu_setup
@@ -35,7 +35,7 @@
 
 	.section .text.g_start, "ax"
 	.globl	g_start
-g_start:			/* a0: boot argument (enum g_mode) */
+g_start:			/* a0: boot argument (guest/modes.h) */
 	move	$s0, $a0
 	g_cpu_setup
 	la.pcrel $t0, __g_bss_start

@@ -12,12 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What the boot argument (the first argument register at entry) asks the guest to do. */
-enum g_mode {
-	G_MODE_SUITE = 0, /* run every check, print the summary, stop the VM */
-	G_MODE_BAD = 1, /* print one line, then write outside guest RAM (the VM must be stopped) */
-	G_MODE_BENCH = 2, /* run the benchmarks, print BENCH lines, stop the VM */
-};
+#include <guest/modes.h>
 
 /* Where things are for this guest (constants of the arch layer, matching the board's VM config). */
 struct g_layout {

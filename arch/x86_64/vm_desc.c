@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What an x86_64 VM looks like to its guest (vm/arch_vm_desc.h): ELF guests for EM_X86_64, no
+ * device tree (x86 guests learn their machine from firmware tables), and the local APIC's window,
+ * which the guest reaches in x2APIC mode only and which no device may take.
+ */
+#include <vm/arch_vm_desc.h>
+
+#define X86_EM_X86_64	 62
+#define X86_LAPIC_WINDOW 0xfee00000ULL
+#define X86_LAPIC_SIZE	 0x1000ULL
+
+static unsigned x86_guest_ranges(const struct vm_config *cfg, struct arch_vm_range *out)
+{
+	(void)cfg;
+	out[0] = (struct arch_vm_range){ "local APIC", X86_LAPIC_WINDOW, X86_LAPIC_SIZE };
+	return 1;
+}
+
+const struct arch_vm_desc arch_vm_desc = {
+	.ram_align = HAL_PAGE_SIZE,
+	.elf_machine = X86_EM_X86_64,
+	.guest_ranges = x86_guest_ranges,
+};

@@ -1,0 +1,20 @@
+#!/bin/busybox sh
+# /init of the test initramfs (scripts/fetch-guest.sh builds it): takes the boot timestamp first,
+# then prints what the system tests check, each line starting "polyvisor-init:", and powers off.
+/bin/initmark
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
+/bin/busybox --install -s /bin
+echo "polyvisor-init: kernel $(uname -r) $(uname -m)"
+echo "polyvisor-init: cpus online $(cat /sys/devices/system/cpu/online)"
+# Messages of level error or worse (raw dmesg lines start with <0> to <3>).
+errors=$(dmesg -r | grep -c '^<[0-3]>')
+dmesg -r | grep '^<[0-3]>' | sed 's/^/polyvisor-init: kernel error: /'
+echo "polyvisor-init: kernel errors $errors"
+if [ -x /init.d/local ]; then
+	/init.d/local
+fi
+echo "polyvisor-init: done, powering off"
+poweroff -f

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fake backend's VM description side (vm/arch_vm_desc.h), unlike any real architecture on
+ * purpose: its "Linux" kernels carry a 16-byte header ("FAKEKERN", text offset as a 32-bit
+ * little-endian word, footprint as another) and align to 64 KiB; its device tree has /cpus, an
+ * interrupt controller with one-cell specifiers offset by 100, and a fake interrupt controller
+ * window at FAKE_INTC_BASE.
+ */
+#include <libfdt.h>
+#include <pv/fmt.h>
+#include <string.h>
+#include <vm/arch_vm_desc.h>
+#include <vm/vm_fdt.h>
+
+#include "fake_backend.h"
+
+static uint32_t fake_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int fake_linux_header(const void *image, uint64_t size, uint64_t *text_offset,
+			     uint64_t *footprint, char *why, size_t why_len)
+{
+	const uint8_t *h = image;
+
+	if (size < 16 || memcmp(h, "FAKEKERN", 8) != 0) {
+		pv_snprintf(why, why_len, "no FAKEKERN header");
+		return -PV_EINVAL;
+	}
+	*text_offset = fake_le32(h + 8);
+	*footprint = fake_le32(h + 12);
+	return PV_OK;
+}
+
+static int fake_fdt_arch(void *fdt, const struct vm_config *cfg, uint32_t *intc_phandle)
+{
+	int cpus = fdt_add_subnode(fdt, 0, "cpus");
+	int intc, rc = cpus < 0 ? cpus : 0;
+
+	for (unsigned i = cfg->nvcpus; !rc && i-- > 0;) {
+		char name[24];
+		int cpu;
+
+		pv_snprintf(name, sizeof(name), "cpu@%llx",
+			    (unsigned long long)cfg->guest_cpu_id[i]);
+		cpu = fdt_add_subnode(fdt, cpus, name);
+		rc = cpu < 0 ? cpu
+			     : fdt_setprop_u32(fdt, cpu, "reg", (uint32_t)cfg->guest_cpu_id[i]);
+	}
+	if (rc)
+		return rc;
+	intc = fdt_add_subnode(fdt, 0, "fake-intc");
+	rc = intc < 0 ? intc : fdt_setprop_u32(fdt, intc, "phandle", FAKE_INTC_PHANDLE);
+	if (!rc)
+		rc = fdt_setprop_u32(fdt, intc, "#interrupt-cells", 1);
+	*intc_phandle = FAKE_INTC_PHANDLE;
+	return rc;
+}
+
+static unsigned fake_fdt_irq(uint32_t line, uint32_t cells[4])
+{
+	cells[0] = line + 100;
+	return 1;
+}
+
+static uint32_t fake_irq_line(uint32_t line)
+{
+	return line + 100;
+}
+
+static unsigned fake_guest_ranges(const struct vm_config *cfg, struct arch_vm_range *out)
+{
+	(void)cfg;
+	out[0] = (struct arch_vm_range){ "fake interrupt controller", FAKE_INTC_BASE,
+					 FAKE_INTC_SIZE };
+	return 1;
+}
+
+const struct arch_vm_desc arch_vm_desc = {
+	.elf_machine = FAKE_ELF_MACHINE,
+	.ram_align = 4096,
+	.linux_align = PV_KIB(64),
+	.linux_header = fake_linux_header,
+	.fdt_arch = fake_fdt_arch,
+	.fdt_irq = fake_fdt_irq,
+	.max_irq_line = 31,
+	.irq_line = fake_irq_line,
+	.guest_ranges = fake_guest_ranges,
+};

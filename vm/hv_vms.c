@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/* Reading the embedded VM descriptions at boot (vm/hv_vms.h). */
+#include <hal/hal.h>
+#include <libfdt.h>
+#include <vm/hv_vms.h>
+#include <vm/vm_desc.h>
+
+static struct vm_config hv_vm_configs[VM_DESC_MAX_VMS];
+
+static bool inside(uint64_t base, uint64_t size, uint64_t outer, uint64_t outer_size)
+{
+	return base >= outer && size <= outer_size && base - outer <= outer_size - size;
+}
+
+static bool overlap(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+/* A firmware-placed image must lie in RAM the firmware reported, away from the hypervisor and
+ * from what the firmware reserved for itself; it is then reserved for the VM. */
+static int hv_claim_images(struct boot_info *bi, const struct vm_config *cfg)
+{
+	uint64_t image = (uintptr_t)__pv_image_start;
+	uint64_t image_size = (uint64_t)((uintptr_t)__pv_image_end - (uintptr_t)__pv_image_start);
+
+	for (unsigned i = 0; i < cfg->nimages; i++) {
+		const struct vm_image_config *img = &cfg->images[i];
+		bool in_ram = false;
+
+		if (!img->firmware)
+			continue;
+		for (unsigned m = 0; m < bi->nmem; m++)
+			in_ram |= inside(img->host_addr.raw, img->size, bi->mem[m].base.raw,
+					 bi->mem[m].size);
+		if (!in_ram || overlap(img->host_addr.raw, img->size, image, image_size)) {
+			hal_printf("vm %s: image '%s' at host 0x%llx (0x%llx bytes) is not in free "
+				   "RAM; VM not started\n",
+				   cfg->name, img->node, (unsigned long long)img->host_addr.raw,
+				   (unsigned long long)img->size);
+			return -PV_EINVAL;
+		}
+		for (unsigned r = 0; r < bi->nreserved; r++)
+			if (overlap(img->host_addr.raw, img->size, bi->reserved[r].base.raw,
+				    bi->reserved[r].size)) {
+				hal_printf("vm %s: image '%s' at host 0x%llx overlaps memory the "
+					   "firmware reserved; VM not started\n",
+					   cfg->name, img->node,
+					   (unsigned long long)img->host_addr.raw);
+				return -PV_EINVAL;
+			}
+	}
+	for (unsigned i = 0; i < cfg->nimages; i++)
+		if (cfg->images[i].firmware &&
+		    boot_add_reserved(bi, cfg->images[i].host_addr, cfg->images[i].size)) {
+			hal_printf("vm %s: too many reserved ranges; VM not started\n", cfg->name);
+			return -PV_ENOMEM;
+		}
+	return PV_OK;
+}
+
+unsigned hv_read_vms(struct boot_info *bi, const struct vm_config **out, unsigned max)
+{
+	/* Linker symbols are separate objects to C: compare their addresses, not the pointers. */
+	uint64_t size = (uint64_t)((uintptr_t)pv_vm_package_end - (uintptr_t)pv_vm_package);
+	struct vm_desc_source src = { .pkg = pv_vm_package,
+				      .pkg_size = size,
+				      .host_readable = true };
+	struct vm_err err;
+	unsigned count = 0;
+	int node = -1;
+
+	if (size == 0)
+		return 0;
+	if (vm_desc_check_header(pv_vm_package, size, &err)) {
+		hal_printf("vm description: %s: %s; no VM started\n", err.where, err.msg);
+		return 0;
+	}
+	while ((node = vm_desc_next_vm(pv_vm_package, node)) >= 0) {
+		struct vm_config *cfg = &hv_vm_configs[count];
+
+		if (count >= max || count >= VM_DESC_MAX_VMS) {
+			hal_printf("vm description: more than %u VMs; the rest are not started\n",
+				   count);
+			break;
+		}
+		if (vm_desc_parse_vm(pv_vm_package, node, &src, cfg, &err)) {
+			hal_printf("vm description: %s: %s; VM not started\n", err.where, err.msg);
+			continue;
+		}
+		out[count] = cfg;
+		if (vm_desc_check_all(out, count + 1, &err)) {
+			hal_printf("vm %s: %s; VM not started\n", err.where, err.msg);
+			continue;
+		}
+		if (hv_claim_images(bi, cfg))
+			continue;
+		count++;
+	}
+	return count;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a backend says about the VMs it runs, as pure code (no hardware access), so that the same
+ * functions serve the hypervisor at boot and the build-time checker on the host: the Linux boot
+ * protocol of the architecture, the guest device tree's architecture nodes (CPUs, interrupt
+ * controller, timer, firmware interface), how a device's interrupt line is written there, and the
+ * guest-physical ranges the backend emulates in every VM. One const object per backend, defined in
+ * arch/<isa>/ and bound at link time like arch_backend; the core never names an architecture.
+ * Every member is called on any CPU (or the host), with no lock held, and never blocks.
+ */
+#ifndef VM_ARCH_VM_DESC_H
+#define VM_ARCH_VM_DESC_H
+
+#include <vm/vm.h>
+
+/* A guest-physical range the backend emulates for a VM (e.g. its interrupt controller). */
+struct arch_vm_range {
+	const char *what;
+	uint64_t base;
+	uint64_t size;
+};
+
+#define ARCH_VM_MAX_RANGES 4
+
+struct arch_vm_desc {
+	uint16_t elf_machine; /* e_machine of the guest ELF images the backend runs */
+
+	/* Guest RAM regions start and end on this boundary: the stage-2 format's page size (the
+	 * host checker has no stage-2 format; vm_create also checks the two agree). */
+	uint64_t ram_align;
+
+	/* Linux boot protocol: alignment of the kernel's base in RAM, and the kernel image's header
+	 * read: offset of the image from that base and the memory the kernel occupies from there
+	 * (its file plus what it claims after it). -PV_EINVAL with @why filled when @image is not a
+	 * kernel of this architecture. NULL: the backend cannot boot Linux. */
+	uint64_t linux_align;
+	int (*linux_header)(const void *image, uint64_t size, uint64_t *text_offset,
+			    uint64_t *footprint, char *why, size_t why_len);
+
+	/* Adds the architecture's nodes to a guest device tree under construction (/cpus, the
+	 * interrupt controller, timers, firmware) and returns the interrupt controller's phandle in
+	 * @intc_phandle (0: devices get no interrupt-parent). A negative libfdt error when the tree
+	 * is full. NULL: this architecture's guests get no device tree. */
+	int (*fdt_arch)(void *fdt, const struct vm_config *cfg, uint32_t *intc_phandle);
+
+	/* Writes the interrupt specifier of device line @line into @cells (at most 4), returns the
+	 * number of cells. */
+	unsigned (*fdt_irq)(uint32_t line, uint32_t cells[4]);
+
+	/* Device interrupt lines are 0..max_irq_line. @irq_line turns a line into the number
+	 * virq_ops.set_line takes. */
+	uint32_t max_irq_line;
+	uint32_t (*irq_line)(uint32_t line);
+
+	/* The guest-physical ranges the backend itself emulates in a VM configured as @cfg; returns
+	 * how many it wrote (at most ARCH_VM_MAX_RANGES). They must not overlap RAM or devices. */
+	unsigned (*guest_ranges)(const struct vm_config *cfg, struct arch_vm_range *out);
+};
+
+extern const struct arch_vm_desc arch_vm_desc;
+
+#endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checks a VM configuration whole before anything is allocated for it: vCPUs and their CPUs, RAM
+ * regions, images, devices (known model, allowed address space, register stride, interrupt line,
+ * no overlap with RAM, with each other or with what the backend emulates). Pure code: the same
+ * check runs in the build-time checker and in vm_create.
+ */
+#ifndef VM_VM_CONFIG_H
+#define VM_VM_CONFIG_H
+
+#include <vm/vm.h>
+#include <vm/vm_err.h>
+
+/* PV_OK, or -PV_EINVAL with @err saying what is wrong (err->where: the VM's name). */
+int vm_config_check(const struct vm_config *cfg, struct vm_err *err);
+
+#endif
