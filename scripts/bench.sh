@@ -4,7 +4,8 @@
 #    fragment) is built in benchmark mode and run with PV_BENCH=1; the guest suite prints
 #    "BENCH <name> <value> ns <iterations>".
 #  - Linux boot: a board with platforms/<board>/bench-linux.env boots the Linux guest it names in
-#    a one-vCPU VM and the same kernel, initramfs and command line on the bare machine; both print
+#    a one-vCPU VM and the same kernel, initramfs, command line and device tree (the one the VM is
+#    given, from pv-vmdesc) on the bare machine, so both boot the same devices; both print
 #    the guest's counter at /init ("polyvisor-init: counter N", counted from the guest's first
 #    instruction). The hypervisor's "loaded N bytes in T ticks" gives the cost of loading images.
 #    Limits: Linux under Polyvisor at most 3% more than bare; loading at most one instruction per
@@ -92,16 +93,23 @@ bench_suite() {
 bench_linux() {
 	local p=$1 build=$root/build/bench-linux-$p log=$out/$p.linux.log bare=$out/$p.linux-bare.log
 	local BENCH_LINUX_GUEST BENCH_LINUX_CONFIG BENCH_LINUX_BARE_MACHINE
-	local dir bootargs hz ticks bare_ticks bytes load_ticks insns bare_insns load_insns ratio per4
+	local dir bootargs ram_mib hz ticks bare_ticks bytes load_ticks insns bare_insns load_insns ratio per4
 	# shellcheck source=/dev/null
 	. "$root/platforms/$p/bench-linux.env"
 	dir=$("$root/scripts/fetch-guest.sh" "$BENCH_LINUX_GUEST") || return 1
 	build "$p" "$build" "$root/platforms/$p/$BENCH_LINUX_CONFIG" || return 1
 	bootargs=$("$build/tools/pv-vmdesc" show "$build/vms/vms.pkg" | awk '/^  bootargs / {
 		sub(/^  bootargs  /, ""); print; exit }')
+	"$build/tools/pv-vmdesc" dtb "$build/vms/vms.pkg" linux -o "$out/$p.linux.dtb" || return 1
+	# As much RAM as the VM has: memory initialisation is a large part of a boot.
+	ram_mib=0
+	while read -r lo hi; do
+		ram_mib=$((ram_mib + ((hi - lo + 1) >> 20)))
+	done < <("$build/tools/pv-vmdesc" show "$build/vms/vms.pkg" |
+		sed -nE 's/^  ram +(0x[0-9a-f]+)-(0x[0-9a-f]+)$/\1 \2/p')
 	PV_BENCH=1 timeout 900 "$root/platforms/$p/run.sh" "$build" >"$log" 2>&1 </dev/null
 	PV_BENCH=1 PV_BARE_KERNEL=$dir/Image PV_BARE_INITRD=$dir/initrd.cpio PV_BARE_APPEND=$bootargs \
-		PV_BARE_MACHINE=$BENCH_LINUX_BARE_MACHINE timeout 900 "$root/platforms/$p/run.sh" \
+		PV_BARE_DTB=$out/$p.linux.dtb PV_BARE_MACHINE="$BENCH_LINUX_BARE_MACHINE -m ${ram_mib}M" timeout 900 "$root/platforms/$p/run.sh" \
 		"$build" >"$bare" 2>&1 </dev/null
 	hz=$(counter_hz "$log")
 	ticks=$(tr -d '\r' <"$log" | grep -oE '^\[linux\] polyvisor-init: counter [0-9]+' | awk '{print $4}')

@@ -12,8 +12,8 @@
 #                  to attach with gdb-multiarch
 # Environment: PV_QEMU_EXTRA (further options, split on spaces), PV_BENCH=1 (benchmark run).
 # Bare runs (the Linux boot benchmark's reference, no hypervisor): PV_BARE_KERNEL (a kernel QEMU
-# boots itself), PV_BARE_INITRD, PV_BARE_APPEND, PV_BARE_MACHINE (machine options instead of the
-# board's, split on spaces).
+# boots itself), PV_BARE_INITRD, PV_BARE_APPEND, PV_BARE_DTB (the device tree to give it),
+# PV_BARE_MACHINE (machine options instead of the board's, split on spaces).
 # Serial goes to stdout; QEMU exits when the hypervisor (or the bare guest) powers the machine off.
 
 qemu_run() {
@@ -42,6 +42,7 @@ qemu_run() {
 		args=("${machine[@]}" -nographic -kernel "$PV_BARE_KERNEL")
 		[ -n "${PV_BARE_INITRD:-}" ] && args+=(-initrd "$PV_BARE_INITRD")
 		[ -n "${PV_BARE_APPEND:-}" ] && args+=(-append "$PV_BARE_APPEND")
+		[ -n "${PV_BARE_DTB:-}" ] && args+=(-dtb "$PV_BARE_DTB")
 	elif [ ! -f "$elf" ]; then
 		echo "run.sh: $elf not found; build the image first" >&2
 		exit 1

@@ -50,12 +50,20 @@ static int hv_claim_images(struct boot_info *bi, const struct vm_config *cfg)
 				return -PV_EINVAL;
 			}
 	}
-	for (unsigned i = 0; i < cfg->nimages; i++)
-		if (cfg->images[i].firmware &&
-		    boot_add_reserved(bi, cfg->images[i].host_addr, cfg->images[i].size)) {
+	for (unsigned i = 0; i < cfg->nimages; i++) {
+		const struct vm_image_config *img = &cfg->images[i];
+
+		if (!img->firmware)
+			continue;
+		if (boot_add_reserved(bi, img->host_addr, img->size)) {
 			hal_printf("vm %s: too many reserved ranges; VM not started\n", cfg->name);
 			return -PV_ENOMEM;
 		}
+		hal_printf("vm %s: image '%s' at host 0x%llx-0x%llx, placed by the firmware, "
+			   "reserved\n",
+			   cfg->name, img->node, (unsigned long long)img->host_addr.raw,
+			   (unsigned long long)(img->host_addr.raw + img->size - 1));
+	}
 	return PV_OK;
 }
 

@@ -43,11 +43,18 @@ static __attribute__((noinline)) enum vm_exit_action vm_bad_access(struct vcpu *
 	const struct vcpu_ops *ops = arch_backend.vcpu;
 	uint64_t pc = 0;
 
-	if (!vm->config->stop_on_bad_access && ops->inject_fault &&
-	    ops->inject_fault(vcpu, exit) == PV_OK)
-		return VM_EXIT_CONTINUE;
 	if (ops->get_reg)
 		(void)ops->get_reg(vcpu, VCPU_REG_PC, &pc);
+	if (!vm->config->stop_on_bad_access && ops->inject_fault &&
+	    ops->inject_fault(vcpu, exit) == PV_OK) {
+		/* Said, not silent, and rate-limited: a probing guest must not flood the console. */
+		if (vm_log_allowed(vm))
+			hal_printf(
+				"vm %s: vcpu %u: bad %s %s at 0x%llx (pc 0x%llx): fault injected\n",
+				vm->name, vcpu->id, what, access_name(access),
+				(unsigned long long)addr, (unsigned long long)pc);
+		return VM_EXIT_CONTINUE;
+	}
 	vm_stop_fmt(vm, -PV_EFAULT, "vcpu %u: bad %s %s at 0x%llx (pc 0x%llx)", vcpu->id, what,
 		    access_name(access), (unsigned long long)addr, (unsigned long long)pc);
 	return VM_EXIT_LEAVE;

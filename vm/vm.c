@@ -122,6 +122,8 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct
 	vm->state = VM_CREATED;
 	pv_spin_init(&vm->lock);
 	memcpy(vm->name, config->name, strlen(config->name) + 1);
+	vm->log_tokens = VM_LOG_BURST;
+	vm->log_refilled = hal_cpu.timer_now();
 
 	err = s2_init(&vm->s2, arch_backend.s2_format, arch_backend.s2_tlb, pool,
 		      (uint16_t)(id + 1));
@@ -313,6 +315,34 @@ int64_t vm_cpu_up(struct vm *vm, uint64_t guest_cpu_id, gpa_t entry, uint64_t ar
 	if (ret == PV_HC_OK && target->pcpu != hal_cpu.cpu_id())
 		hal_cpu.ipi_send(target->pcpu);
 	return ret;
+}
+
+bool vm_log_allowed(struct vm *vm)
+{
+	uint64_t now = hal_cpu.timer_now(), second = hal_cpu.timer_freq();
+	unsigned dropped = 0;
+	bool ok;
+
+	pv_spin_lock(&vm->lock);
+	if (second && now - vm->log_refilled >= second) {
+		uint64_t add = (now - vm->log_refilled) / second;
+		uint64_t tokens = vm->log_tokens + (add > VM_LOG_BURST ? VM_LOG_BURST : add);
+
+		vm->log_tokens = tokens > VM_LOG_BURST ? VM_LOG_BURST : (unsigned)tokens;
+		vm->log_refilled = now;
+	}
+	ok = vm->log_tokens > 0;
+	if (ok) {
+		vm->log_tokens--;
+		dropped = vm->log_dropped;
+		vm->log_dropped = 0;
+	} else {
+		vm->log_dropped++;
+	}
+	pv_spin_unlock(&vm->lock);
+	if (dropped)
+		hal_printf("vm %s: %u messages about it were not printed\n", vm->name, dropped);
+	return ok;
 }
 
 void vm_console_putc(struct vm *vm, char c)

@@ -256,7 +256,7 @@ static int desc_image_bytes(struct desc_ctx *c, int node, struct vm_image_config
 		img->data = (const uint8_t *)c->src->pkg + off;
 		img->size = n;
 	} else if (c->src->file) {
-		char why[96] = "";
+		char why[256] = "";
 		if (c->src->file(c->src->ctx, file, &img->data, &img->size, why, sizeof(why)))
 			return desc_fail(c, "file \"%s\": %s", file, why);
 	} else {

@@ -8,4 +8,12 @@ pv_system_test(NAME guest-suite PLATFORM qemu-virt-aarch64 ARCH aarch64
 # Debian's arm64 Linux (fetched into the guest cache) in a VM described by vms/linux.dts.
 pv_system_test(NAME linux PLATFORM qemu-virt-aarch64 ARCH aarch64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux.expect TIMEOUT 300
-  CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux.config FETCH linux-arm64 LABELS linux)
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/demo.config FETCH linux-arm64 LABELS linux)
+# Images the firmware placed: QEMU's generic loader puts the initramfs where vms/linux-fw.dts says.
+pv_system_test(NAME linux-firmware-images PLATFORM qemu-virt-aarch64 ARCH aarch64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux-fw.expect TIMEOUT 300
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux-fw.config FETCH linux-arm64 LABELS linux)
+execute_process(COMMAND ${PV_ROOT}/scripts/cache-dir.sh OUTPUT_VARIABLE qv_cache
+  OUTPUT_STRIP_TRAILING_WHITESPACE)
+set_property(TEST system.qemu-virt-aarch64.linux-firmware-images APPEND PROPERTY ENVIRONMENT
+  "PV_QEMU_EXTRA=-device loader,file=${qv_cache}/guests/linux-arm64/initrd.cpio,addr=0xb0000000,force-raw=on")

@@ -4,6 +4,7 @@
 
 #include "vm_fixture.h"
 
+#include <string.h>
 #include <vm/hypercall.h>
 #include <vm/run.h>
 
@@ -153,6 +154,33 @@ static void test_unclaimed_mmio_injects_a_fault(void **state)
 	assert_int_equal(f->faults[0].mmio.addr.raw, 0x0a000000);
 	assert_int_equal(f->ncompleted, 0); /* a faulted access is not completed */
 	assert_true(fake_log_contains("guest powered off"));
+}
+
+/* Each injected fault is logged, but a guest probing in a loop gets ten lines, then one a second,
+ * and the next line says how many were left out. */
+static void test_injected_faults_are_logged_at_a_limited_rate(void **state)
+{
+	(void)state;
+	unsigned lines = 0;
+	const char *p;
+
+	for (int i = 0; i < 25; i++)
+		fake_script(boot(),
+			    mmio(false, 4, false, 8, 0, 0x0a000000 + 0x10ULL * (unsigned)i));
+	fake_script(boot(), simple(VCPU_EXIT_SYSTEM_OFF));
+	fake_hw.log_len = 0;
+	fake_hw.log[0] = '\0';
+	vm_run_vcpu(boot());
+	assert_int_equal(fake_vcpu(boot())->nfaults, 25);
+	for (p = fake_hw.log; (p = strstr(p, "fault injected")); p++)
+		lines++;
+	assert_int_equal(lines, VM_LOG_BURST);
+	assert_true(fake_log_contains("vm vm0: vcpu 0: bad mmio read at 0xa000000 (pc 0x"));
+	assert_false(fake_log_contains("at 0xa0000a0 "));
+	/* Three seconds later: three more lines may go out, after the count of those left out. */
+	fake_hw.now += 3000000;
+	assert_true(vm_log_allowed(&vm));
+	assert_true(fake_log_contains("vm vm0: 15 messages about it were not printed"));
 }
 
 static void test_bad_access_stops_the_vm_when_no_fault_can_be_injected(void **state)
@@ -340,6 +368,7 @@ int main(void)
 		T(test_mmio_loads_mask_and_sign_extend),
 		T(test_mmio_store_is_masked_to_width),
 		T(test_unclaimed_mmio_injects_a_fault),
+		T(test_injected_faults_are_logged_at_a_limited_rate),
 		T(test_bad_access_stops_the_vm_when_no_fault_can_be_injected),
 		T(test_stop_on_bad_access_policy),
 		T(test_port_and_sysreg_accesses),

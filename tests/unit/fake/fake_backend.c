@@ -26,7 +26,7 @@ static unsigned fake_cpu_id(void)
 
 static uint64_t fake_timer_now(void)
 {
-	return 0;
+	return fake_hw.now;
 }
 
 static uint64_t fake_timer_freq(void)

@@ -43,6 +43,7 @@ struct fake_vcpu {
 /* Knobs and records of the fake hardware. Reset by fake_reset(). */
 struct fake_hw {
 	unsigned current_cpu; /* what hal_cpu.cpu_id() returns */
+	uint64_t now;	      /* what hal_cpu.timer_now() returns (1 MHz) */
 	bool probe_supported;
 	int create_error; /* vcpu create() fails with this when non-zero */
 	unsigned create_calls, destroy_calls;

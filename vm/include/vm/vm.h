@@ -126,6 +126,9 @@ struct vm {
 	char stop_reason[96];	/* why the VM stopped, for the log */
 	size_t dev_arena_used;
 	_Alignas(16) uint8_t dev_arena[VM_DEV_ARENA]; /* state of the VM's emulated devices */
+	unsigned log_tokens;   /* vm_log_allowed: messages it may print now */
+	unsigned log_dropped;  /* messages refused since the last one printed */
+	uint64_t log_refilled; /* counter value of the last refill */
 	unsigned console_len;
 	char console_line[VM_CONSOLE_LINE]; /* guest console output not yet printed */
 	pv_spinlock_t lock;
@@ -175,6 +178,13 @@ struct vcpu *vm_find_vcpu(struct vm *vm, uint64_t guest_cpu_id);
 /* Starts vCPU @guest_cpu_id at @entry with first argument @arg (the architecture's CPU-start call, the
  * CPU_ON hypercall). Returns a PV_HC_* code: EINVAL for an unknown vCPU, EALREADY if it runs. */
 int64_t vm_cpu_up(struct vm *vm, uint64_t guest_cpu_id, gpa_t entry, uint64_t arg);
+
+/* Whether a log line about @vm's behaviour may be printed now: at most VM_LOG_BURST at once, then
+ * one per second, so a guest cannot flood the console with the hypervisor's own messages. When a
+ * line is allowed after others were refused, it says how many first. Context: any CPU; takes the
+ * VM lock. */
+#define VM_LOG_BURST 10u
+bool vm_log_allowed(struct vm *vm);
 
 /* One byte of the guest's console output: printed on the hypervisor console a line at a time,
  * prefixed with the VM's name. Context: any CPU; takes the VM lock. */

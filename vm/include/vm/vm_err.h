@@ -11,7 +11,7 @@
 
 struct vm_err {
 	char where[80];
-	char msg[160];
+	char msg[320];
 };
 
 /* Fills @err (if not NULL) and returns -PV_EINVAL, so that callers can `return vm_err_set(...)`. */
