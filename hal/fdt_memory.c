@@ -64,7 +64,10 @@ int boot_fdt_memory(const void *dtb, struct boot_info *bi)
 {
 	int root_ac, root_sc, node, err;
 
-	if (fdt_check_header(dtb) != 0)
+	/* fdt_check_header accepts blocks at any offset, but properties are then read as 4-byte
+	 * words (and reservation entries as 8-byte ones) at addresses that are not aligned. */
+	if (fdt_check_header(dtb) != 0 || (uintptr_t)dtb % 8 || fdt_off_dt_struct(dtb) % 4 ||
+	    fdt_off_dt_strings(dtb) % 4 || fdt_off_mem_rsvmap(dtb) % 8)
 		return -PV_EINVAL;
 	root_ac = fdt_address_cells(dtb, 0);
 	root_sc = fdt_size_cells(dtb, 0);

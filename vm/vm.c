@@ -304,12 +304,19 @@ int64_t vm_cpu_up(struct vm *vm, uint64_t guest_cpu_id, gpa_t entry, uint64_t ar
 
 	if (!target || !vm_config_in_ram(vm->config, entry.raw, 1))
 		return PV_HC_EINVAL;
+	/* The VM lock keeps two starters apart while set_entry writes the vCPU; the state moves
+	 * with a compare-and-swap, as the vCPU's own CPU may change it (a stop) at any time. */
 	pv_spin_lock(&vm->lock);
-	if (target->state != VCPU_CREATED && target->state != VCPU_STOPPED) {
-		ret = PV_HC_EALREADY;
-	} else {
-		arch_backend.vcpu->set_entry(target, entry, arg);
-		(void)vcpu_set_state(target, VCPU_READY);
+	{
+		enum vcpu_state now = __atomic_load_n(&target->state, __ATOMIC_ACQUIRE);
+
+		if (now != VCPU_CREATED && now != VCPU_STOPPED) {
+			ret = PV_HC_EALREADY;
+		} else {
+			arch_backend.vcpu->set_entry(target, entry, arg);
+			if (vcpu_transition(target, now, VCPU_READY) != PV_OK)
+				ret = PV_HC_EALREADY;
+		}
 	}
 	pv_spin_unlock(&vm->lock);
 	if (ret == PV_HC_OK && target->pcpu != hal_cpu.cpu_id())
@@ -345,16 +352,35 @@ bool vm_log_allowed(struct vm *vm)
 	return ok;
 }
 
+/* Ends the VM's pending console line. Caller holds the VM lock. */
+static void vm_console_flush_line(struct vm *vm)
+{
+	vm->console_line[vm->console_len] = '\0';
+	hal_printf("[%s] %s\n", vm->name, vm->console_line);
+	vm->console_len = 0;
+}
+
 void vm_console_putc(struct vm *vm, char c)
 {
+	unsigned char u = (unsigned char)c;
+
 	pv_spin_lock(&vm->lock);
-	if (c != '\n' && c != '\r')
-		vm->console_line[vm->console_len++] = c;
-	/* A full line is printed as is; the rest of the guest's line follows on the next one. */
-	if (c == '\n' || vm->console_len == VM_CONSOLE_LINE - 1) {
-		vm->console_line[vm->console_len] = '\0';
-		hal_printf("[%s] %s\n", vm->name, vm->console_line);
-		vm->console_len = 0;
+	if (c == '\n') {
+		vm_console_flush_line(vm);
+	} else if (c != '\r') {
+		/* Control characters are shown, not sent: a guest's escape sequences must not move
+		 * the cursor, clear the screen or retitle the terminal of the hypervisor's console.
+		 * ESC becomes "^[", DEL "^?"; tabs and bytes of UTF-8 sequences pass. */
+		bool caret = (u < 0x20 && c != '\t') || u == 0x7f;
+
+		if (vm->console_len + (caret ? 2u : 1u) > VM_CONSOLE_LINE - 1)
+			vm_console_flush_line(vm); /* the rest follows on the next line */
+		if (caret) {
+			vm->console_line[vm->console_len++] = '^';
+			vm->console_line[vm->console_len++] = (char)(u ^ 0x40);
+		} else {
+			vm->console_line[vm->console_len++] = c;
+		}
 	}
 	pv_spin_unlock(&vm->lock);
 }

@@ -8,6 +8,15 @@ set_source_files_properties(${PV_ROOT}/lib/string.c TARGET_DIRECTORY test_string
 pv_unit_test(NAME page_pool SOURCES ${d}/test_page_pool.c LABELS hal)
 pv_unit_test(NAME fdt_memory SOURCES ${d}/test_fdt_memory.c LABELS hal)
 pv_unit_test(NAME vcpu_state SOURCES ${d}/test_vcpu_state.c LABELS core FAKE)
+# The same transitions from two threads, under ThreadSanitizer (which cannot share ASan's build).
+add_executable(test_vcpu_race ${d}/test_vcpu_race.c ${PV_ROOT}/vcpu/vcpu.c)
+target_include_directories(test_vcpu_race PRIVATE ${PV_CORE_INCLUDES} ${d})
+target_compile_options(test_vcpu_race PRIVATE -g -O1 -fsanitize=thread ${PV_WARNINGS})
+target_link_options(test_vcpu_race PRIVATE -fsanitize=thread)
+target_link_libraries(test_vcpu_race PRIVATE PkgConfig::CMOCKA pthread)
+add_test(NAME unit.vcpu_race COMMAND test_vcpu_race)
+set_tests_properties(unit.vcpu_race PROPERTIES LABELS "unit;core" TIMEOUT 120
+  ENVIRONMENT "TSAN_OPTIONS=halt_on_error=1:exitcode=66")
 pv_unit_test(NAME vdev SOURCES ${d}/test_vdev.c LABELS core FAKE)
 pv_unit_test(NAME vm SOURCES ${d}/test_vm.c ${d}/vm_fixture.c LABELS core FAKE)
 pv_unit_test(NAME run_loop SOURCES ${d}/test_run_loop.c ${d}/vm_fixture.c LABELS core FAKE)

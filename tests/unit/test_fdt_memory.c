@@ -128,6 +128,32 @@ static void test_table_full(void **state)
 	assert_int_equal(bi.nmem, BOOT_MAX_RANGES);
 }
 
+/* A blob whose structure block sits at an offset that is not 4-aligned passes fdt_check_header;
+ * read, it would make misaligned loads (UBSan stops the suite). It is refused instead. */
+static void test_misaligned_blocks_are_refused(void **state)
+{
+	(void)state;
+	static _Alignas(8) char moved[sizeof(blob) + 8];
+	struct boot_info bi = { 0 };
+	struct fdt_header *h = (struct fdt_header *)(void *)moved;
+	uint32_t off;
+
+	build_dtb(2, 2);
+	memcpy(moved, blob, fdt_header_size(blob));
+	off = fdt_off_dt_struct(blob);
+	/* Shift the structure and strings blocks up by 2 bytes and say so in the header. */
+	memcpy(moved + off + 2, blob + off, fdt_totalsize(blob) - off);
+	h->off_dt_struct = cpu_to_fdt32(off + 2);
+	h->off_dt_strings = cpu_to_fdt32(fdt_off_dt_strings(blob) + 2);
+	h->totalsize = cpu_to_fdt32(fdt_totalsize(blob) + 2);
+	assert_int_equal(fdt_check_header(moved), 0);
+	assert_int_equal(boot_fdt_memory(moved, &bi), -PV_EINVAL);
+	assert_int_equal(bi.nmem, 0);
+	/* A blob at an address that is not 8-aligned likewise. */
+	memcpy(moved + 4, blob, fdt_totalsize(blob));
+	assert_int_equal(boot_fdt_memory(moved + 4, &bi), -PV_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_one_cell_tree),
 		cmocka_unit_test(test_broken_tree),
 		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_misaligned_blocks_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,8 @@
 
 #include "vm_fixture.h"
 
+#include <string.h>
+
 #include <vm/hypercall.h>
 
 static struct vm vm;
@@ -71,6 +73,26 @@ static void test_putchar_goes_to_the_vm_console(void **state)
 	assert_true(fake_log_contains("[vm0] hi\n"));
 }
 
+static void console_puts(const char *s)
+{
+	for (; *s; s++)
+		vm_console_putc(&vm, *s);
+}
+
+/* A guest's escape sequences and other control characters reach the console as text. */
+static void test_console_shows_control_characters(void **state)
+{
+	(void)state;
+	console_puts("\x1b[2J\x1b]0;owned\x07\tok\x7f\r\n");
+	assert_true(fake_log_contains("[vm0] ^[[2J^[]0;owned^G\tok^?\n"));
+	assert_null(memchr(fake_hw.log, 0x1b, fake_hw.log_len));
+	/* A long line is cut, never past the buffer, and a caret pair is never split. */
+	for (int i = 0; i < 3 * VM_CONSOLE_LINE; i++)
+		vm_console_putc(&vm, i % 7 ? 'x' : '\x01');
+	vm_console_putc(&vm, '\n');
+	assert_null(strstr(fake_hw.log, "^\n"));
+}
+
 static void test_vm_stop(void **state)
 {
 	(void)state;
@@ -114,6 +136,7 @@ int main(void)
 		T(test_version_and_echo),
 		T(test_unknown_number_is_enosys),
 		T(test_putchar_goes_to_the_vm_console),
+		T(test_console_shows_control_characters),
 		T(test_vm_stop),
 		T(test_cpu_on),
 		T(test_device_exits_counts_emulated_accesses),

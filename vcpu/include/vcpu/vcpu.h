@@ -30,8 +30,12 @@ struct vcpu {
 
 const char *vcpu_state_name(enum vcpu_state state);
 
-/* Checks and performs a lifecycle transition. Returns PV_OK or -PV_EBUSY for a transition the
- * lifecycle does not allow (the state is unchanged then). */
+/* Checks and performs a lifecycle transition, atomically (a compare-and-swap: another CPU changing
+ * the state at the same time makes one of the two fail). Returns PV_OK or -PV_EBUSY for a
+ * transition the lifecycle does not allow (the state is unchanged then). Context: any CPU. */
 int vcpu_set_state(struct vcpu *vcpu, enum vcpu_state next);
+
+/* The transition @from -> @to, only if the vCPU is in @from now. PV_OK or -PV_EBUSY. */
+int vcpu_transition(struct vcpu *vcpu, enum vcpu_state from, enum vcpu_state to);
 
 #endif
