@@ -319,8 +319,6 @@ static int desc_image(struct desc_ctx *c, int node, const char *name, struct vm_
 		role = VM_IMAGE_DTB;
 	else
 		role = VM_IMAGE_BLOB;
-	if (role != VM_IMAGE_BLOB && vm_config_image(cfg, role))
-		return desc_fail(c, "a VM has one '%s'", name);
 	if (cfg->nimages >= VM_MAX_IMAGES)
 		return desc_fail(c, "at most %u images per VM", VM_MAX_IMAGES);
 	err = desc_only_props(c, node,

@@ -206,6 +206,18 @@ static void test_image_errors(void **state)
 	df_set_str("/vm0/blob@1", "file", "k.bin");
 	df_expect_error("/vm0", "/vm0/blob@1", "a blob needs its 'load-address'");
 	df_base();
+	for (int i = 0; i < VM_MAX_IMAGES; i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "/vm0/blob@%d", i);
+		df_set_str(path, "file", "k.bin");
+		df_set_u64s(path, "load-address",
+			    (const uint64_t[]){ DF_RAM + 0x10000ULL * (unsigned)(i + 1) }, 1);
+	}
+	df_expect_error("/vm0", "/vm0/", "at most 6 images per VM");
+	df_base();
+	df_set_raw("/vm0/uart@9000000", "reg-shift", bad_data, 8);
+	df_expect_error("/vm0", "/vm0/uart@9000000", "'reg-shift' must be one 32-bit cell");
+	df_base();
 	/* Embedded images must lie inside the package they came with. */
 	df_src.file = NULL;
 	df_expect_error("/vm0", "/vm0/kernel", "was not embedded");
