@@ -31,17 +31,23 @@ static uint64_t la_timer_freq(void)
 }
 
 /*
- * Largest countdown TCFG.InitVal holds. PRCFG1.TimerBits gives the width, but QEMU 7.2 reads the
- * whole register as 0; below 32 bits it cannot be a real width, so assume the smallest plausible.
+ * The countdown's width as a mask. PRCFG1.TimerBits gives it, but QEMU 7.2 reads the whole
+ * register as 0; below 32 bits it cannot be a real width, so assume the smallest plausible.
  */
-static uint64_t la_timer_max(void)
+uint64_t la_timer_width_mask(void)
 {
 	uint64_t field = la_csr_read(LA_CSR_PRCFG1) >> LA_PRCFG1_TIMERBITS_SHIFT;
 	unsigned bits = (unsigned)(field & LA_PRCFG1_TIMERBITS_MASK) + 1;
 
 	if (bits < 32)
 		bits = 32;
-	return (bits >= 64 ? ~0ULL : (1ULL << bits) - 1) & ~3ULL;
+	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
+}
+
+/* Largest countdown TCFG.InitVal holds (its two low bits are the mode bits). */
+static uint64_t la_timer_max(void)
+{
+	return la_timer_width_mask() & ~3ULL;
 }
 
 static void la_timer_arm(uint64_t deadline)

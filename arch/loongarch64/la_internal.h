@@ -23,6 +23,9 @@ PV_NORETURN void la_trap_report(const struct la_trap_frame *frame, unsigned long
 /* Called by head.S on the boot CPU with the C runtime ready; a0..a2 as the loader left them. */
 PV_NORETURN void la_boot_main(uint64_t a0, uint64_t a1, uint64_t a2);
 
+/* The constant timer's countdown width as a mask of ones (cpu.c). */
+uint64_t la_timer_width_mask(void);
+
 /* Acknowledges the hypervisor's pending timer and IPI interrupts (cpu.c). */
 void la_host_irq_ack(void);
 

@@ -195,7 +195,9 @@ void la_gid_reset(void);
  * where nothing is mapped) and fills it with tlbfill. Context: the CPU of the exit. */
 void la_refill(struct s2_space *space, uint64_t gpa);
 
-/* The guest timer across exits (la_vtimer.c). */
+/* The guest timer across exits (la_vtimer.c). la_vtimer_width_mask: the largest count the timer
+ * holds (PRCFG1.TimerBits ones), set by the probe. Context: the vCPU's CPU, its CSRs loaded. */
+extern uint64_t la_vtimer_width_mask;
 void la_vtimer_exit(struct la_vcpu *v);
 void la_vtimer_enter(struct la_vcpu *v);
 bool la_vtimer_expired(const struct la_vcpu *v, uint64_t now);

@@ -5,19 +5,37 @@
  * timer in root mode (the TCG LVZ model does), so at entry the remaining count is written back,
  * or, if the deadline passed meanwhile, the timer interrupt is raised in the guest ESTAT and a
  * one-shot timer is turned off as the hardware would have done.
+ *
+ * A countdown never exceeds what TCFG.InitVal programmed, so a larger TVAL at the exit means the
+ * count went past zero. A one-shot timer's count does that once it fired (the manual: TVAL then
+ * reads as all ones); the hardware latched its interrupt in ESTAT.TI then, which the guest may
+ * already have taken, so nothing is left to time. A value wider than the timer itself
+ * (PRCFG1.TimerBits) is not a count at all: the TCG model returns the negative distance to an
+ * expiry whose interrupt it has not delivered yet and then cancels that delivery with the exit.
+ * Such a timer expired at the exit and its interrupt is raised at the next entry; taken as a
+ * count, it would put the deadline 2^60 ticks away and the interrupt would never come.
  */
 #include "la_hw.h"
 #include "la_vcpu.h"
 
 #define LA_TCFG_INITVAL_MASK (~3ULL)
 
+uint64_t la_vtimer_width_mask = ~0ULL;
+
 void la_vtimer_exit(struct la_vcpu *v)
 {
 	uint64_t tcfg = la_hw_gcsr_read(LA_GCSR_TCFG);
+	uint64_t now, tval;
 
 	v->timer_deadline = 0;
-	if (tcfg & LA_TCFG_EN)
-		v->timer_deadline = la_hw_rdtime() + la_hw_gcsr_read(LA_GCSR_TVAL);
+	if (!(tcfg & LA_TCFG_EN))
+		return;
+	now = la_hw_rdtime();
+	tval = la_hw_gcsr_read(LA_GCSR_TVAL);
+	if (tval <= (tcfg & LA_TCFG_INITVAL_MASK))
+		v->timer_deadline = now + tval;
+	else if ((tcfg & LA_TCFG_PERIODIC) || tval > la_vtimer_width_mask)
+		v->timer_deadline = now; /* expired, its interrupt not raised yet */
 }
 
 bool la_vtimer_expired(const struct la_vcpu *v, uint64_t now)

@@ -34,6 +34,7 @@ void la_lvz_probe(struct vcpu_hw_info *info)
 	}
 
 	la_fp_probe();
+	la_vtimer_width_mask = la_timer_width_mask();
 	hal_printf("loongarch64: guest FP state switched per vCPU: %s\n",
 		   la_fp_width == LA_FP_LASX	 ? "f0..f31 as LASX xr0..xr31, FCC, FCSR0"
 		   : la_fp_width == LA_FP_LSX	 ? "f0..f31 as LSX vr0..vr31, FCC, FCSR0"

@@ -231,6 +231,50 @@ static void test_vtimer_exit(void **state)
 	assert_false(la_vtimer_expired(&v, ~0ULL));
 }
 
+/*
+ * A count past zero. The TCG model of LVZ computes TVAL at the exit as (expiry - now) / 10 ns in
+ * unsigned arithmetic and then cancels the timer: a one-shot timer that reached zero just before
+ * the exit, its interrupt not yet delivered, reads as about 2^64 / 10. Taken as a count, that put
+ * the deadline 2^60 ticks away: the interrupt was lost and an idling vCPU never woke up.
+ */
+static void test_vtimer_past_zero(void **state)
+{
+	struct la_vcpu v = { 0 };
+
+	(void)state;
+	la_vtimer_width_mask = (1ULL << 48) - 1;
+	la_mock.now = 50000;
+	la_mock.gcsr[0x41] = 4 | LA_TCFG_EN;
+	la_mock.gcsr[0x42] = (0ULL - 70) / 10; /* expired 70 ns before the exit */
+	la_vtimer_exit(&v);
+	assert_true(la_vtimer_expired(&v, la_mock.now));
+	la_vtimer_enter(&v);
+	assert_int_equal(la_mock.gcsr[0x5], 1ULL << 11);
+	assert_int_equal(la_mock.gcsr[0x41], 4); /* one-shot: off, as after its expiry */
+	assert_int_equal(v.timer_deadline, 0);
+
+	/* The same for a periodic timer: due now, reloaded at entry. */
+	la_mock.gcsr[0x5] = 0;
+	la_mock.gcsr[0x41] = 4000 | LA_TCFG_EN | LA_TCFG_PERIODIC;
+	la_mock.gcsr[0x42] = (0ULL - 70) / 10;
+	la_vtimer_exit(&v);
+	assert_true(la_vtimer_expired(&v, la_mock.now));
+	la_vtimer_enter(&v);
+	assert_int_equal(la_mock.gcsr[0x5], 1ULL << 11);
+	assert_int_equal(v.timer_deadline, la_mock.now + 4000);
+
+	/* The hardware: a one-shot timer that fired reads all ones in its width, and its interrupt
+	 * was latched then (the guest may have taken it): nothing to time, no second interrupt. */
+	la_mock.gcsr[0x5] = 0;
+	la_mock.gcsr[0x41] = 4000 | LA_TCFG_EN;
+	la_mock.gcsr[0x42] = (1ULL << 48) - 1;
+	la_vtimer_exit(&v);
+	assert_int_equal(v.timer_deadline, 0);
+	la_vtimer_enter(&v);
+	assert_int_equal(la_mock.gcsr[0x5], 0);
+	la_vtimer_width_mask = ~0ULL;
+}
+
 static void test_vtimer_enter(void **state)
 {
 	struct la_vcpu v = { 0 };
@@ -287,6 +331,7 @@ int main(void)
 		cmocka_unit_test_setup(test_load_per_cpu, setup),
 		cmocka_unit_test_setup(test_vtimer_exit, setup),
 		cmocka_unit_test_setup(test_vtimer_enter, setup),
+		cmocka_unit_test_setup(test_vtimer_past_zero, setup),
 	};
 
 	return cmocka_run_group_tests_name("la_vcpu", tests, NULL, NULL);
