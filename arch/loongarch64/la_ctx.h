@@ -10,7 +10,9 @@
 #define LA_CTX_PC	 (32 * 8)  /* guest PC: where ertn resumes, where the exit happened */
 #define LA_CTX_HOST	 (33 * 8)  /* hypervisor ra, sp, tp, r21, fp, s0..s8 across the guest run */
 #define LA_CTX_HOST_REGS 14
-#define LA_CTX_SIZE	 (LA_CTX_HOST + LA_CTX_HOST_REGS * 8)
+/* The counter when an exit reached trap.S: the guest timer stopped then (la_vtimer.c). */
+#define LA_CTX_EXIT_TIME (LA_CTX_HOST + LA_CTX_HOST_REGS * 8)
+#define LA_CTX_SIZE	 (LA_CTX_EXIT_TIME + 8)
 
 /*
  * Layout of a vCPU's FP / vector state as fp.S sees it (struct la_fp in la_vcpu.h): each of the

@@ -88,6 +88,7 @@ struct la_vcpu_ctx {
 	uint64_t gpr[32];
 	uint64_t pc;
 	uint64_t host[LA_CTX_HOST_REGS];
+	uint64_t exit_time; /* the counter when the last exit reached trap.S */
 };
 
 /* A vCPU's FP / vector registers, FCC0..7 and FCSR0 (layout: la_ctx.h's LA_FP_*). */
@@ -132,6 +133,7 @@ struct la_vcpu {
 	struct la_vipi ipi;
 	uint32_t hw_lines;	 /* HWI0..7 levels set through virq set_line */
 	uint64_t timer_deadline; /* absolute counter value of the guest timer, 0 if off */
+	uint64_t timer_max;	 /* TCFG.InitVal at the last entry: the largest count to load */
 	uint64_t exit_estat;	 /* guest ESTAT and ECFG at the last exit */
 	uint64_t exit_ecfg;
 };
@@ -195,11 +197,18 @@ void la_gid_reset(void);
  * where nothing is mapped) and fills it with tlbfill. Context: the CPU of the exit. */
 void la_refill(struct s2_space *space, uint64_t gpa);
 
-/* The guest timer across exits (la_vtimer.c). la_vtimer_width_mask: the largest count the timer
- * holds (PRCFG1.TimerBits ones), set by the probe. Context: the vCPU's CPU, its CSRs loaded. */
+/*
+ * The guest timer across exits (la_vtimer.c). la_vtimer_width_mask: the largest count the timer
+ * holds (PRCFG1.TimerBits ones); la_vtimer_stops_in_root: whether the guest timer stands still
+ * while the CPU is in root mode. Both set by the probe. la_vtimer_exit right after an exit,
+ * la_vtimer_enter before the entry: the vCPU's CPU, IRQs off, its guest CSRs loaded.
+ */
 extern uint64_t la_vtimer_width_mask;
+extern bool la_vtimer_stops_in_root;
 void la_vtimer_exit(struct la_vcpu *v);
 void la_vtimer_enter(struct la_vcpu *v);
+/* Loads the remaining count into TVAL: the last step before guest entry. */
+void la_vtimer_load(struct la_vcpu *v);
 bool la_vtimer_expired(const struct la_vcpu *v, uint64_t now);
 
 /* Interrupt lines of the guest ESTAT / ECFG. */

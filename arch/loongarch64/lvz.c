@@ -13,6 +13,7 @@
 #include <hal/hal.h>
 #include <pv/fmt.h>
 
+#include "la_hw.h"
 #include "la_internal.h"
 #include "la_vcpu.h"
 
@@ -20,6 +21,25 @@ unsigned la_gid_max;
 
 /* STLBPS.PS: the page size of the TLB's fixed-size part, the stage-2 page size. */
 #define LA_STLBPS_16K 14
+
+/*
+ * Whether the guest timer stands still in root mode (la_vtimer.c): started from the root with a
+ * long count, does its TVAL move within 10 us? The TCG model of LVZ runs it only in guest mode.
+ */
+static bool la_vtimer_probe_stops(void)
+{
+	uint64_t wait = hal_cpu.timer_freq() / 100000 + 1;
+	uint64_t t0, before, after;
+
+	la_hw_gcsr_write(LA_GCSR_TCFG, (1ULL << 30) | LA_TCFG_EN);
+	before = la_hw_gcsr_read(LA_GCSR_TVAL);
+	t0 = la_rdtime();
+	while (la_rdtime() - t0 < wait)
+		;
+	after = la_hw_gcsr_read(LA_GCSR_TVAL);
+	la_hw_gcsr_write(LA_GCSR_TCFG, 0);
+	return before == after;
+}
 
 void la_lvz_probe(struct vcpu_hw_info *info)
 {
@@ -35,6 +55,9 @@ void la_lvz_probe(struct vcpu_hw_info *info)
 
 	la_fp_probe();
 	la_vtimer_width_mask = la_timer_width_mask();
+	la_vtimer_stops_in_root = la_vtimer_probe_stops();
+	hal_printf("loongarch64: guest timer %s in root mode\n",
+		   la_vtimer_stops_in_root ? "stops" : "keeps counting");
 	hal_printf("loongarch64: guest FP state switched per vCPU: %s\n",
 		   la_fp_width == LA_FP_LASX	 ? "f0..f31 as LASX xr0..xr31, FCC, FCSR0"
 		   : la_fp_width == LA_FP_LSX	 ? "f0..f31 as LSX vr0..vr31, FCC, FCSR0"

@@ -59,6 +59,8 @@ la_exc_entry:
 	la_report 0
 .Lexc_guest:	/* From guest mode: t0 = the guest's context. */
 	la_save_gprs $t0, 12
+	rdtime.d $t1, $zero
+	st.d	$t1, $t0, LA_CTX_EXIT_TIME
 	ld.d	$t1, $sp, -8
 	st.d	$t1, $t0, LA_CTX_GPR(12)
 	csrrd	$t1, LA_CSR_SAVE0
@@ -82,6 +84,8 @@ la_tlbr_entry:
 	la_report 1
 .Ltlbr_guest:
 	la_save_gprs $t0, 12
+	rdtime.d $t1, $zero
+	st.d	$t1, $t0, LA_CTX_EXIT_TIME
 	st.d	$sp, $t0, LA_CTX_GPR(3)
 	csrrd	$t1, LA_CSR_SAVE2
 	st.d	$t1, $t0, LA_CTX_GPR(12)

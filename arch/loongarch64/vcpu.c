@@ -16,6 +16,7 @@
 
 _Static_assert(__builtin_offsetof(struct la_vcpu_ctx, pc) == LA_CTX_PC, "context layout");
 _Static_assert(__builtin_offsetof(struct la_vcpu_ctx, host) == LA_CTX_HOST, "context layout");
+_Static_assert(__builtin_offsetof(struct la_vcpu_ctx, exit_time) == LA_CTX_EXIT_TIME, "layout");
 _Static_assert(sizeof(struct la_vcpu_ctx) == LA_CTX_SIZE, "context layout");
 _Static_assert(sizeof(struct la_vcpu) <= HAL_PAGE_SIZE, "one frame per vCPU");
 
@@ -106,6 +107,7 @@ static void la_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 		return;
 	}
 	la_vcpu_load(v);
+	la_vtimer_load(v);
 	info.entry = la_guest_enter(&v->ctx);
 	info.estat = la_csr_read(LA_CSR_ESTAT);
 	if (info.entry == LA_ENTRY_REFILL)

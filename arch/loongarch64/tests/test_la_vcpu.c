@@ -281,17 +281,28 @@ static void test_vtimer_enter(void **state)
 	int tcfg, estat;
 
 	(void)state;
-	/* Not yet due: the remaining count goes back into TVAL, nothing else changes. */
+	/* Not yet due: nothing changes; the remaining count is loaded into TVAL last. */
+	la_mock.gcsr[0x41] = 8000 | LA_TCFG_EN;
 	v.timer_deadline = 5000;
 	la_mock.now = 4000;
 	la_vtimer_enter(&v);
-	assert_int_equal(la_mock.gcsr[0x42], 1000);
+	assert_int_equal(la_mock_count(LM_GCSR_WR, 0, true), 0);
+	la_mock.now = 4100; /* the time the entry took counts */
+	la_vtimer_load(&v);
+	assert_int_equal(la_mock.gcsr[0x42], 900);
 	assert_int_equal(la_mock_count(LM_GCSR_WR, 0, true), 1);
+	/* Due by the time of the load: 1, never 0 (reload / fire now), never more than InitVal. */
+	la_mock.now = 5000;
+	la_vtimer_load(&v);
+	assert_int_equal(la_mock.gcsr[0x42], 1);
+	v.timer_deadline = 20000;
+	la_vtimer_load(&v);
+	assert_int_equal(la_mock.gcsr[0x42], 8000);
+	v.timer_deadline = 5000;
 
 	/* A one-shot timer that expired while the vCPU was out: off, then TI pending. */
 	la_mock.nlog = 0;
 	la_mock.now = 6000;
-	la_mock.gcsr[0x41] = 8000 | LA_TCFG_EN;
 	la_mock.gcsr[0x5] = 1ULL << 2;
 	la_vtimer_enter(&v);
 	tcfg = la_mock_find(LM_GCSR_WR, 0x41, 0);
@@ -300,6 +311,9 @@ static void test_vtimer_enter(void **state)
 	assert_int_equal(la_mock.gcsr[0x41], 8000);
 	assert_int_equal(la_mock.gcsr[0x5], (1ULL << 2) | (1ULL << 11));
 	assert_int_equal(v.timer_deadline, 0);
+	la_mock.nlog = 0;
+	la_vtimer_load(&v);
+	assert_int_equal(la_mock.nlog, 0);
 
 	/* A periodic one 300 ticks late: the next period's remainder, deadline moved, TI set. */
 	la_mock.nlog = 0;
@@ -308,16 +322,56 @@ static void test_vtimer_enter(void **state)
 	v.timer_deadline = 5700;
 	la_mock.now = 6000;
 	la_vtimer_enter(&v);
-	assert_int_equal(la_mock.gcsr[0x42], 700);
 	assert_int_equal(v.timer_deadline, 6700);
 	assert_int_equal(la_mock.gcsr[0x5], 1ULL << 11);
 	assert_int_equal(la_mock_count(LM_GCSR_WR, 0x41, false), 0);
+	la_vtimer_load(&v);
+	assert_int_equal(la_mock.gcsr[0x42], 700);
 
 	/* No deadline: no access at all. */
 	la_mock.nlog = 0;
 	v.timer_deadline = 0;
 	la_vtimer_enter(&v);
+	la_vtimer_load(&v);
 	assert_int_equal(la_mock.nlog, 0);
+}
+
+/*
+ * Where the guest timer stands still in root mode (the TCG model), it stopped at the exit, when
+ * trap.S read the counter, not when the backend reads TVAL later: the deadline counts from the
+ * exit, plus the tick TVAL's whole count leaves out. Counting from the later read, each exit
+ * moved the deadline by its own length (a guest taking many exits saw its timer slow down), and
+ * without the tick, the expiry could come a tick before the guest's deadline.
+ */
+static void test_vtimer_stops_in_root(void **state)
+{
+	struct la_vcpu v = { 0 };
+
+	(void)state;
+	la_vtimer_stops_in_root = true;
+	v.ctx.exit_time = 1000;
+	la_mock.now = 1300;
+	la_mock.gcsr[0x41] = 4000 | LA_TCFG_EN;
+	la_mock.gcsr[0x42] = 2500;
+	la_vtimer_exit(&v);
+	assert_int_equal(v.timer_deadline, 3501);
+
+	/* A guest exiting every 100 ticks, each exit 40 ticks in the root: the model's timer runs
+	 * 60 ticks per round; the deadline holds still and the timer loads the rest. */
+	for (unsigned round = 0; round < 20; round++) {
+		uint64_t enter = 1000 + 100 * round + 40, count;
+
+		la_mock.now = enter;
+		la_vtimer_enter(&v);
+		la_vtimer_load(&v);
+		count = la_mock.gcsr[0x42];
+		v.ctx.exit_time = enter + 60;
+		la_mock.gcsr[0x42] = count - 60; /* what the model holds at the exit */
+		la_mock.now = v.ctx.exit_time + 40;
+		la_vtimer_exit(&v);
+		assert_true(v.timer_deadline >= 3501 && v.timer_deadline <= 3502 + round);
+	}
+	la_vtimer_stops_in_root = false;
 }
 
 int main(void)
@@ -332,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup(test_vtimer_exit, setup),
 		cmocka_unit_test_setup(test_vtimer_enter, setup),
 		cmocka_unit_test_setup(test_vtimer_past_zero, setup),
+		cmocka_unit_test_setup(test_vtimer_stops_in_root, setup),
 	};
 
 	return cmocka_run_group_tests_name("la_vcpu", tests, NULL, NULL);
