@@ -2,7 +2,9 @@
 # Benchmarks, all under instruction counting (1 ns of guest time = 1 instruction):
 #  - exit paths: every board with a bench configuration (platforms/<board>/bench.config, a Kconfig
 #    fragment) is built in benchmark mode and run with PV_BENCH=1; the guest suite prints
-#    "BENCH <name> <value> ns <iterations>".
+#    "BENCH-PLAN <name>..." and then "BENCH <name> <value> ns <iterations>" per figure, and
+#    scripts/bench-judge.sh judges the log (a run that stopped half way fails, naming the missing
+#    figures).
 #  - Linux boot: a board with platforms/<board>/bench-linux.env boots the Linux guest it names in
 #    a one-vCPU VM and the same kernel, initramfs, command line and device tree (the one the VM is
 #    given, from pv-vmdesc) on the bare machine, so both boot the same devices; both print
@@ -68,26 +70,14 @@ add() { # add <name> <json object>
 }
 
 bench_suite() {
-	local p=$1 build=$root/build/bench-$p lines expected
+	local p=$1 build=$root/build/bench-$p rc figures
 	build "$p" "$build" "$root/platforms/$p/bench.config" || return 1
 	PV_BENCH=1 timeout 600 "$root/platforms/$p/run.sh" "$build" >"$out/$p.log" 2>&1 </dev/null
-	lines=$(tr -d '\r' <"$out/$p.log" | grep -oE 'BENCH [a-z_]+ [0-9.]+ ns [0-9]+')
-	if [ -z "$lines" ] && grep -q "no hardware virtualization" "$out/$p.log"; then
-		# e.g. loongarch64 on a QEMU without LVZ: nothing to measure, and not a failure.
-		echo "bench: $p skipped: its emulator offers no hardware virtualization (see $out/$p.log)" >&2
-		return 0
-	fi
-	while read -r _ name value _ iters; do
-		[ -n "$name" ] || continue
-		printf '%-24s %-16s %12s %8s\n' "$p" "$name" "$value" "$iters"
-		add "$name" "{\"instructions\": $value, \"iterations\": $iters}"
-	done <<<"$lines"
-	for expected in hypercall_rt mmio_rt virq_latency; do
-		if ! grep -q "BENCH $expected " <<<"$lines"; then
-			echo "bench: $p printed no $expected figure (see $out/$p.log)" >&2
-			return 1
-		fi
-	done
+	"$root/scripts/bench-judge.sh" "$p" "$out/$p.log" "$out/$p.json"
+	rc=$?
+	figures=$(cat "$out/$p.json")
+	[ -n "$figures" ] && entries+="${entries:+, }$figures"
+	[ "$rc" -ne 1 ] # 2: skipped, not a failure
 }
 
 bench_linux() {

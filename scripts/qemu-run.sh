@@ -2,7 +2,7 @@
 # The QEMU runner the boards' run.sh scripts share (sourced, not run).
 #
 # qemu_run <qemu> <icount> <debug-note> <machine options...> -- <run.sh arguments...>
-#   <qemu>        QEMU binary; the environment's PV_QEMU overrides it (e.g. a locally built one)
+#   <qemu>        QEMU binary (a board may take it from its own environment variable)
 #   <icount>      when to count instructions (-icount shift=0,sleep=off: 1 instruction = 1 ns of
 #                 guest time, idle time skipped, so guest timing does not depend on host load):
 #                 always | suite (images with the guest suite, and benchmarks) | bench (PV_BENCH=1)
@@ -14,10 +14,12 @@
 # Bare runs (the Linux boot benchmark's reference, no hypervisor): PV_BARE_KERNEL (a kernel QEMU
 # boots itself), PV_BARE_INITRD, PV_BARE_APPEND, PV_BARE_DTB (the device tree to give it),
 # PV_BARE_MACHINE (machine options instead of the board's, split on spaces).
-# Serial goes to stdout; QEMU exits when the hypervisor (or the bare guest) powers the machine off.
+# Serial goes to stdout; QEMU's own log (-d, and what a QEMU fork logs on its own) goes to
+# <build-dir>/qemu-debug.log, never into the serial output the tests judge. QEMU exits when the
+# hypervisor (or the bare guest) powers the machine off.
 
 qemu_run() {
-	local qemu=${PV_QEMU:-$1} icount=$2 note=$3
+	local qemu=$1 icount=$2 note=$3
 	shift 3
 	local machine=()
 	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
@@ -49,6 +51,7 @@ qemu_run() {
 	else
 		args=("${machine[@]}" -nographic -kernel "$elf")
 	fi
+	args+=(-D "$build/qemu-debug.log")
 	local count=0
 	case "$icount" in
 	always) count=1 ;;

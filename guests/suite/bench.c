@@ -3,7 +3,9 @@
  * Benchmark mode: exit round trips and interrupt latency in guest-visible time. Run under an
  * instruction-counting emulator (QEMU -icount shift=0: 1 instruction = 1 ns of virtual time;
  * bochs: the time-stamp counter counts instructions) the figures are instruction counts.
- * Output: "BENCH <name> <value> <unit> <iterations>", value with one decimal.
+ * Output: first "BENCH-PLAN <name>...", every figure the run will print, then one
+ * "BENCH <name> <value> <unit> <iterations>" per figure, value with one decimal. The plan lets
+ * the benchmark driver tell a run that stopped half way from one that finished.
  */
 #include <devices/testdev.h>
 #include <guest/garch.h>
@@ -12,6 +14,18 @@
 #include "suite.h"
 
 #define BENCH_ITERS 10000
+
+enum {
+	BENCH_HYPERCALL_RT,
+	BENCH_MMIO_RT,
+	BENCH_VIRQ_LATENCY,
+	BENCH_COUNT
+};
+static const char *const bench_names[BENCH_COUNT] = {
+	[BENCH_HYPERCALL_RT] = "hypercall_rt",
+	[BENCH_MMIO_RT] = "mmio_rt",
+	[BENCH_VIRQ_LATENCY] = "virq_latency",
+};
 
 static volatile uint64_t bench_latency_sum;
 static volatile unsigned bench_latency_n;
@@ -33,10 +47,10 @@ static uint64_t ticks_to_ns10(uint64_t ticks)
 	return ticks * 10000000000ULL / g_counter_freq();
 }
 
-static void report(const char *name, uint64_t ticks, unsigned iters)
+static void report(unsigned bench, uint64_t ticks, unsigned iters)
 {
 	uint64_t ns10 = ticks_to_ns10(ticks) / iters;
-	g_printf("BENCH %s %llu.%llu ns %u\n", name, (unsigned long long)(ns10 / 10),
+	g_printf("BENCH %s %llu.%llu ns %u\n", bench_names[bench], (unsigned long long)(ns10 / 10),
 		 (unsigned long long)(ns10 % 10), iters);
 }
 
@@ -44,17 +58,22 @@ void g_bench(void)
 {
 	uint64_t t0, t1, v;
 
+	g_printf("BENCH-PLAN");
+	for (unsigned i = 0; i < BENCH_COUNT; i++)
+		g_printf(" %s", bench_names[i]);
+	g_printf("\n");
+
 	t0 = g_counter();
 	for (unsigned i = 0; i < BENCH_ITERS; i++)
 		g_hcall(PV_HC_VERSION, 0, 0, 0, &v);
 	t1 = g_counter();
-	report("hypercall_rt", t1 - t0, BENCH_ITERS);
+	report(BENCH_HYPERCALL_RT, t1 - t0, BENCH_ITERS);
 
 	t0 = g_counter();
 	for (unsigned i = 0; i < BENCH_ITERS; i++)
 		(void)g_load(g_layout.testdev_base + TESTDEV_REG_ID, 4, false);
 	t1 = g_counter();
-	report("mmio_rt", t1 - t0, BENCH_ITERS);
+	report(BENCH_MMIO_RT, t1 - t0, BENCH_ITERS);
 
 	/* One timer interrupt at a time, each armed a little ahead while the vCPU idles. */
 	bench_latency_on = true;
@@ -67,5 +86,5 @@ void g_bench(void)
 	}
 	g_timer_arm(0);
 	bench_latency_on = false;
-	report("virq_latency", bench_latency_sum, bench_latency_n);
+	report(BENCH_VIRQ_LATENCY, bench_latency_sum, bench_latency_n);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boots a built image on QEMU virt (aarch64, EL2, GICv3); QEMU exits when the hypervisor powers
 # the machine off (PSCI SYSTEM_OFF). usage: run.sh [--debug] <build-dir>; options and environment
-# (PV_GDB_PORT, PV_QEMU_EXTRA, PV_BENCH, PV_QEMU) in scripts/qemu-run.sh.
+# (PV_GDB_PORT, PV_QEMU_EXTRA, PV_BENCH) in scripts/qemu-run.sh.
 # Images with the guest suite count instructions: guests time with the virtual counter, which then
 # follows the guest's own progress, not the host's load.
 set -euo pipefail
