@@ -2,24 +2,10 @@
 /*
  * Exit decoding: the root ESTAT code of an exception taken from guest mode, with BADV (the GPA of
  * page exceptions) and BADI (the guest instruction), turned into the core's exit or into work the
- * backend does itself. Codes as in the LoongArch Reference Manual vol. 1 (Ecode table) and the
- * LVZ additions GSPR 0x16, HVC 0x17, GCM 0x18.
+ * backend does itself. Codes (la_vcpu.h) as in the LoongArch Reference Manual vol. 1 (Ecode table)
+ * and the LVZ additions GSPR 0x16, HVC 0x17, GCM 0x18.
  */
 #include "la_vcpu.h"
-
-enum {
-	LA_EC_INT = 0x0,
-	LA_EC_PIL = 0x1,
-	LA_EC_PIS = 0x2,
-	LA_EC_PIF = 0x3,
-	LA_EC_PME = 0x4,
-	LA_EC_PNR = 0x5,
-	LA_EC_PNX = 0x6,
-	LA_EC_PPI = 0x7,
-	LA_EC_ADE = 0x8,
-	LA_EC_GSPR = 0x16,
-	LA_EC_HVC = 0x17,
-};
 
 static void la_fault(struct vcpu_exit *exit, struct la_vcpu *v, uint64_t addr, uint8_t access)
 {
@@ -104,10 +90,22 @@ enum la_action la_exit_decode(struct la_vcpu *v, const struct la_exit_info *info
 		case LA_GSPR_HALT:
 		case LA_GSPR_IOCSR:
 			return LA_ACT_CORE;
-		case LA_GSPR_UNKNOWN:
+		case LA_GSPR_STOP:
 			break;
 		}
 		return LA_ACT_GUEST_BUG;
+	case LA_EC_FPD:
+	case LA_EC_SXD:
+	case LA_EC_ASXD:
+	case LA_EC_BTD: {
+		/* A unit the root keeps off for guests (LBT always; FP / vector units la_fp.c does
+		 * not switch): hidden from them, so the guest gets what a CPU without it raises. */
+		struct la_exception ex = { .ecode = LA_EC_INE,
+					   .has_badi = true,
+					   .badi = info->badi };
+
+		return la_inject(v, &ex) ? LA_ACT_EMULATED : LA_ACT_GUEST_BUG;
+	}
 	case LA_EC_HVC:
 		la_decode_hvc(v, exit);
 		return LA_ACT_CORE;

@@ -169,20 +169,81 @@ struct la_ldst {
 };
 bool la_ldst_decode(uint32_t insn, struct la_ldst *out);
 
-/* GSPR instructions (la_gspr.c). Return true if emulated (PC advanced, result written). */
+/*
+ * GSPR instructions (la_gspr.c): what LVZ hands to the root instead of running in the guest.
+ * la_gspr_decode only classifies the instruction word; la_gspr_emulate carries it out for @v (its
+ * guest CSRs loaded): the result, or the exception the guest gets for it. Both take whatever a
+ * guest wrote, any word and any register values.
+ */
+enum la_gspr_kind {
+	LA_GSPR_K_CPUCFG,
+	LA_GSPR_K_IOCSR,
+	LA_GSPR_K_IDLE,
+	LA_GSPR_K_CSR,	 /* csrrd / csrwr / csrxchg */
+	LA_GSPR_K_CACOP, /* cache maintenance */
+	LA_GSPR_K_DBCL,	 /* enter debug mode */
+	LA_GSPR_K_OTHER,
+};
+struct la_gspr_insn {
+	enum la_gspr_kind kind;
+	uint8_t rd, rj;
+	uint8_t width; /* IOCSR: bytes */
+	bool write;    /* IOCSR: a write; CSR: csrwr or csrxchg */
+	uint16_t num;  /* CSR: its number; CACOP: its code */
+};
+void la_gspr_decode(uint32_t insn, struct la_gspr_insn *out);
+
 enum la_gspr_result {
-	LA_GSPR_DONE,	 /* emulated here */
-	LA_GSPR_HALT,	 /* idle: the core's HALT */
-	LA_GSPR_IOCSR,	 /* an IOCSR access nobody here serves: the core's SYSREG */
-	LA_GSPR_UNKNOWN, /* not a GSPR instruction this backend knows */
+	LA_GSPR_DONE,  /* emulated (PC advanced), or an exception delivered to the guest */
+	LA_GSPR_HALT,  /* idle: the core's HALT */
+	LA_GSPR_IOCSR, /* an IOCSR access nobody here serves: the core's SYSREG */
+	LA_GSPR_STOP,  /* the guest cannot take the exception it earned (no EENTRY) */
 };
 enum la_gspr_result la_gspr_emulate(struct la_vcpu *v, uint32_t insn, struct vcpu_exit *exit);
 
-/* The SYSREG id of IOCSR address @addr (documented in docs/loongarch64.md). */
-#define LA_SYSREG_IOCSR(addr) (0x80000000u | ((uint32_t)(addr) & 0xffffu))
+/* CPUCFG word @word as a guest sees it: only what the hypervisor gives guests (la_gspr.c). */
+uint32_t la_cpucfg_guest(uint64_t word);
+
+/* IOCSR addresses reach the core as SYSREG ids 0x80000000 | address, for addresses below
+ * LA_IOCSR_LIMIT; a guest access above it gets IPE (docs/loongarch64.md). */
+#define LA_IOCSR_LIMIT	      0x80000000ULL
+#define LA_SYSREG_IOCSR(addr) (0x80000000u | (uint32_t)((addr) & (LA_IOCSR_LIMIT - 1)))
 
 /* The emulated IPI block (la_vipi.c). Context: the CPU running @from / @v. */
-bool la_vipi_access(struct la_vcpu *v, uint32_t addr, unsigned width, bool write, uint64_t *data);
+bool la_vipi_access(struct la_vcpu *v, uint64_t addr, unsigned width, bool write, uint64_t *data);
+
+/* Exception codes (ESTAT.Ecode) the backend decodes or delivers. */
+enum {
+	LA_EC_INT = 0x0,
+	LA_EC_PIL = 0x1,
+	LA_EC_PIS = 0x2,
+	LA_EC_PIF = 0x3,
+	LA_EC_PME = 0x4,
+	LA_EC_PNR = 0x5,
+	LA_EC_PNX = 0x6,
+	LA_EC_PPI = 0x7,
+	LA_EC_ADE = 0x8, /* sub-code 0 ADEF (fetch), 1 ADEM (data) */
+	LA_EC_INE = 0xd,
+	LA_EC_IPE = 0xe,
+	LA_EC_FPD = 0xf,
+	LA_EC_SXD = 0x10,
+	LA_EC_ASXD = 0x11,
+	LA_EC_BTD = 0x14,
+	LA_EC_GSPR = 0x16,
+	LA_EC_HVC = 0x17,
+};
+
+/* An exception for the guest (la_inject.c). */
+struct la_exception {
+	uint8_t ecode;
+	uint16_t esub;
+	bool has_badv, has_badi; /* whether the exception records BADV / BADI */
+	uint64_t badv;
+	uint32_t badi;
+};
+/* Delivers @ex to @v's guest; false if the guest has no exception entry (EENTRY 0). Context: @v's
+ * CPU, its guest CSRs loaded. */
+bool la_inject(struct la_vcpu *v, const struct la_exception *ex);
 void la_vipi_raise(struct la_vcpu *target, uint32_t vector);
 
 /* Guest IDs (la_gid.c): one per stage-2 space, 1..max; 0 is the root's. */

@@ -52,10 +52,10 @@ static void la_vipi_mail_send(struct la_vcpu *v, uint64_t val)
 	*slot = (*slot & keep) | (data & ~keep);
 }
 
-static bool la_vipi_mailbox(struct la_vcpu *v, uint32_t addr, unsigned width, bool write,
+static bool la_vipi_mailbox(struct la_vcpu *v, uint64_t addr, unsigned width, bool write,
 			    uint64_t *data)
 {
-	unsigned off = addr - LA_VIPI_MBUF;
+	unsigned off = (unsigned)(addr - LA_VIPI_MBUF);
 	uint8_t *bytes = (uint8_t *)v->ipi.mailbox + off;
 
 	if ((width != 4 && width != 8) || off % width)
@@ -71,7 +71,7 @@ static bool la_vipi_mailbox(struct la_vcpu *v, uint32_t addr, unsigned width, bo
 	return true;
 }
 
-bool la_vipi_access(struct la_vcpu *v, uint32_t addr, unsigned width, bool write, uint64_t *data)
+bool la_vipi_access(struct la_vcpu *v, uint64_t addr, unsigned width, bool write, uint64_t *data)
 {
 	struct la_vcpu *t;
 

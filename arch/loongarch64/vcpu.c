@@ -167,43 +167,30 @@ static void la_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
 
 /*
  * The guest sees an address error for a data access (ADEM) or fetch (ADEF) nothing serves, and an
- * instruction privilege error for a refused IOCSR access, delivered as the hardware would: ERA,
- * BADV, ESTAT code, PRMD from CRMD, then CRMD at PLV0 with interrupts off, PC at EENTRY.
+ * instruction privilege error for a refused IOCSR access (la_inject.c delivers it).
  */
 static int la_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit)
 {
-	struct la_vcpu *v = la_v(vcpu);
-	uint64_t eentry = la_hw_gcsr_read(LA_GCSR_EENTRY);
-	uint64_t crmd = la_hw_gcsr_read(LA_GCSR_CRMD);
-	uint64_t ecfg = la_hw_gcsr_read(LA_GCSR_ECFG);
-	uint64_t estat = la_hw_gcsr_read(LA_GCSR_ESTAT);
-	uint64_t bad_addr = 0, code;
-	unsigned vs = (unsigned)(ecfg >> 16) & 7;
+	struct la_exception ex = { .ecode = LA_EC_ADE, .has_badv = true };
 
 	switch (exit->kind) {
 	case VCPU_EXIT_MMIO:
-		code = 0x8 | 1ULL << 6; /* ADEM */
-		bad_addr = exit->mmio.addr.raw;
+		ex.esub = 1; /* ADEM */
+		ex.badv = exit->mmio.addr.raw;
 		break;
 	case VCPU_EXIT_S2_FAULT:
-		bad_addr = exit->fault.addr.raw;
-		code = exit->fault.access & VCPU_ACCESS_EXEC ? 0x8 : 0x8 | 1ULL << 6;
+		ex.esub = exit->fault.access & VCPU_ACCESS_EXEC ? 0 : 1;
+		ex.badv = exit->fault.addr.raw;
 		break;
 	case VCPU_EXIT_SYSREG:
-		code = 0xe; /* IPE */
+		ex.ecode = LA_EC_IPE;
+		ex.has_badv = false;
 		break;
 	default:
 		return -PV_ENOTSUP;
 	}
-	if (!eentry)
-		return -PV_ENOTSUP; /* no handler: the core stops the VM instead */
-	la_hw_gcsr_write(LA_GCSR_ERA, v->ctx.pc);
-	la_hw_gcsr_write(LA_GCSR_BADV, bad_addr);
-	la_hw_gcsr_write(LA_GCSR_ESTAT, (estat & ~(0x7fffULL << 16)) | code << 16);
-	la_hw_gcsr_write(LA_GCSR_PRMD, (la_hw_gcsr_read(LA_GCSR_PRMD) & ~7ULL) | (crmd & 7));
-	la_hw_gcsr_write(LA_GCSR_CRMD, crmd & ~7ULL);
-	v->ctx.pc = eentry + (vs ? (code & 0x3f) << (vs + 2) : 0);
-	return PV_OK;
+	/* No handler: the core stops the VM instead. */
+	return la_inject(la_v(vcpu), &ex) ? PV_OK : -PV_ENOTSUP;
 }
 
 /* Registers: the arch-neutral names, then r0..r31 from VCPU_REG_GPR_BASE. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Exit decoding of the loongarch64 backend: every ESTAT code it handles, the load/store decoder
- * behind MMIO exits, and the GSPR emulation (CPUCFG, IOCSR and the emulated IPI block, IDLE,
- * sensitive CSRs). Instructions are encoded here from the manual's opcode tables.
+ * behind MMIO exits, the GSPR emulation (CPUCFG, IOCSR and the emulated IPI block, IDLE,
+ * sensitive CSRs, CACOP, DBCL) with the guest's privilege level, and the exceptions the backend
+ * delivers to the guest. Instructions are encoded here from the manual's opcode tables.
  */
 #include <arch/loongarch.h>
 #include <pv_test.h>
@@ -35,6 +36,9 @@ static uint32_t si14(uint32_t op8, unsigned rd, unsigned rj)
 #define CSRWR(rd, csr)	     (0x04000000u | (csr) << 10 | 1u << 5 | (rd))
 #define CSRXCHG(rd, rj, csr) (0x04000000u | (csr) << 10 | (rj) << 5 | (rd))
 #define HVCL0		     0x002b8000u
+#define DBCL0		     0x002a8000u
+#define CACOP(code, rj)	     (0x06000000u | (rj) << 5 | (code)) /* offset 0 */
+#define G_EENTRY	     0x90000ULL
 
 static struct vm vm;
 static struct la_vcpu lv[2];
@@ -47,6 +51,8 @@ static int setup(void **state)
 	memset(&vm, 0, sizeof(vm));
 	memset(lv, 0, sizeof(lv));
 	vm.nvcpus = 2;
+	strcpy(vm.name, "vm");
+	vm.log_tokens = VM_LOG_BURST;
 	for (unsigned i = 0; i < 2; i++) {
 		vm.vcpus[i].vm = &vm;
 		vm.vcpus[i].id = i;
@@ -266,8 +272,8 @@ static void test_exit_guest_own(void **state)
 	(void)state;
 	for (unsigned i = 0; i < PV_ARRAY_SIZE(codes); i++)
 		assert_int_equal(decode(0, codes[i], 0, 0, 0, &e), LA_ACT_GUEST_BUG);
-	/* GSPR on an instruction the backend does not emulate. */
-	assert_int_equal(decode(0, 0x16, 0, 0, CSRRD(4, 0x0), &e), LA_ACT_GUEST_BUG);
+	/* GSPR on an instruction the backend does not emulate: INE, which a guest without an
+	 * exception entry cannot take. */
 	assert_int_equal(decode(0, 0x16, 0, 0, si12(0x0a2, 5, 6), &e), LA_ACT_GUEST_BUG);
 	assert_int_equal(lv[0].ctx.pc, 0x1000);
 }
@@ -308,9 +314,13 @@ static void test_gspr_idle(void **state)
 
 static void test_gspr_csr(void **state)
 {
-	/* LVZ, implementation, machine-error and debug CSRs: read as 0, writes dropped. */
-	const unsigned csrs[] = { 0x15, 0x16, 0x50, 0x51, 0x52, 0x53,  0x54, 0x55,
-				  0x70, 0x71, 0x90, 0x95, 0x98, 0x500, 0x502 };
+	/* LVZ, implementation (IMPCTL1/2 at 0x80/0x81), machine-error, cache-tag, performance
+	 * counter, watchpoint and debug CSRs: read as 0, writes dropped, quietly; then two no CPU
+	 * defines, which read as 0 too (the manual's rule for undefined CSRs) but are logged. */
+	const unsigned csrs[] = { 0x15,	 0x16,	0x50,  0x51,  0x52,  0x53,  0x54,  0x55,
+				  0x80,	 0x81,	0x90,  0x95,  0x98,  0x200, 0x201, 0x21f,
+				  0x300, 0x310, 0x380, 0x3ff, 0x500, 0x502, 0x70,  0x3fff };
+	const unsigned known = PV_ARRAY_SIZE(csrs) - 2;
 	struct vcpu_exit e;
 
 	(void)state;
@@ -328,9 +338,177 @@ static void test_gspr_csr(void **state)
 				 LA_ACT_EMULATED);
 		assert_int_equal(lv[0].ctx.gpr[4], 0);
 		assert_int_equal(lv[0].ctx.pc, pc + 12);
+		if (i < known)
+			assert_int_equal(fake_hw.log_len, 0);
 	}
-	/* Nothing reached the hardware. */
-	assert_int_equal(la_mock.nlog, 0);
+	assert_true(fake_log_contains("unknown CSR"));
+	/* Whatever a guest repeats, its log lines are rate-limited (vm_log_allowed). */
+	for (unsigned i = 0; i < 100; i++)
+		assert_int_equal(decode(0, 0x16, 0, 0, CSRRD(4, 0x70), &e), LA_ACT_EMULATED);
+	assert_true(fake_hw.log_len < 100 * (VM_LOG_BURST + 2));
+	/* Nothing but the guest's privilege level was read. */
+	assert_int_equal(la_mock.nlog, la_mock_count(LM_GCSR_RD, 0x0, false));
+	assert_int_equal(la_mock_count(LM_GCSR_WR, 0, true), 0);
+}
+
+/* The guest's exception state after la_inject delivered @ecode for the instruction at @pc. */
+static void assert_injected(unsigned ecode, uint64_t pc, uint32_t insn, uint64_t prev_crmd)
+{
+	assert_int_equal(la_mock.gcsr[0x5] >> 16 & 0x7fff, ecode);
+	assert_int_equal(la_mock.gcsr[0x6], pc);   /* ERA */
+	assert_int_equal(la_mock.gcsr[0x8], insn); /* BADI */
+	assert_int_equal(la_mock.gcsr[0x1] & 7, prev_crmd & 7);
+	assert_int_equal(la_mock.gcsr[0x0] & 7, 0);
+	assert_int_equal(lv[0].ctx.pc, G_EENTRY);
+}
+
+/* Guest user mode (PLV3) reaches neither the IPI block nor any other GSPR resource: IPE. */
+static void test_gspr_user_mode(void **state)
+{
+	const uint32_t privileged[] = { IOCSR(2, 7, 6), IOCSR(6, 5, 6),	 IOCSR(3, 7, 6), IDLE0,
+					CSRRD(4, 0x80), CSRWR(4, 0x500), CACOP(0x08, 6), DBCL0 };
+	struct vcpu_exit e;
+
+	(void)state;
+	for (unsigned i = 0; i < PV_ARRAY_SIZE(privileged); i++) {
+		lv[0].ctx.pc = 0x1000;
+		lv[0].ctx.gpr[7] = 0x77;
+		la_mock.gcsr[0x0] = 3 | 1u << 2 | 1u << 4; /* PLV3, IE, paging */
+		la_mock.gcsr[0xc] = G_EENTRY;
+		lv[0].ipi.status = 1u << 5;
+		lv[0].ctx.gpr[6] = 0x1000;	 /* IPI_STATUS, or IPI_SEND for the write */
+		lv[0].ctx.gpr[5] = 1u << 16 | 2; /* vCPU 1, vector 2 */
+		assert_int_equal(decode(0, 0x16, 0, 0, privileged[i], &e), LA_ACT_EMULATED);
+		assert_injected(LA_EC_IPE, 0x1000, privileged[i], 3 | 1u << 2);
+		assert_int_equal(lv[0].ctx.gpr[7], 0x77); /* nothing read */
+		assert_int_equal(lv[1].ipi.status, 0);	  /* nothing sent */
+		assert_int_equal(fake_hw.ipis[3], 0);
+	}
+	/* CPUCFG is for every level; so are hit-type cache operations (code 4:3 = 2). */
+	lv[0].ctx.pc = 0x1000;
+	lv[0].ctx.gpr[6] = 4;
+	la_mock.cpucfg[4] = 100000000;
+	assert_int_equal(decode(0, 0x16, 0, 0, CPUCFG(7, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.gpr[7], 100000000);
+	assert_int_equal(decode(0, 0x16, 0, 0, CACOP(0x13, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.pc, 0x1008);
+	/* At PLV0 the same IOCSR read is the IPI status. */
+	lv[0].ctx.gpr[6] = 0x1000;
+	la_mock.gcsr[0x0] = 0;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(2, 7, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.gpr[7], 1u << 5);
+}
+
+/* DBCL at PLV0: debug mode is not offered, so INE; the VM goes on. A trapped CACOP is a no-op. */
+static void test_gspr_dbcl_cacop(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	la_mock.gcsr[0xc] = G_EENTRY;
+	la_mock.gcsr[0x0] = 1u << 2;
+	assert_int_equal(decode(0, 0x16, 0, 0, DBCL0 | 0x12, &e), LA_ACT_EMULATED);
+	assert_injected(LA_EC_INE, 0x1000, DBCL0 | 0x12, 1u << 2);
+	lv[0].ctx.pc = 0x1000;
+	assert_int_equal(decode(0, 0x16, 0, 0, CACOP(0x08, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.pc, 0x1004);
+	/* Without an exception entry the guest cannot take INE: the VM stops. */
+	la_mock.gcsr[0xc] = 0;
+	assert_int_equal(decode(0, 0x16, 0, 0, DBCL0, &e), LA_ACT_GUEST_BUG);
+}
+
+/* IOCSR addresses are the register's 64 bits: 0x100001000 is not the IPI status at 0x1000. */
+static void test_gspr_iocsr_wide(void **state)
+{
+	const uint64_t wide[] = { 0x100001000ULL, 0xffffffff00001040ULL, 0x80001600ULL };
+	struct vcpu_exit e;
+
+	(void)state;
+	la_mock.gcsr[0xc] = G_EENTRY;
+	lv[0].ipi.status = 1u << 5;
+	for (unsigned i = 0; i < PV_ARRAY_SIZE(wide); i++) {
+		lv[0].ctx.pc = 0x1000;
+		lv[0].ctx.gpr[6] = wide[i];
+		lv[0].ctx.gpr[7] = 0x77;
+		lv[0].ctx.gpr[5] = 1u << 16 | 2;
+		assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(3, 7, 6), &e), LA_ACT_EMULATED);
+		assert_injected(LA_EC_IPE, 0x1000, IOCSR(3, 7, 6), 0);
+		assert_int_equal(lv[0].ctx.gpr[7], 0x77);
+		lv[0].ctx.pc = 0x1000;
+		assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(6, 5, 6), &e), LA_ACT_EMULATED);
+		assert_int_equal(lv[1].ipi.status, 0);
+	}
+	/* Below the limit, an address the IPI block does not serve keeps all its bits. */
+	lv[0].ctx.pc = 0x1000;
+	lv[0].ctx.gpr[6] = 0x7fff1000;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(2, 7, 6), &e), LA_ACT_CORE);
+	assert_int_equal(e.kind, VCPU_EXIT_SYSREG);
+	assert_int_equal(e.sysreg.id, 0xffff1000u);
+}
+
+/* CPUCFG word numbers are the register's 64 bits; the PMU's word and undefined words read 0. */
+static void test_gspr_cpucfg_words(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	for (unsigned i = 0; i < 32; i++)
+		la_mock.cpucfg[i] = 0x1000 + i;
+	la_mock.cpucfg[1] = 0xffffffffu;
+	assert_int_equal(la_cpucfg_guest(0x100000002ULL), 0);
+	assert_int_equal(la_cpucfg_guest(~0ULL), 0);
+	assert_int_equal(la_cpucfg_guest(6), 0);
+	assert_int_equal(la_cpucfg_guest(7), 0);
+	assert_int_equal(la_cpucfg_guest(0xf), 0);
+	assert_int_equal(la_cpucfg_guest(0x15), 0);
+	assert_int_equal(la_cpucfg_guest(0x40000000), 0);
+	assert_int_equal(la_cpucfg_guest(0), 0x1000);
+	assert_int_equal(la_cpucfg_guest(5), 0x1005);
+	assert_int_equal(la_cpucfg_guest(0x10), 0x1010);
+	assert_int_equal(la_cpucfg_guest(0x14), 0x1014);
+	assert_int_equal(la_cpucfg_guest(1), 0xffffffffu & ~(1u << 26)); /* no message interrupts */
+	lv[0].ctx.gpr[6] = 0x100000004ULL;
+	lv[0].ctx.gpr[7] = 0x77;
+	assert_int_equal(decode(0, 0x16, 0, 0, CPUCFG(7, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.gpr[7], 0);
+}
+
+/* The root keeps LBT (and FP / vector units it does not switch) off for guests: a guest that
+ * uses one gets INE, as on a CPU without it, instead of stopping its VM. */
+static void test_exit_hidden_units(void **state)
+{
+	const unsigned codes[] = { LA_EC_FPD, LA_EC_SXD, LA_EC_ASXD, LA_EC_BTD };
+	struct vcpu_exit e;
+
+	(void)state;
+	la_mock.gcsr[0xc] = G_EENTRY;
+	for (unsigned i = 0; i < PV_ARRAY_SIZE(codes); i++) {
+		lv[0].ctx.pc = 0x1000;
+		assert_int_equal(decode(0, codes[i], 0, 0, 0x12345678, &e), LA_ACT_EMULATED);
+		assert_injected(LA_EC_INE, 0x1000, 0x12345678, 0);
+	}
+}
+
+/* Vectored entries (ECFG.VS): EENTRY + Ecode * 2^VS instructions; the previous PLV and IE kept. */
+static void test_inject_vectored(void **state)
+{
+	struct la_exception ex = {
+		.ecode = LA_EC_ADE, .esub = 1, .has_badv = true, .badv = 0x2000000
+	};
+
+	(void)state;
+	la_mock.gcsr[0xc] = G_EENTRY;
+	la_mock.gcsr[0x4] = 3u << 16; /* VS = 3: 32 bytes per entry */
+	la_mock.gcsr[0x0] = 3 | 1u << 2 | 1u << 4;
+	la_mock.gcsr[0x1] = 0;
+	la_mock.gcsr[0x5] = 1u << 11; /* the timer line stays pending */
+	assert_true(la_inject(&lv[0], &ex));
+	assert_int_equal(lv[0].ctx.pc, G_EENTRY + 8 * 32);
+	assert_int_equal(la_mock.gcsr[0x5], 1u << 11 | 8u << 16 | 1u << 22);
+	assert_int_equal(la_mock.gcsr[0x7], 0x2000000);
+	assert_int_equal(la_mock.gcsr[0x1], 3 | 1u << 2);
+	assert_int_equal(la_mock.gcsr[0x0], 1u << 4);
+	assert_int_equal(la_mock.gcsr[0x6], 0x1000);
 }
 
 static void test_gspr_iocsr_ipi(void **state)
@@ -411,6 +589,12 @@ int main(void)
 		cmocka_unit_test_setup(test_gspr_csr, setup),
 		cmocka_unit_test_setup(test_gspr_iocsr_ipi, setup),
 		cmocka_unit_test_setup(test_gspr_iocsr_core, setup),
+		cmocka_unit_test_setup(test_gspr_user_mode, setup),
+		cmocka_unit_test_setup(test_gspr_dbcl_cacop, setup),
+		cmocka_unit_test_setup(test_gspr_iocsr_wide, setup),
+		cmocka_unit_test_setup(test_gspr_cpucfg_words, setup),
+		cmocka_unit_test_setup(test_exit_hidden_units, setup),
+		cmocka_unit_test_setup(test_inject_vectored, setup),
 	};
 
 	return cmocka_run_group_tests_name("la_exit", tests, NULL, NULL);
