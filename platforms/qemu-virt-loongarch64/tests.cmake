@@ -15,3 +15,11 @@ if(NOT "$ENV{PV_LOONGARCH_LVZ_QEMU}" STREQUAL "")
   set_tests_properties(system.qemu-virt-loongarch64.guest-suite PROPERTIES
     ENVIRONMENT "PV_LOONGARCH_LVZ_QEMU=$ENV{PV_LOONGARCH_LVZ_QEMU}")
 endif()
+
+# The board's fw_cfg reader on a made-up device (host).
+set(qv_dir ${CMAKE_CURRENT_LIST_DIR})
+pv_unit_test(NAME qv_fw_cfg
+  SOURCES ${qv_dir}/tests/test_fw_cfg.c ${qv_dir}/fw_cfg.c
+  LABELS loongarch64 FAKE)
+target_include_directories(test_qv_fw_cfg PRIVATE ${qv_dir} ${PV_ROOT}/arch/loongarch64/include
+  ${PV_ROOT}/tests/unit)
