@@ -4,6 +4,10 @@
  * each register has its own access, generated from one list; the table of numbers lets the unit
  * tests check that save and restore cover the same registers in the documented order. TICLR is
  * not state (writes acknowledge the timer), so it is not in the file.
+ *
+ * LLBCTL is restored with WCLLB set: the LL/SC bit a vCPU finds after a switch must not be one
+ * another vCPU (or VM) left, so a store-conditional after a switch fails, as after a context
+ * switch on bare metal.
  */
 #include "la_hw.h"
 #include "la_vcpu.h"
@@ -75,8 +79,11 @@ void la_gcsr_save(uint64_t gcsr[LA_GCSR_COUNT])
 	LA_GCSR_LIST(LA_GCSR_SAVE)
 }
 
+#define LA_LLBCTL_WCLLB 0x2
+
 void la_gcsr_restore(const uint64_t gcsr[LA_GCSR_COUNT])
 {
-#define LA_GCSR_RESTORE(idx, num) la_hw_gcsr_write(num, gcsr[idx]);
+#define LA_GCSR_RESTORE(idx, num)                                                                  \
+	la_hw_gcsr_write(num, gcsr[idx] | ((idx) == LA_G_LLBCTL ? LA_LLBCTL_WCLLB : 0));
 	LA_GCSR_LIST(LA_GCSR_RESTORE)
 }

@@ -97,8 +97,11 @@ static void la_invtlb_all_guests(void)
  * Root defaults for guests: no guest mode pending (GSTAT 0), no injected interrupts (GINTC 0),
  * guests own their CSRs, timer and ertn (no trap bits), the memory type of a guest access comes
  * from the root's GPA mapping where the CPU allows it, and guest cache operations other than hit
- * and index invalidation trap where that can be chosen. Root TLB instructions address the guest
- * ID in GTLBC.TGID, and guest TLB instructions do not trap.
+ * and index invalidation trap where that can be chosen. GCFG is written whole, so GPERF is 0: no
+ * performance counter belongs to guests. Every guest reads the root's stable counter unchanged
+ * (GCNTC 0). The root's LLBCTL.KLO is clear, so each ertn into a guest clears the LL/SC bit.
+ * Root TLB instructions address the guest ID in GTLBC.TGID, and guest TLB instructions do not
+ * trap. (docs/loongarch64.md tabulates the guest-visible state.)
  */
 int la_lvz_cpu_enable(void)
 {
@@ -119,6 +122,8 @@ int la_lvz_cpu_enable(void)
 	la_csr_write(LA_CSR_GCFG, gcfg);
 	la_csr_write(LA_CSR_GSTAT, 0);
 	la_csr_write(LA_CSR_GINTC, 0);
+	la_csr_write(LA_CSR_GCNTC, 0);
+	la_csr_write(LA_CSR_LLBCTL, 0);
 
 	gtlbc = la_csr_read(LA_CSR_GTLBC);
 	gtlbc &= ~(uint64_t)(LA_GTLBC_USETGID | LA_GTLBC_TOTI);

@@ -79,9 +79,17 @@ static void test_gcsr_restore_order(void **state)
 	assert_int_equal(la_mock.nlog, n);
 	assert_int_equal(la_mock_count(LM_GCSR_RD, 0, true), 0);
 	for (unsigned i = 0; i < LA_GCSR_COUNT; i++) {
-		assert_int_equal(la_mock.gcsr[la_gcsr_numbers[i]], 0x5000ULL + i);
+		assert_int_equal(la_mock.gcsr[la_gcsr_numbers[i]],
+				 (0x5000ULL + i) | (i == LA_G_LLBCTL ? 2 : 0));
 		assert_int_equal(la_mock_count(LM_GCSR_WR, la_gcsr_numbers[i], false), 1);
 	}
+	/* LLBCTL.WCLLB: the incoming vCPU finds no LL/SC bit another vCPU left; KLO is kept. */
+	file[LA_G_LLBCTL] = 0x5; /* ROLLB (read-only) and KLO as saved */
+	la_gcsr_restore(file);
+	assert_int_equal(la_mock.gcsr[0x60], 0x7);
+	file[LA_G_LLBCTL] = 0;
+	la_gcsr_restore(file);
+	assert_int_equal(la_mock.gcsr[0x60], 0x2);
 	/* The timer's configuration, then its count, then ESTAT: writing TCFG reloads TVAL and
 	 * may change ESTAT.TI, so the pending lines go in last. */
 	assert_int_equal(la_mock.log[n - 3].num, 0x41);
@@ -119,7 +127,8 @@ static void assert_switched_to(const struct la_vcpu *v, uint64_t base)
 	int estat = la_mock_find(LM_GCSR_WR, 0x5, 0);
 
 	for (unsigned i = 0; i < LA_GCSR_COUNT; i++)
-		assert_int_equal(la_mock.gcsr[la_gcsr_numbers[i]], base + i);
+		assert_int_equal(la_mock.gcsr[la_gcsr_numbers[i]],
+				 (base + i) | (i == LA_G_LLBCTL ? 2 : 0));
 	assert_true(gstat > estat && gtlbc > estat && inv > gstat && inv > gtlbc);
 	assert_int_equal(la_mock.log[gstat].value, LA_GSTAT_PGM | (uint64_t)v->gid << 16);
 	assert_int_equal(la_mock.log[gtlbc].value & 0xff0000ULL, (uint64_t)v->gid << 16);

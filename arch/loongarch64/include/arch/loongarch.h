@@ -36,6 +36,8 @@
 #define LA_CSR_GSTAT	 0x50 /* LVZ: guest status */
 #define LA_CSR_GCFG	 0x51 /* LVZ: guest configuration */
 #define LA_CSR_GINTC	 0x52 /* LVZ: guest interrupt control */
+#define LA_CSR_GCNTC	 0x53 /* LVZ: what guests' stable counter adds to the root's */
+#define LA_CSR_LLBCTL	 0x60
 #define LA_CSR_TLBRENTRY 0x88
 #define LA_CSR_TLBRBADV	 0x89
 #define LA_CSR_TLBRERA	 0x8a
