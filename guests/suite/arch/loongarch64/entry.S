@@ -83,8 +83,9 @@ g_exc_entry:
 
 /*
  * bool g_probe(uint64_t addr, unsigned kind): one access of kind 0 read, 1 write, 2 fetch,
- * 3 IOCSR read at addr; returns 1 if it completed, 0 if it faulted (g_trap resumes at the
- * address in g_probe_resume).
+ * 3 IOCSR read at addr, 4 IOCSR read at addr from user mode (PLV3), 5 DBCL; returns 1 if it completed,
+ * 0 if it faulted (g_trap resumes at the address in g_probe_resume, at PLV0). The user-mode
+ * probe comes back to PLV0 through a syscall that resumes at the "completed" label.
  */
 	.globl	g_probe
 g_probe:
@@ -98,6 +99,10 @@ g_probe:
 	beq	$a1, $t2, 2f
 	li.d	$t2, 3
 	beq	$a1, $t2, 3f
+	li.d	$t2, 4
+	beq	$a1, $t2, 4f
+	li.d	$t2, 5
+	beq	$a1, $t2, 6f
 	ld.d	$t2, $a0, 0
 	b	8f
 1:	st.d	$zero, $a0, 0
@@ -105,6 +110,18 @@ g_probe:
 2:	jirl	$zero, $a0, 0	/* a fetch there faults */
 	b	8f
 3:	iocsrrd.w $t2, $a0
+	b	8f
+4:	li.d	$t2, 3		/* PPLV 3, PIE 0: ertn continues at 5f in user mode */
+	csrwr	$t2, CSR_PRMD
+	la.pcrel $t2, 5f
+	csrwr	$t2, CSR_ERA
+	ertn
+5:	iocsrrd.w $t2, $a0
+	la.pcrel $t1, 8f
+	st.d	$t1, $t0, 0
+	syscall	0
+6:	dbcl	0
+	b	8f
 8:	li.d	$a0, 1
 	b	10f
 9:	li.d	$a0, 0

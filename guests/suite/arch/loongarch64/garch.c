@@ -14,14 +14,16 @@
 #define G_UART	  0x1fe001e0ULL /* where platforms/qemu-virt-loongarch64/vms.c puts them */
 #define G_TESTDEV 0x1ff00000ULL
 
-#define G_CSR_CRMD  0x0
-#define G_CSR_ECFG  0x4
-#define G_CSR_ESTAT 0x5
-#define G_CSR_ERA   0x6
-#define G_CSR_CPUID 0x20
-#define G_CSR_TCFG  0x41
-#define G_CSR_TICLR 0x44
-#define G_CSR_GSTAT 0x50
+#define G_CSR_CRMD    0x0
+#define G_CSR_ECFG    0x4
+#define G_CSR_ESTAT   0x5
+#define G_CSR_PRMD    0x1
+#define G_CSR_ERA     0x6
+#define G_CSR_CPUID   0x20
+#define G_CSR_TCFG    0x41
+#define G_CSR_TICLR   0x44
+#define G_CSR_GSTAT   0x50
+#define G_CSR_IMPCTL1 0x80
 
 #define G_IRQ_TIMER (1u << 11)
 #define G_IRQ_IPI   (1u << 12)
@@ -38,7 +40,7 @@ const struct g_layout g_layout = {
 	.testdev_base = G_TESTDEV,
 	.host_ram_base = 0,
 	.host_ram_size = 0xb0000000ULL, /* low 256 MiB and high RAM up to 2.75 GiB */
-	.hv_irqchip_name = "IOCSR EXTIOI and the PCH-PIC",
+	.hv_irqchip_name = "EXTIOI, PCH-PIC, user-mode and 64-bit IOCSR",
 	.hv_irqchip_addr = 0x10000000ULL,
 	.hc_err_unknown = PV_HC_ENOSYS,
 };
@@ -144,28 +146,39 @@ int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *va
 
 /*
  * HVCL exists only for LVZ guests (root mode raises INE), and GSTAT, which a root reads with its
- * GID width in it, reads as 0 here: the access trapped and the hypervisor answered.
+ * GID width in it, reads as 0 here: the access trapped and the hypervisor answered. So does
+ * IMPCTL1 (implementation-defined, trapped), and DBCL raises an exception instead of entering a
+ * debug mode guests do not get; neither stops the VM.
  */
 bool g_privilege(char *why, size_t len)
 {
 	uint64_t v = 0;
 	int64_t r = g_hcall(PV_HC_VERSION, 0, 0, 0, &v);
 	uint64_t gstat = g_csrrd(G_CSR_GSTAT);
+	uint64_t impctl1 = g_csrrd(G_CSR_IMPCTL1);
+	bool dbcl_refused = !g_probe(0, 5);
 	bool lvz_hidden = !(g_cpucfg(2) & (1u << 10));
+	bool ok = false;
 	const char *text;
 
 	if (r != 0 || v != PV_HC_ABI_VERSION)
 		text = "HVCL did not answer";
-	else if (gstat != 0)
-		text = "GSTAT readable: not deprivileged";
-	else
-		text = lvz_hidden ? "LVZ guest: HVCL answered, GSTAT trapped (0), CPUCFG hides LVZ"
-				  : "LVZ guest: HVCL answered, GSTAT trapped (0)";
+	else if (gstat != 0 || impctl1 != 0)
+		text = "GSTAT or IMPCTL1 readable: not deprivileged";
+	else if (!dbcl_refused)
+		text = "DBCL completed";
+	else if (!lvz_hidden)
+		text = "CPUCFG offers LVZ";
+	else {
+		text = "LVZ guest: HVCL answered, GSTAT, IMPCTL1 read 0, DBCL refused, no LVZ in "
+		       "CPUCFG";
+		ok = true;
+	}
 	for (size_t i = 0; len && i < len - 1 && text[i]; i++) {
 		why[i] = text[i];
 		why[i + 1] = '\0';
 	}
-	return r == 0 && v == PV_HC_ABI_VERSION && gstat == 0;
+	return ok;
 }
 
 uint64_t g_load(uint64_t addr, unsigned width, bool sign)
@@ -306,6 +319,7 @@ void g_trap(void)
 	}
 	if (g_probe_resume) {
 		g_csrwr(G_CSR_ERA, g_probe_resume);
+		g_csrxchg(G_CSR_PRMD, 0, 3); /* back at PLV0 after a user-mode probe */
 		return;
 	}
 	g_printf("FAIL exception: Ecode 0x%x at 0x%llx\n", ecode,
@@ -318,9 +332,12 @@ bool g_try_access(enum g_access kind, uint64_t addr)
 	return g_probe(addr, (unsigned)kind);
 }
 
+/* Also the vCPU's own IPI block where it must not answer: from user mode, and at an address whose
+ * low 32 bits are its status register's. */
 bool g_try_hv_irqchip(void)
 {
-	return g_probe(G_IOCSR_EXTIOI_EN, 3) || g_probe(g_layout.hv_irqchip_addr, G_READ);
+	return g_probe(G_IOCSR_EXTIOI_EN, 3) || g_probe(g_layout.hv_irqchip_addr, G_READ) ||
+	       g_probe(G_IOCSR_IPI_STATUS, 4) || g_probe((1ULL << 32) | G_IOCSR_IPI_STATUS, 3);
 }
 
 int g_context_check(unsigned exits)
