@@ -134,6 +134,7 @@ struct la_vcpu {
 	uint32_t hw_lines;	 /* HWI0..7 levels set through virq set_line */
 	uint64_t timer_deadline; /* absolute counter value of the guest timer, 0 if off */
 	uint64_t timer_max;	 /* TCFG.InitVal at the last entry: the largest count to load */
+	uint32_t exit_badi;	 /* the instruction of the last exit (root BADI) */
 	uint64_t exit_estat;	 /* guest ESTAT and ECFG at the last exit */
 	uint64_t exit_ecfg;
 };

@@ -115,6 +115,7 @@ static void la_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 	else
 		info.badv = la_csr_read(LA_CSR_BADV);
 	info.badi = (uint32_t)la_csr_read(LA_CSR_BADI);
+	v->exit_badi = info.badi;
 	la_vtimer_exit(v);
 	v->exit_estat = la_hw_gcsr_read(LA_GCSR_ESTAT);
 	v->exit_ecfg = la_hw_gcsr_read(LA_GCSR_ECFG);
@@ -167,11 +168,15 @@ static void la_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
 
 /*
  * The guest sees an address error for a data access (ADEM) or fetch (ADEF) nothing serves, and an
- * instruction privilege error for a refused IOCSR access (la_inject.c delivers it).
+ * instruction privilege error for a refused IOCSR access (la_inject.c delivers it), with the
+ * exit's instruction in BADI.
  */
 static int la_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit)
 {
-	struct la_exception ex = { .ecode = LA_EC_ADE, .has_badv = true };
+	struct la_exception ex = { .ecode = LA_EC_ADE,
+				   .has_badv = true,
+				   .has_badi = true,
+				   .badi = la_v(vcpu)->exit_badi };
 
 	switch (exit->kind) {
 	case VCPU_EXIT_MMIO:
@@ -180,6 +185,7 @@ static int la_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit)
 		break;
 	case VCPU_EXIT_S2_FAULT:
 		ex.esub = exit->fault.access & VCPU_ACCESS_EXEC ? 0 : 1;
+		ex.has_badi = ex.esub != 0; /* a failed fetch has no instruction */
 		ex.badv = exit->fault.addr.raw;
 		break;
 	case VCPU_EXIT_SYSREG:
