@@ -70,7 +70,8 @@ add() { # add <name> <json object>
 }
 
 bench_suite() {
-	local p=$1 build=$root/build/bench-$p rc figures
+	local p=$1
+	local build=$root/build/bench-$p rc figures
 	build "$p" "$build" "$root/platforms/$p/bench.config" || return 1
 	PV_BENCH=1 timeout 600 "$root/platforms/$p/run.sh" "$build" >"$out/$p.log" 2>&1 </dev/null
 	"$root/scripts/bench-judge.sh" "$p" "$out/$p.log" "$out/$p.json"
@@ -81,7 +82,8 @@ bench_suite() {
 }
 
 bench_linux() {
-	local p=$1 build=$root/build/bench-linux-$p log=$out/$p.linux.log bare=$out/$p.linux-bare.log
+	local p=$1
+	local build=$root/build/bench-linux-$p log=$out/$p.linux.log bare=$out/$p.linux-bare.log
 	local BENCH_LINUX_GUEST BENCH_LINUX_CONFIG BENCH_LINUX_BARE_MACHINE
 	local dir bootargs ram_mib hz ticks bare_ticks bytes load_ticks insns bare_insns load_insns ratio per4
 	# shellcheck source=/dev/null
