@@ -23,7 +23,8 @@ target_compile_options(pv_host_flags INTERFACE -g -O1 ${PV_SANITIZE}
   $<$<COMPILE_LANGUAGE:C>:${PV_WARNINGS}>)
 target_link_options(pv_host_flags INTERFACE ${PV_SANITIZE})
 target_include_directories(pv_host_flags INTERFACE ${PV_CORE_INCLUDES} ${PV_ROOT}/tests/unit)
-target_compile_definitions(pv_host_flags INTERFACE PV_HOST_TEST=1 CONFIG_PAGE_POOL_MAX_FRAMES=4096)
+target_compile_definitions(pv_host_flags INTERFACE PV_HOST_TEST=1 CONFIG_PAGE_POOL_MAX_FRAMES=4096
+  CONFIG_MAX_CPUS=4 CONFIG_SCHED_SLICE_US=4000)
 
 # The core and lib, built once for every suite.
 add_library(pv_core_host STATIC ${PV_LIB_SOURCES} ${PV_CORE_SOURCES})

@@ -14,6 +14,7 @@ set(PV_LIBC_SOURCES
 set(PV_CORE_SOURCES
   ${PV_ROOT}/hal/page_pool.c
   ${PV_ROOT}/hal/fdt_memory.c
+  ${PV_ROOT}/hal/hv_timer.c
   ${PV_ROOT}/addrspace/s2.c
   ${PV_ROOT}/vcpu/vcpu.c
   ${PV_ROOT}/vcpu/exit.c

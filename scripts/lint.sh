@@ -39,7 +39,7 @@ cppcheck)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--std=c11 --inline-suppr --suppress=missingIncludeSystem \
 		-D__GNUC__ -DCONFIG_PAGE_POOL_MAX_FRAMES=4096 -DCONFIG_MAX_CPUS=4 \
-		-DCONFIG_BOOT_STACK_SIZE=16384 "${includes[@]}" "${files[@]}"
+		-DCONFIG_BOOT_STACK_SIZE=16384 -DCONFIG_SCHED_SLICE_US=4000 "${includes[@]}" "${files[@]}"
 	rc=$?
 	[ $rc -eq 0 ] && echo "cppcheck: ${#files[@]} files clean"
 	exit $rc

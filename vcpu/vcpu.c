@@ -18,11 +18,12 @@ const char *vcpu_state_name(enum vcpu_state state)
 	return "invalid";
 }
 
-/* Allowed transitions, one bit per target state. STOPPED -> READY is a restart by CPU_UP. */
+/* Allowed transitions, one bit per target state. STOPPED -> READY is a restart by CPU_UP;
+ * RUNNING -> READY a vCPU whose time slice ended; HALTED is also a vCPU idling off its CPU. */
 static const uint8_t vcpu_transitions[] = {
 	[VCPU_CREATED] = 1u << VCPU_READY | 1u << VCPU_STOPPED,
 	[VCPU_READY] = 1u << VCPU_RUNNING | 1u << VCPU_STOPPED,
-	[VCPU_RUNNING] = 1u << VCPU_HALTED | 1u << VCPU_STOPPED,
+	[VCPU_RUNNING] = 1u << VCPU_READY | 1u << VCPU_HALTED | 1u << VCPU_STOPPED,
 	[VCPU_HALTED] = 1u << VCPU_RUNNING | 1u << VCPU_STOPPED,
 	[VCPU_STOPPED] = 1u << VCPU_READY,
 };

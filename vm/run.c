@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <vm/hypercall.h>
 #include <vm/run.h>
+#include <vm/sched.h>
 #include <vm/vm.h>
 
 static const char *access_name(unsigned access)
@@ -144,19 +145,24 @@ static enum vm_exit_action vm_handle_sysreg(struct vcpu *vcpu, struct vcpu_exit 
 	return VM_EXIT_CONTINUE;
 }
 
-/* The guest idles: wait once for an interrupt unless one is already pending for it. The guest
- * continues after its wait instruction either way; guests re-check their condition after it. */
+/* The guest idles: unless an interrupt is already pending for it, it gives the CPU to another
+ * vCPU that can run there, or else waits in place once. The guest continues after its wait
+ * instruction either way (it re-checks its condition after it). */
 static enum vm_exit_action vm_handle_halt(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	const struct virq_ops *virq = arch_backend.virq;
 
-	if (!virq || !virq->pending(vcpu)) {
-		(void)vcpu_set_state(vcpu, VCPU_HALTED);
-		if (vcpu->vm->state != VM_STOPPED)
-			hal_cpu.wait_for_interrupt();
-		(void)vcpu_set_state(vcpu, VCPU_RUNNING);
-	}
 	arch_backend.vcpu->complete(vcpu, exit);
+	if (virq && virq->pending(vcpu))
+		return VM_EXIT_CONTINUE;
+	(void)vcpu_set_state(vcpu, VCPU_HALTED);
+	if (sched_others_runnable(vcpu))
+		return VM_EXIT_LEAVE; /* picked again when an interrupt is pending for it */
+	if (vcpu->vm->state != VM_STOPPED) {
+		sched_before_wait(vcpu->pcpu);
+		hal_cpu.wait_for_interrupt();
+	}
+	(void)vcpu_set_state(vcpu, VCPU_RUNNING);
 	return VM_EXIT_CONTINUE;
 }
 
@@ -167,7 +173,13 @@ enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 
 	switch (exit->kind) {
 	case VCPU_EXIT_NONE:
+		return VM_EXIT_CONTINUE;
 	case VCPU_EXIT_IRQ:
+		/* The hypervisor's timer interrupts a guest whatever its masking: a vCPU whose slice
+		 * is over gives the CPU to the next one that waits for it. */
+		if (sched_should_yield(vcpu) &&
+		    vcpu_transition(vcpu, VCPU_RUNNING, VCPU_READY) == PV_OK)
+			return VM_EXIT_LEAVE;
 		return VM_EXIT_CONTINUE;
 	case VCPU_EXIT_HYPERCALL:
 		if (!vm_hypercall(vcpu, exit))
@@ -241,6 +253,7 @@ void vm_run_vcpu(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 	const struct virq_ops *virq = arch_backend.virq;
 
+	/* From READY (new or preempted) or HALTED (it idled off the CPU, and now has an interrupt). */
 	if (vcpu_set_state(vcpu, VCPU_RUNNING) != PV_OK)
 		return;
 	pv_spin_lock(&vm->lock);
@@ -259,6 +272,8 @@ void vm_run_vcpu(struct vcpu *vcpu)
 		if (!vm_exit_step(vcpu, &exit))
 			break;
 	}
-	if (vcpu->state != VCPU_STOPPED)
+	/* Leaving for good unless it only gave its CPU to another vCPU (READY, HALTED). */
+	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED ||
+	    vcpu->state == VCPU_RUNNING)
 		(void)vcpu_set_state(vcpu, VCPU_STOPPED);
 }

@@ -9,6 +9,7 @@
 #include <a64/sysreg.h>
 #include <a64/vgic_hw.h>
 #include <hal/hal.h>
+#include <hal/hv_timer.h>
 
 #define GICD_CTLR	   0x0000u
 #define GICD_CTLR_RWP	   PV_BIT(31)
@@ -168,8 +169,8 @@ void a64_gic_handle_irqs(void)
 			a64_vgic_maintenance();
 			break;
 		case A64_IRQ_HYP_TIMER:
-			/* Nothing waits on the EL2 timer yet: it fired, so turn it off. */
-			a64_write_cnthp_ctl_el2(0);
+			/* The scheduler's slice or wake-up: the core programs the next deadline. */
+			hv_timer_fired();
 			break;
 		case A64_IRQ_VTIMER:
 			a64_vgic_vtimer_fired();

@@ -3,6 +3,7 @@
 #include <arch/loongarch.h>
 #include <hal/boot.h>
 #include <hal/hal.h>
+#include <hal/hv_timer.h>
 
 #include "la_internal.h"
 
@@ -113,8 +114,10 @@ void la_host_irq_ack(void)
 
 	if (is & LA_ESTAT_IS_IPI)
 		la_iocsr_write32(LA_IOCSR_IPI_CLEAR, la_iocsr_read32(LA_IOCSR_IPI_STATUS));
-	if (is & LA_ESTAT_IS_TIMER)
+	if (is & LA_ESTAT_IS_TIMER) {
 		la_csr_write(LA_CSR_TICLR, LA_TICLR_CLR);
+		hv_timer_fired(); /* the next deadline of the CPU's timer users (hal/hv_timer.h) */
+	}
 }
 
 static void la_wait_for_interrupt(void)

@@ -6,6 +6,7 @@
  */
 #include <arch/loongarch.h>
 #include <hal/hal.h>
+#include <hal/hv_timer.h>
 #include <pv/fmt.h>
 #include <string.h>
 #include <vm/vm.h>
@@ -123,8 +124,8 @@ static void la_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 	switch (la_exit_decode(v, &info, exit)) {
 	case LA_ACT_CORE:
 		if (exit->kind == VCPU_EXIT_HALT && v->timer_deadline)
-			hal_cpu.timer_arm(
-				v->timer_deadline); /* wakes the wait for the guest timer */
+			/* wakes the wait for the guest timer */
+			hv_timer_set(HV_TIMER_GUEST, v->timer_deadline);
 		break;
 	case LA_ACT_REFILL:
 		la_refill(v->space, info.badv);

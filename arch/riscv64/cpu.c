@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* hal_cpu for riscv64: hart numbering, the time CSR, the supervisor timer, IPIs through SBI. */
 #include <hal/hal.h>
+#include <hal/hv_timer.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
 #include <riscv64/sbi.h>
@@ -98,9 +99,16 @@ static void riscv_dcache_clean_inval(void *va, size_t len)
 	__asm__ __volatile__("fence rw, rw" ::: "memory");
 }
 
+/* Interrupts stay masked (sstatus.SIE clear): a pending one ends the wait and is handled here.
+ * The timer's stays pending until its compare value moves: hv_timer_fired moves it. */
 static void riscv_wait_for_interrupt(void)
 {
+	uint64_t sip;
+
 	__asm__ __volatile__("wfi" ::: "memory");
+	csr_read(CSR_SIP, sip);
+	if (sip & SIP_STIP)
+		hv_timer_fired();
 }
 
 void riscv_timer_init(void)

@@ -160,10 +160,11 @@ int riscv_h_cpu_enable(void)
 	RISCV_WRITE_CHECKED(CSR_HENVCFG, "henvcfg", henvcfg, ok);
 	csr_write(CSR_HGATP, 0);
 	riscv_hfence_gvma_all();
-	/* Another hart's kick (an SBI IPI) must end a guest's run or the hart's idle wait. The
-	 * hypervisor itself keeps sstatus.SIE clear, so the interrupt is only ever taken while a
-	 * guest runs. Guests use FP: FS must not be Off for VS-mode to reach it. */
-	csr_set(CSR_SIE, SIP_SSIP);
+	/* Another hart's kick (an SBI IPI) and the hart's own timer (the scheduler's slices, the
+	 * no-Sstc guest timer: hal/hv_timer.h) must end a guest's run or the hart's idle wait. The
+	 * hypervisor itself keeps sstatus.SIE clear, so they are only ever taken while a guest
+	 * runs. Guests use FP: FS must not be Off for VS-mode to reach it. */
+	csr_set(CSR_SIE, SIP_SSIP | SIP_STIP);
 	csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
 	if (!ok) {
 		riscv_h_cpu_disable();

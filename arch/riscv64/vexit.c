@@ -8,6 +8,7 @@
  * frames (riscv_vcpu_run, riscv_exit_mmio); everything else is out of line.
  */
 #include <hal/hal.h>
+#include <hal/hv_timer.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
 #include <riscv64/insn.h>
@@ -194,8 +195,7 @@ static void riscv_exit_irq(uint64_t code, struct vcpu_exit *exit)
 	if (code == IRQ_S_SOFT) {
 		csr_clear(CSR_SIP, SIP_SSIP);
 	} else if (code == IRQ_S_TIMER) {
-		hal_cpu.timer_arm(0);
-		csr_clear(CSR_SIE, SIP_STIP);
+		hv_timer_fired(); /* the next deadline of the CPU's timer users, if any */
 	}
 }
 

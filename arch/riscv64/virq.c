@@ -9,6 +9,7 @@
  */
 #include <devices/vplic.h>
 #include <hal/hal.h>
+#include <hal/hv_timer.h>
 #include <riscv64/backend.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
@@ -131,8 +132,7 @@ static void riscv_virq_timer_fallback(struct riscv_vcpu *vc)
 		csr_set(CSR_HVIP, HVIP_VSTIP);
 		return;
 	}
-	hal_cpu.timer_arm(vc->timer_deadline);
-	csr_set(CSR_SIE, SIP_STIP);
+	hv_timer_set(HV_TIMER_GUEST, vc->timer_deadline);
 }
 
 static __attribute__((noinline)) void riscv_virq_flush_work(struct vcpu *vcpu)

@@ -5,6 +5,7 @@
  * in a silent triple fault), and the C side of the stubs in vectors.S.
  */
 #include <hal/hal.h>
+#include <hal/hv_timer.h>
 #include <x86/cpu.h>
 
 #include "x86_arch.h"
@@ -156,6 +157,7 @@ static void handle_interrupt(unsigned vector)
 	switch (vector) {
 	case X86_VEC_TIMER:
 		x86_irq_record(cpu, X86_IRQ_TIMER);
+		hv_timer_fired(); /* the next deadline of the CPU's timer users (hal/hv_timer.h) */
 		x86_lapic_eoi();
 		return;
 	case X86_VEC_IPI:

@@ -33,6 +33,7 @@
  * external-interrupt exit) or the CPU's HLT when the guest idles.
  */
 #include <hal/hal.h>
+#include <hal/hv_timer.h>
 #include <irq/vdev.h>
 #include <irq/virq_ops.h>
 #include <vm/vm.h>
@@ -518,7 +519,7 @@ static void vlapic_flush(struct vcpu *vcpu)
 	timer_check(l);
 	deadline = atomic_load_explicit(&l->deadline, memory_order_acquire);
 	if (deadline != l->host_armed) {
-		hal_cpu.timer_arm(deadline);
+		hv_timer_set(HV_TIMER_GUEST, deadline);
 		l->host_armed = deadline;
 	}
 }

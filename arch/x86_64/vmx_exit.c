@@ -5,6 +5,7 @@
  * becomes a hypercall, port, MSR (SYSREG, id = MSR number), MMIO, halt or fault exit.
  */
 #include <hal/hal.h>
+#include <hal/hv_timer.h>
 #include <hal/page_pool.h>
 #include <vm/vm.h>
 #include <x86/cpu.h>
@@ -38,9 +39,10 @@ static void exit_ext_intr(struct vcpu_exit *exit)
 	exit->irq.irq = vector;
 	if (vector == X86_VEC_SPURIOUS)
 		return;
-	if (vector == X86_VEC_TIMER)
+	if (vector == X86_VEC_TIMER) {
 		x86_irq_record(hal_cpu.cpu_id(), X86_IRQ_TIMER);
-	else if (vector == X86_VEC_IPI)
+		hv_timer_fired(); /* the next deadline of the CPU's timer users (hal/hv_timer.h) */
+	} else if (vector == X86_VEC_IPI)
 		x86_irq_record(hal_cpu.cpu_id(), X86_IRQ_IPI);
 	x86_lapic_eoi();
 }

@@ -10,7 +10,9 @@ static void test_lifecycle_transitions(void **state)
 	static const bool allowed[5][5] = {
 		[VCPU_CREATED] = { [VCPU_READY] = true, [VCPU_STOPPED] = true },
 		[VCPU_READY] = { [VCPU_RUNNING] = true, [VCPU_STOPPED] = true },
-		[VCPU_RUNNING] = { [VCPU_HALTED] = true, [VCPU_STOPPED] = true },
+		[VCPU_RUNNING] = { [VCPU_READY] = true,
+				   [VCPU_HALTED] = true,
+				   [VCPU_STOPPED] = true },
 		[VCPU_HALTED] = { [VCPU_RUNNING] = true, [VCPU_STOPPED] = true },
 		[VCPU_STOPPED] = { [VCPU_READY] = true },
 	};

@@ -36,7 +36,7 @@ static uint64_t fake_timer_freq(void)
 
 static void fake_timer_arm(uint64_t deadline)
 {
-	(void)deadline;
+	fake_hw.timer_armed = deadline;
 }
 
 static void fake_ipi_send(unsigned cpu)
@@ -177,10 +177,20 @@ static void fake_attach_s2(struct vcpu *vcpu, struct s2_space *space)
 	fake_vcpu(vcpu)->s2 = space;
 }
 
+static uint64_t fake_wake_deadline(struct vcpu *vcpu)
+{
+	return fake_vcpu(vcpu)->wake_at;
+}
+
 static void fake_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	struct fake_vcpu *f = fake_vcpu(vcpu);
 
+	fake_hw.now += fake_hw.run_ticks;
+	if (fake_hw.nran < PV_ARRAY_SIZE(fake_hw.ran))
+		fake_hw.ran[fake_hw.nran++] = vcpu;
+	if (fake_hw.on_run)
+		fake_hw.on_run(vcpu);
 	if (f->script_pos >= f->script_len) {
 		*exit = (struct vcpu_exit){ .kind = VCPU_EXIT_ENTRY_FAIL };
 		exit->entry_fail.reason = FAKE_ENTRY_FAIL_EMPTY;
@@ -282,6 +292,7 @@ static const struct vcpu_ops fake_vcpu_ops = {
 	.get_reg = fake_get_reg,
 	.set_reg = fake_set_reg,
 	.inject_irq = fake_inject_irq,
+	.wake_deadline = fake_wake_deadline,
 };
 
 void fake_script(struct vcpu *v, struct vcpu_exit exit)

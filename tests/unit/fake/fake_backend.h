@@ -38,12 +38,18 @@ struct fake_vcpu {
 	unsigned nirqs;
 	uint32_t irqs[FAKE_MAX_RECORDS];
 	bool irq_pending;
+	uint64_t wake_at; /* what vcpu_ops.wake_deadline answers */
 };
 
 /* Knobs and records of the fake hardware. Reset by fake_reset(). */
 struct fake_hw {
-	unsigned current_cpu; /* what hal_cpu.cpu_id() returns */
-	uint64_t now;	      /* what hal_cpu.timer_now() returns (1 MHz) */
+	unsigned current_cpu;		/* what hal_cpu.cpu_id() returns */
+	uint64_t now;			/* what hal_cpu.timer_now() returns (1 MHz) */
+	uint64_t run_ticks;		/* added to now by every run(): guest time passing */
+	uint64_t timer_armed;		/* the last deadline hal_cpu.timer_arm received */
+	void (*on_run)(struct vcpu *v); /* called by run() before it returns the next exit */
+	unsigned nran;
+	struct vcpu *ran[256]; /* which vCPU each run() call was for */
 	bool probe_supported;
 	int create_error; /* vcpu create() fails with this when non-zero */
 	unsigned create_calls, destroy_calls;

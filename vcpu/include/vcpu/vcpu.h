@@ -10,9 +10,9 @@ struct vm;
 
 enum vcpu_state {
 	VCPU_CREATED = 0, /* allocated, no entry point yet */
-	VCPU_READY,	  /* entry point set, waits for its physical CPU */
+	VCPU_READY,	  /* entry point set, waits for its physical CPU (new, or preempted) */
 	VCPU_RUNNING,	  /* in its run loop */
-	VCPU_HALTED,	  /* guest idles until an interrupt */
+	VCPU_HALTED,	  /* guest idles until an interrupt (in its run loop or off its CPU) */
 	VCPU_STOPPED,	  /* off (CPU_OFF, VM stopped); may be started again by CPU_UP */
 };
 

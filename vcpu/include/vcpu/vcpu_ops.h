@@ -75,6 +75,12 @@ struct vcpu_ops {
 	/* Marks virtual interrupt @virq pending for the vCPU; delivered at the next entry.
 	 * Context: any CPU, vcpu->virq_lock held; never blocks. */
 	int (*inject_irq)(struct vcpu *vcpu, uint32_t virq);
+
+	/* For a vCPU that idles off its CPU (VCPU_HALTED, another vCPU may be loaded there): the
+	 * hal_cpu.timer_now() value at which its own timer makes an interrupt pending for it, or 0
+	 * if it has none armed. virq_ops.pending must say true from then on. NULL: the scheduler
+	 * looks again every time slice. Context: the vCPU's CPU, IRQs off; never blocks. */
+	uint64_t (*wake_deadline)(struct vcpu *vcpu);
 };
 
 #endif

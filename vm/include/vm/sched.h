@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor's VMs and the loop each physical CPU runs: vCPUs are pinned, so a CPU only ever
- * runs the vCPUs configured for it, one after the other, and idles when none is ready.
+ * runs the vCPUs configured for it, round robin, and idles when none can run. vCPUs that share a
+ * CPU get time slices of CONFIG_SCHED_SLICE_US, and one that idles yields the CPU.
  */
 #ifndef VM_SCHED_H
 #define VM_SCHED_H
@@ -25,6 +26,19 @@ void sched_run_cpu(unsigned cpu);
 
 /* Whether every created VM has stopped. */
 bool sched_all_stopped(void);
+
+/* Whether another vCPU pinned to @vcpu's CPU could run now (ready, or idle with an interrupt
+ * pending). Context: @vcpu's CPU. */
+bool sched_others_runnable(struct vcpu *vcpu);
+
+/* Whether @vcpu's time slice is over and another vCPU waits for its CPU; if none waits, its slice
+ * is renewed. The run loop asks at interrupt exits. Context: @vcpu's CPU, IRQs off. */
+bool sched_should_yield(struct vcpu *vcpu);
+
+/* Before CPU @cpu waits for an interrupt with nothing to run: its scheduler timer is set for the
+ * earliest moment a vCPU idling off the CPU becomes runnable by its own timer (none if none).
+ * Context: CPU @cpu, IRQs off. */
+void sched_before_wait(unsigned cpu);
 
 /* Wakes every CPU running the loop (a VM stopped, a vCPU became ready). Context: any CPU. */
 void sched_kick_all(void);
