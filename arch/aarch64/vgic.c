@@ -6,8 +6,11 @@
  * redistributors are emulated in vgic_mmio.c.
  *
  * Virtual timer: the physical PPI 27 fires while the guest's CNTV is loaded; the hypervisor masks
- * it at its redistributor, injects virtual INTID 27 with an EOI maintenance request, and unmasks
- * it when the guest has deactivated the virtual one. A level that is still high then fires again.
+ * it at its redistributor, injects virtual INTID 27 with an EOI maintenance request and holds it
+ * (a64_vgic_hw_fired). The PPI is unmasked as soon as virtual INTID 27 is neither pending nor in a
+ * list register, whichever way it left: deactivated by the guest, cleared through GICR_ICPENDR0,
+ * or dropped because the guest cancelled its timer (a64_vgic_hw_release). A level that is still
+ * high then fires again. Loading a vCPU unmasks the PPI and holds nothing.
  */
 #include <a64/cpu.h>
 #include <a64/gic.h>
@@ -66,6 +69,12 @@ static bool a64_is_loaded(const struct a64_vcpu *a)
 	return a64_loaded_vcpu() == a;
 }
 
+static void a64_vgic_kick(struct vcpu *vcpu)
+{
+	if (vcpu->pcpu != hal_cpu.cpu_id())
+		hal_cpu.ipi_send(vcpu->pcpu);
+}
+
 /* The guest's timer output right now: enabled, expired and not masked. */
 static bool a64_vtimer_asserted(const struct a64_vcpu *a)
 {
@@ -75,28 +84,34 @@ static bool a64_vtimer_asserted(const struct a64_vcpu *a)
 	       (A64_CNTV_ENABLE | A64_CNTV_ISTATUS);
 }
 
-/* Takes back finished list registers; unmasks the physical timer when its virtual one is done.
- * Caller holds the virq lock; @a is loaded on this CPU. */
+/* Unmasks the physical sources of the held INTIDs that are done. When @a is not loaded here its
+ * load unmasks them anyway. Caller holds the virq lock. */
+static void a64_vgic_release_hw(struct a64_vcpu *a, bool loaded)
+{
+	if ((a64_vgic_hw_release(&a->vgic) & PV_BIT(A64_IRQ_VTIMER)) && loaded)
+		a64_gic_ppi_enable(A64_IRQ_VTIMER, true);
+}
+
+/* Takes back finished list registers, then releases what they held. Caller holds the virq lock;
+ * @a is loaded on this CPU. */
 static void a64_vgic_retire_hw(struct a64_vcpu *a)
 {
 	struct a64_vgic_cpu *c = &a->vgic;
 	uint64_t lr[A64_VGIC_MAX_LR];
 	unsigned used = c->lr_used, freed;
-	uint64_t done;
 
 	while (used) {
 		unsigned n = (unsigned)__builtin_ctz(used);
 		used &= used - 1;
 		lr[n] = a64_lr_access(n, false, 0);
 	}
-	done = a64_vgic_retire(c, lr, &freed);
+	(void)a64_vgic_retire(c, lr, &freed);
 	while (freed) {
 		unsigned n = (unsigned)__builtin_ctz(freed);
 		freed &= freed - 1;
 		(void)a64_lr_access(n, true, 0);
 	}
-	if (done & PV_BIT(A64_IRQ_VTIMER))
-		a64_gic_ppi_enable(A64_IRQ_VTIMER, true);
+	a64_vgic_release_hw(a, true);
 }
 
 void a64_vgic_flush(struct vcpu *vcpu)
@@ -107,17 +122,16 @@ void a64_vgic_flush(struct vcpu *vcpu)
 	bool loaded;
 	unsigned written;
 
-	if (!(__atomic_load_n(&c->pending, __ATOMIC_ACQUIRE) & c->enabled))
+	/* Held sources are released here too: another vCPU may have cleared the interrupt. */
+	if (!(__atomic_load_n(&c->pending, __ATOMIC_ACQUIRE) & c->enabled) &&
+	    !a64_vgic_hw_releasable(c))
 		return;
 	loaded = a64_is_loaded(a);
 	pv_spin_lock(&vcpu->virq_lock);
 	/* A timer interrupt the guest cancelled before taking it is no longer there. */
-	if ((c->pending & PV_BIT(A64_IRQ_VTIMER)) && !a64_vtimer_asserted(a)) {
-		c->pending &= ~PV_BIT(A64_IRQ_VTIMER);
-		c->notify &= ~PV_BIT(A64_IRQ_VTIMER);
-		if (loaded)
-			a64_gic_ppi_enable(A64_IRQ_VTIMER, true);
-	}
+	if ((c->pending & PV_BIT(A64_IRQ_VTIMER)) && !a64_vtimer_asserted(a))
+		__atomic_and_fetch(&c->pending, ~PV_BIT(A64_IRQ_VTIMER), __ATOMIC_RELAXED);
+	a64_vgic_release_hw(a, loaded);
 	written = a64_vgic_fill(c, lr);
 	while (written) {
 		unsigned n = (unsigned)__builtin_ctz(written);
@@ -153,7 +167,9 @@ void a64_vgic_load(struct a64_vcpu *a)
 	a64_write_ich_ap0r0_el2(c->ap0r0);
 	a64_write_ich_ap1r0_el2(c->ap1r0);
 	a64_write_ich_hcr_el2(ICH_HCR_EN | (c->underflow ? ICH_HCR_UIE : 0));
-	/* Whatever the previous vCPU left masked, this one's timer starts unmasked. */
+	/* Whatever the previous vCPU left masked, this one's timer starts unmasked: a level still
+	 * high fires again and is held anew. */
+	c->hw_held = 0;
 	a64_gic_ppi_enable(A64_IRQ_VTIMER, true);
 }
 
@@ -195,12 +211,24 @@ void a64_vgic_vtimer_fired(void)
 	if (!a)
 		return; /* unmasked again when a vCPU is loaded */
 	pv_spin_lock(&a->vcpu->virq_lock);
-	a->vgic.notify |= PV_BIT(A64_IRQ_VTIMER);
-	/* Still in a list register: the same level, not a second interrupt. Its retirement
-	 * unmasks the PPI, which fires again if the level is still high. */
-	if (!(a->vgic.in_lr & PV_BIT(A64_IRQ_VTIMER)))
-		a->vgic.pending |= PV_BIT(A64_IRQ_VTIMER);
+	a64_vgic_hw_fired(&a->vgic, A64_IRQ_VTIMER);
 	pv_spin_unlock(&a->vcpu->virq_lock);
+}
+
+void a64_vgic_recheck(struct vcpu *vcpu)
+{
+	struct a64_vcpu *a = a64_vgic_owner(vcpu);
+
+	if (!a64_vgic_hw_releasable(&a->vgic))
+		return;
+	if (!a64_is_loaded(a)) {
+		/* Its own CPU releases it at the next flush: make that CPU look. */
+		a64_vgic_kick(vcpu);
+		return;
+	}
+	pv_spin_lock(&vcpu->virq_lock);
+	a64_vgic_release_hw(a, true);
+	pv_spin_unlock(&vcpu->virq_lock);
 }
 
 /* Marks @intid pending; caller holds the virq lock. Then the caller kicks the vCPU's CPU. */
@@ -211,11 +239,6 @@ static void a64_vgic_mark(struct vcpu *vcpu, uint32_t intid)
 	__atomic_or_fetch(&c->pending, 1ULL << intid, __ATOMIC_RELEASE);
 }
 
-static void a64_vgic_kick(struct vcpu *vcpu)
-{
-	if (vcpu->pcpu != hal_cpu.cpu_id())
-		hal_cpu.ipi_send(vcpu->pcpu);
-}
 
 int a64_vgic_inject(struct vcpu *vcpu, uint32_t intid)
 {

@@ -31,6 +31,9 @@
 #define GICR_WAKER	0x0014u
 #define GICR_SGI	0x10000u
 #define GICR_TYPER_LAST PV_BIT(4)
+/* GICD_IROUTER<n> / MPIDR layout: Aff3 in bits 39:32, Aff2..Aff0 in bits 23:0, IRM in bit 31. */
+#define IROUTER_AFF	(PV_MASK(39, 32) | PV_MASK(23, 0))
+#define IROUTER_IRM	PV_BIT(31)
 
 struct a64_vgic_dist {
 	struct vm *vm;
@@ -88,11 +91,12 @@ static uint64_t bitreg_write(struct a64_vgic_cpu *c, enum bitreg r, unsigned bas
 	case BR_CLR_ENABLE:
 		c->enabled &= ~bits;
 		break;
+	/* Other CPUs set pending bits without the lock (a64_vgic_inject): atomic updates. */
 	case BR_SET_PEND:
-		c->pending |= bits;
+		__atomic_or_fetch(&c->pending, bits, __ATOMIC_RELEASE);
 		return bits;
 	case BR_CLR_PEND:
-		c->pending &= ~bits;
+		__atomic_and_fetch(&c->pending, ~bits, __ATOMIC_RELAXED);
 		break;
 	default:
 		break; /* active state belongs to the list registers */
@@ -113,6 +117,13 @@ static int bitreg_of(uint64_t off, enum bitreg *r)
 		}
 	}
 	return -1;
+}
+
+/* GICD_IPRIORITYR<n> and the SGI frame's copy: byte or word accesses, naturally aligned, so one
+ * access never spans two registers (nor the end of the SGI/PPI range). */
+static bool prio_access_ok(uint64_t off, unsigned width)
+{
+	return (width == 1 || width == 4) && !(off & (width - 1u));
 }
 
 /* Priority bytes of @c for INTIDs @first.. (@width bytes, little-endian lanes). */
@@ -149,13 +160,16 @@ static int gicd_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned
 
 	(void)vcpu;
 	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + A64_VGIC_NR_IRQ) {
+		if (!prio_access_ok(off, width))
+			return -PV_EFAULT;
+		/* SGI and PPI priorities live in the redistributors (affinity routing). */
 		*value = off < GICD_IPRIORITYR + 32
 				 ? 0
-				 : prio_read(cpu_of(v0), (unsigned)(off & 0x3ffu), width);
+				 : prio_read(cpu_of(v0), (unsigned)(off - GICD_IPRIORITYR), width);
 		return PV_OK;
 	}
 	if (off >= GICD_IROUTER + 8 * 32 && off < GICD_IROUTER + 8 * A64_VGIC_NR_IRQ) {
-		if (width != 8 && width != 4)
+		if ((width != 8 && width != 4) || (off & (width - 1u)))
 			return -PV_EFAULT;
 		pv_spin_lock(&d->lock);
 		*value = d->route[(off - GICD_IROUTER) / 8 - 32] >> (8 * (off & 4u));
@@ -207,10 +221,15 @@ static int gicd_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigne
 	int word;
 
 	(void)vcpu;
-	if (off >= GICD_IPRIORITYR + 32 && off < GICD_IPRIORITYR + A64_VGIC_NR_IRQ) {
+	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + A64_VGIC_NR_IRQ) {
+		if (!prio_access_ok(off, width))
+			return -PV_EFAULT;
+		if (off < GICD_IPRIORITYR + 32)
+			return PV_OK; /* banked in the redistributors */
 		for (unsigned i = 0; i < vm->nvcpus; i++) {
 			pv_spin_lock(&vm->vcpus[i].virq_lock);
-			prio_write(cpu_of(&vm->vcpus[i]), (unsigned)(off & 0x3ffu), width, value);
+			prio_write(cpu_of(&vm->vcpus[i]), (unsigned)(off - GICD_IPRIORITYR), width,
+				   value);
 			pv_spin_unlock(&vm->vcpus[i].virq_lock);
 		}
 		return PV_OK;
@@ -218,10 +237,10 @@ static int gicd_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigne
 	if (off >= GICD_IROUTER + 8 * 32 && off < GICD_IROUTER + 8 * A64_VGIC_NR_IRQ) {
 		unsigned i = (unsigned)((off - GICD_IROUTER) / 8 - 32);
 
-		if (width != 8)
+		if (width != 8 || (off & 7u))
 			return -PV_EFAULT;
 		pv_spin_lock(&d->lock);
-		d->route[i] = value & (PV_MASK(39, 32) | PV_MASK(31, 31) | PV_MASK(23, 0));
+		d->route[i] = value & (IROUTER_AFF | IROUTER_IRM);
 		pv_spin_unlock(&d->lock);
 		return PV_OK;
 	}
@@ -279,7 +298,11 @@ static int gicr_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned
 	enum bitreg r;
 
 	(void)vcpu;
+	if (off & (width - 1u))
+		return -PV_EFAULT;
 	if (reg >= GICR_SGI + GICD_IPRIORITYR && reg < GICR_SGI + GICD_IPRIORITYR + 32) {
+		if (!prio_access_ok(reg, width))
+			return -PV_EFAULT;
 		pv_spin_lock(&v->virq_lock);
 		*value = prio_read(c, (unsigned)(reg - GICR_SGI - GICD_IPRIORITYR), width);
 		pv_spin_unlock(&v->virq_lock);
@@ -327,26 +350,33 @@ static int gicr_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigne
 	struct vcpu *v = &d->vm->vcpus[off / A64_VGIC_GICR_FRAME];
 	struct a64_vgic_cpu *c = cpu_of(v);
 	uint64_t reg = off % A64_VGIC_GICR_FRAME, woke = 0;
+	bool cleared = false;
 	enum bitreg r;
 
 	(void)vcpu;
 	if (reg >= GICR_SGI + GICD_IPRIORITYR && reg < GICR_SGI + GICD_IPRIORITYR + 32) {
+		if (!prio_access_ok(reg, width))
+			return -PV_EFAULT;
 		pv_spin_lock(&v->virq_lock);
 		prio_write(c, (unsigned)(reg - GICR_SGI - GICD_IPRIORITYR), width, value);
 		pv_spin_unlock(&v->virq_lock);
 		return PV_OK;
 	}
-	if (width != 4)
+	if (width != 4 || (reg & 3u))
 		return -PV_EFAULT;
 	pv_spin_lock(&v->virq_lock);
-	if (reg >= GICR_SGI && bitreg_of(reg - GICR_SGI, &r) == 0)
+	if (reg >= GICR_SGI && bitreg_of(reg - GICR_SGI, &r) == 0) {
 		woke = bitreg_write(c, r, 0, (uint32_t)value);
-	else if (reg == GICR_WAKER)
+		cleared = r == BR_CLR_PEND;
+	} else if (reg == GICR_WAKER)
 		c->waker = (uint32_t)value & 2u;
 	else if (reg == GICR_SGI + GICD_ICFGR + 4)
 		c->icfgr[1] = (uint32_t)value & 0xaaaaaaaau;
 	pv_spin_unlock(&v->virq_lock);
 	kick_if(v, woke);
+	/* A cleared interrupt may have been holding its physical source masked. */
+	if (cleared)
+		a64_vgic_recheck(v);
 	return PV_OK;
 }
 
@@ -401,9 +431,9 @@ struct vcpu *a64_vgic_mmio_route(struct vm *vm, uint32_t intid)
 	pv_spin_lock(&d->lock);
 	route = d->route[intid - 32];
 	pv_spin_unlock(&d->lock);
-	if (route & PV_BIT(31)) /* Interrupt_Routing_Mode 1: any vCPU; the first one takes it */
+	if (route & IROUTER_IRM) /* Interrupt_Routing_Mode 1: any vCPU; the first one takes it */
 		return &vm->vcpus[0];
-	return vm_find_vcpu(vm, (route & 0xffffffULL) | ((route >> 8) & 0xff00000000ULL));
+	return vm_find_vcpu(vm, route & IROUTER_AFF);
 }
 
 int a64_vgic_mmio_init(struct vm *vm)

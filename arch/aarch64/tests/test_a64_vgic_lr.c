@@ -83,12 +83,53 @@ static void test_retire_frees_and_refills(void **state)
 	assert_int_equal(lr[0] & 0xffffffffu, 27);
 }
 
+/* The guest's timer level: held while its interrupt is pending or in a list register, released
+ * however it leaves (the guest wedged its timer when a cleared pending bit kept the hold). */
+static void test_held_source_released_whichever_way(void **state)
+{
+	uint64_t lr[A64_VGIC_MAX_LR] = { 0 };
+	unsigned freed;
+	(void)state;
+
+	/* Fired while the guest has INTID 27 disabled: pending, held, nothing to release. */
+	c.enabled &= ~(1ULL << 27);
+	a64_vgic_hw_fired(&c, 27);
+	assert_int_equal(c.pending, 1ULL << 27);
+	assert_int_equal(c.hw_held, 1ULL << 27);
+	assert_int_equal(c.notify, 1ULL << 27);
+	assert_int_equal(a64_vgic_fill(&c, lr), 0);
+	assert_int_equal(a64_vgic_hw_release(&c), 0);
+	/* The guest clears it through GICR_ICPENDR0: the hold goes with it. */
+	c.pending &= ~(1ULL << 27);
+	assert_int_equal(a64_vgic_hw_releasable(&c), 1ULL << 27);
+	assert_int_equal(a64_vgic_hw_release(&c), 1ULL << 27);
+	assert_int_equal(c.hw_held, 0);
+	assert_int_equal(c.notify, 0);
+	assert_int_equal(a64_vgic_hw_release(&c), 0);
+
+	/* Enabled: into a list register with EOI maintenance; firing again there changes nothing. */
+	c.enabled |= 1ULL << 27;
+	a64_vgic_hw_fired(&c, 27);
+	assert_int_equal(a64_vgic_fill(&c, lr), 0x1);
+	assert_true(lr[0] & ICH_LR_EOI);
+	a64_vgic_hw_fired(&c, 27);
+	assert_int_equal(c.pending, 0);
+	assert_int_equal(a64_vgic_hw_release(&c), 0);
+	/* Deactivated by the guest: released. */
+	lr[0] &= ~(3ULL << 62);
+	(void)a64_vgic_retire(&c, lr, &freed);
+	assert_int_equal(freed, 0x1);
+	assert_int_equal(a64_vgic_hw_release(&c), 1ULL << 27);
+	assert_int_equal(c.hw_held, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_value_layout, setup),
 		cmocka_unit_test_setup(test_fill_by_priority_and_overflow, setup),
 		cmocka_unit_test_setup(test_retire_frees_and_refills, setup),
+		cmocka_unit_test_setup(test_held_source_released_whichever_way, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

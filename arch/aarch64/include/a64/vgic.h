@@ -25,6 +25,9 @@ struct a64_vgic_cpu {
 	uint64_t notify; /* INTIDs whose deactivation the hypervisor must see (EOI maintenance) */
 	uint64_t in_lr;	 /* INTIDs held by a list register */
 	uint64_t active; /* INTIDs active in a list register when last read back */
+	/* INTIDs whose physical source (a level: the guest's timer) the hypervisor masked while the
+	 * virtual one is pending or in a list register; unmasked as soon as it is neither. */
+	uint64_t hw_held;
 	uint8_t prio[A64_VGIC_NR_IRQ];
 	uint32_t icfgr[2];   /* SGI/PPI trigger configuration, kept for read-back */
 	uint32_t waker;	     /* GICR_WAKER.ProcessorSleep as the guest left it */
@@ -55,6 +58,24 @@ unsigned a64_vgic_fill(struct a64_vgic_cpu *c, uint64_t *lr);
  * clears them in hardware). Caller holds the vCPU's virq lock.
  */
 uint64_t a64_vgic_retire(struct a64_vgic_cpu *c, const uint64_t *lr, unsigned *freed);
+
+/*
+ * The physical source of @intid fired for this vCPU and the hardware side masked it: the virtual
+ * interrupt becomes pending (unless a list register holds it already: the same level, not a second
+ * interrupt), is held, and asks for EOI maintenance. Caller holds the vCPU's virq lock.
+ */
+void a64_vgic_hw_fired(struct a64_vgic_cpu *c, unsigned intid);
+
+/* Held INTIDs that are neither pending nor in a list register, however they left (deactivated,
+ * cleared by the guest through GICR_ICPENDR0, dropped because the source fell). */
+static inline uint64_t a64_vgic_hw_releasable(const struct a64_vgic_cpu *c)
+{
+	return c->hw_held & ~(c->pending | c->in_lr);
+}
+
+/* Takes a64_vgic_hw_releasable() out of hw_held (and notify) and returns it: the caller unmasks
+ * those physical sources. Caller holds the vCPU's virq lock. */
+uint64_t a64_vgic_hw_release(struct a64_vgic_cpu *c);
 
 /* Whether the vCPU has an interrupt to take: pending and enabled, or pending in a list register. */
 bool a64_vgic_has_pending(const struct a64_vgic_cpu *c);

@@ -25,7 +25,14 @@ void a64_vgic_mmio_destroy(struct vm *vm);
 /* The vCPU shared interrupt @intid is routed to (GICD_IROUTER), or NULL. */
 struct vcpu *a64_vgic_mmio_route(struct vm *vm, uint32_t intid);
 
-/* Marks @intid pending for @vcpu under its virq lock and wakes its CPU. */
+/*
+ * The hardware side the emulation calls (vgic.c; the host tests and fuzz targets provide their
+ * own): a64_vgic_raise marks @intid pending for @vcpu under its virq lock and wakes its CPU;
+ * a64_vgic_recheck, after an interrupt of @vcpu stopped being pending, unmasks the physical source
+ * it held (now, if @vcpu is the caller, else by kicking @vcpu's CPU, which does it at its next
+ * flush). Context: the calling vCPU's CPU, no virq lock held.
+ */
 int a64_vgic_raise(struct vcpu *vcpu, uint32_t intid);
+void a64_vgic_recheck(struct vcpu *vcpu);
 
 #endif
