@@ -56,3 +56,33 @@ bool a64_decode_ldst(uint32_t insn, uint64_t ipa, const uint64_t *x, struct vcpu
 	exit->mmio.data = opc == 0 ? a64_decode_xreg(x, rt) : 0;
 	return true;
 }
+
+enum a64_dabt_kind a64_decode_dabt(const struct a64_dabt *ab, a64_fetch_fn fetch, void *ctx,
+				   struct vcpu_exit *exit, struct a64_writeback *wb)
+{
+	uint64_t esr = ab->esr;
+	bool trans = A64_FSC_TYPE(esr) == A64_FSC_TRANS;
+	uint32_t insn;
+
+	wb->valid = false;
+	if ((esr & A64_DABT_CM) && trans)
+		return A64_DABT_SKIP;
+	if (trans && !(esr & A64_DABT_S1PTW)) {
+		if (esr & A64_DABT_ISV) {
+			a64_decode_dabt_isv(esr, ab->ipa, ab->x, exit);
+			return A64_DABT_MMIO;
+		}
+		if (!(ab->pstate & A64_PSTATE_NRW) && fetch(ctx, &insn) &&
+		    a64_decode_ldst(insn, ab->ipa, ab->x, exit, wb)) {
+			if (exit->mmio.write == !!(esr & A64_DABT_WNR))
+				return A64_DABT_MMIO;
+			wb->valid = false;
+		}
+	}
+	exit->kind = VCPU_EXIT_S2_FAULT;
+	exit->fault.addr = gpa(ab->ipa);
+	exit->fault.access = (esr & A64_DABT_WNR) && !(esr & A64_DABT_S1PTW) ? VCPU_ACCESS_WRITE
+									     : VCPU_ACCESS_READ;
+	exit->fault.pc = ab->pc;
+	return A64_DABT_FAULT;
+}

@@ -10,56 +10,62 @@
 #include <hal/hal.h>
 #include <vm/vm.h>
 
-/* Offsets in the guest's vector table (VBAR_EL1) of the synchronous entries. */
-#define A64_VEC_CUR_SP0	 0x000u
-#define A64_VEC_CUR_SPX	 0x200u
-#define A64_VEC_LOW_A64	 0x400u
-#define A64_VEC_LOW_A32	 0x600u
-#define A64_PSTATE_A32	 PV_BIT(4)
 #define A64_FSC_SYNC_EXT 0x10u
 #define A64_PAR_F	 PV_BIT(0)
 
-static void a64_inject(struct a64_vcpu *a, uint64_t esr, bool set_far)
+/*
+ * Enters the guest's EL1 vectors with syndrome @esr. Refused (false, nothing changed, one log
+ * line) when the faulting instruction is the vector entry itself: its own exception would lead
+ * there again, forever (the vector table is not in the guest's RAM, or its first instruction
+ * faults). The caller then stops the VM.
+ */
+static bool a64_inject(struct a64_vcpu *a, uint64_t esr, bool set_far)
 {
-	uint64_t pstate = a->pstate;
-	unsigned offset;
+	uint64_t pstate = a->pstate, vector = a64_sync_vector(a64_read_vbar_el1(), pstate);
 
-	if (pstate & A64_PSTATE_A32)
-		offset = A64_VEC_LOW_A32;
-	else if ((pstate & 0xcu) == 0) /* EL0 */
-		offset = A64_VEC_LOW_A64;
-	else
-		offset = (pstate & 1u) ? A64_VEC_CUR_SPX : A64_VEC_CUR_SP0;
+	if (vector == a->pc) {
+		hal_printf("vm %s: vcpu %u: exception vector 0x%llx faults itself (ESR 0x%llx): "
+			   "the guest cannot take it\n",
+			   a->vcpu->vm->name, a->vcpu->id, (unsigned long long)vector,
+			   (unsigned long long)esr);
+		return false;
+	}
 	/* The guest's EL1 registers are live: its vCPU is the one loaded on this CPU. */
 	a64_write_esr_el1(esr);
 	if (set_far)
 		a64_write_far_el1(a->far);
 	a64_write_elr_el1(a->pc);
 	a64_write_spsr_el1(pstate);
-	a->pc = a64_read_vbar_el1() + offset;
+	a->pc = vector;
 	a->pstate = 0x3c5u; /* EL1h, D, A, I, F masked: how an exception enters EL1 */
 	a->pc_step = 0;
 	a->wb = false;
+	return true;
 }
 
-void a64_inject_abort(struct a64_vcpu *a, bool write, bool exec)
+bool a64_inject_abort(struct a64_vcpu *a, bool write, bool exec)
 {
-	bool same_el = !(a->pstate & A64_PSTATE_A32) && (a->pstate & 0xcu);
+	bool same_el = !(a->pstate & A64_PSTATE_NRW) && (a->pstate & 0xcu);
 	unsigned ec = exec ? (same_el ? A64_EC_IABT_CUR : A64_EC_IABT_LOW)
 			   : (same_el ? A64_EC_DABT_CUR : A64_EC_DABT_LOW);
 	uint64_t iss = A64_FSC_SYNC_EXT | (!exec && write ? A64_DABT_WNR : 0);
 
-	a64_inject(a, ((uint64_t)ec << 26) | ESR_IL | iss, true);
+	return a64_inject(a, ((uint64_t)ec << 26) | ESR_IL | iss, true);
 }
 
-void a64_inject_undef(struct a64_vcpu *a)
+bool a64_inject_undef(struct a64_vcpu *a)
 {
-	a64_inject(a, ESR_IL, false); /* EC 0: unknown reason */
+	return a64_inject(a, ESR_IL, false); /* EC 0: unknown reason */
+}
+
+bool a64_inject_sync(struct a64_vcpu *a, uint64_t esr)
+{
+	return a64_inject(a, esr, false);
 }
 
 /* Guest-physical address of the instruction at the guest's PC (its stage 1, if on, walked by AT
  * with the guest's own registers, which are live). */
-static bool a64_pc_ipa(struct a64_vcpu *a, uint64_t *ipa)
+static bool a64_pc_ipa(const struct a64_vcpu *a, uint64_t *ipa)
 {
 	uint64_t saved, par;
 
@@ -77,41 +83,49 @@ static bool a64_pc_ipa(struct a64_vcpu *a, uint64_t *ipa)
 	return true;
 }
 
+/* An undefined instruction for the guest, or, if even that cannot be delivered, the end of its
+ * VM. */
+static void a64_trap_undef(struct a64_vcpu *a, struct vcpu_exit *exit)
+{
+	exit->kind = VCPU_EXIT_NONE;
+	if (!a64_inject_undef(a))
+		vm_stop(a->vcpu->vm, -PV_EFAULT, "its exception vector faults");
+}
+
+/* a64_fetch_fn of a loaded vCPU: the instruction at its PC, from its RAM. */
+static bool a64_fetch_pc(void *ctx, uint32_t *insn)
+{
+	const struct a64_vcpu *a = ctx;
+	uint64_t ipa;
+
+	return a64_pc_ipa(a, &ipa) &&
+	       vm_read_guest(a->vcpu->vm, gpa(ipa), insn, sizeof(*insn)) == PV_OK;
+}
+
 static void a64_trap_dabt(struct a64_vcpu *a, struct vcpu_exit *exit)
 {
-	uint64_t esr = a->esr, ipa = a64_abort_ipa(a->hpfar, a->far), pc_ipa;
+	const struct a64_dabt ab = { .esr = a->esr,
+				     .ipa = a64_abort_ipa(a->hpfar, a->far),
+				     .pc = a->pc,
+				     .pstate = a->pstate,
+				     .x = a->x };
 	struct a64_writeback wb;
-	uint32_t insn;
+	uint8_t len = a64_insn_len(a->esr);
 
-	a->pc_step = 4;
-	/* Cache maintenance by address where the guest has no RAM: nothing to maintain. */
-	if ((esr & A64_DABT_CM) && A64_FSC_TYPE(esr) == A64_FSC_TRANS) {
+	switch (a64_decode_dabt(&ab, a64_fetch_pc, a, exit, &wb)) {
+	case A64_DABT_MMIO:
+		a->pc_step = len;
+		a->wb = wb.valid;
+		a->wb_reg = wb.reg;
+		a->wb_value = wb.value;
+		return;
+	case A64_DABT_SKIP:
 		exit->kind = VCPU_EXIT_NONE;
-		a->pc += 4;
-		a->pc_step = 0;
+		a->pc += len;
+		return;
+	case A64_DABT_FAULT:
 		return;
 	}
-	if (A64_FSC_TYPE(esr) == A64_FSC_TRANS && !(esr & A64_DABT_S1PTW)) {
-		if (esr & A64_DABT_ISV) {
-			a64_decode_dabt_isv(esr, ipa, a->x, exit);
-			return;
-		}
-		if (a64_pc_ipa(a, &pc_ipa) &&
-		    vm_read_guest(a->vcpu->vm, gpa(pc_ipa), &insn, sizeof(insn)) == PV_OK &&
-		    a64_decode_ldst(insn, ipa, a->x, exit, &wb)) {
-			a->wb = wb.valid;
-			a->wb_reg = wb.reg;
-			a->wb_value = wb.value;
-			return;
-		}
-	}
-	/* A walk of the guest's own tables outside its RAM, a pair or vector access, a permission
-	 * or external fault: the core faults the guest (or stops it). */
-	exit->kind = VCPU_EXIT_S2_FAULT;
-	exit->fault.addr = gpa(ipa);
-	exit->fault.access = (esr & A64_DABT_WNR) && !(esr & A64_DABT_S1PTW) ? VCPU_ACCESS_WRITE
-									     : VCPU_ACCESS_READ;
-	exit->fault.pc = a->pc;
 }
 
 /* A PSCI call through SMC or HVC; @step: bytes from the saved PC to the next instruction. */
@@ -135,10 +149,10 @@ void a64_vcpu_trap(struct a64_vcpu *a, struct vcpu_exit *exit)
 	case A64_EC_WFX:
 		if (a->esr & 1u) { /* WFE: nothing to wait for that the guest cannot see */
 			exit->kind = VCPU_EXIT_NONE;
-			a->pc += 4;
+			a->pc += a64_insn_len(a->esr);
 		} else {
 			exit->kind = VCPU_EXIT_HALT;
-			a->pc_step = 4;
+			a->pc_step = a64_insn_len(a->esr);
 		}
 		return;
 	case A64_EC_HVC64: /* the saved PC is already past the HVC */
@@ -154,16 +168,16 @@ void a64_vcpu_trap(struct a64_vcpu *a, struct vcpu_exit *exit)
 		return;
 	case A64_EC_SMC64: /* the saved PC is the SMC itself */
 		if (a64_psci_is_call((uint32_t)a->x[0])) {
-			a64_trap_psci(a, exit, 4);
+			a64_trap_psci(a, exit, a64_insn_len(a->esr));
 			return;
 		}
 		a->x[0] = (uint64_t)(int64_t)PSCI_RET_NOT_SUPPORTED;
-		a->pc += 4;
+		a->pc += a64_insn_len(a->esr);
 		exit->kind = VCPU_EXIT_NONE;
 		return;
 	case A64_EC_SYSREG:
 		a64_decode_sysreg(a->esr, a->x, exit);
-		a->pc_step = 4;
+		a->pc_step = a64_insn_len(a->esr);
 		return;
 	case A64_EC_DABT_LOW:
 		a64_trap_dabt(a, exit);
@@ -180,8 +194,7 @@ void a64_vcpu_trap(struct a64_vcpu *a, struct vcpu_exit *exit)
 			   "instruction injected\n",
 			   a->vcpu->vm->name, a->vcpu->id, (unsigned long long)a->esr,
 			   (unsigned long long)a->pc);
-		a64_inject_undef(a);
-		exit->kind = VCPU_EXIT_NONE;
+		a64_trap_undef(a, exit);
 		return;
 	}
 }

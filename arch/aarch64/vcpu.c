@@ -374,7 +374,7 @@ struct a64_vcpu *a64_guest_sync(struct a64_vcpu *a)
 			return NULL;
 		a->pc = a64_read_elr_el2();
 		a->pstate = a64_read_spsr_el2();
-		a->pc_step = 4;
+		a->pc_step = a64_insn_len(esr);
 		a->regs_partial = true;
 		if (a->vgic.lr_used)
 			a64_vgic_sync(vcpu);
@@ -474,13 +474,11 @@ static int a64_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit
 		exec = exit->fault.access & VCPU_ACCESS_EXEC;
 		break;
 	case VCPU_EXIT_SYSREG:
-		a64_inject_undef(a);
-		return PV_OK;
+		return a64_inject_undef(a) ? PV_OK : -PV_ENOTSUP;
 	default:
 		return -PV_ENOTSUP;
 	}
-	a64_inject_abort(a, write, exec);
-	return PV_OK;
+	return a64_inject_abort(a, write, exec) ? PV_OK : -PV_ENOTSUP;
 }
 
 /* x20-x28 of a vCPU in a64_guest_sync are in the CPU, not in a->x: neither read nor written. */

@@ -143,6 +143,155 @@ static void test_hvc_function_ids(void **state)
 	assert_false(a64_decode_hvc(regs, &e));
 }
 
+/* ---- the data-abort path: a64_decode_dabt with a scripted instruction fetch ---- */
+static struct {
+	bool ok;
+	uint32_t insn;
+	unsigned calls;
+} fetch;
+
+static bool fetch_insn(void *ctx, uint32_t *insn)
+{
+	assert_ptr_equal(ctx, &fetch);
+	fetch.calls++;
+	*insn = fetch.insn;
+	return fetch.ok;
+}
+
+/* EC 0x24, IL set, no syndrome, translation fault level 3, WnR as given. */
+static uint64_t dabt_nosyndrome(bool wnr)
+{
+	return (0x24ULL << 26) | ESR_IL | (wnr ? A64_DABT_WNR : 0) | 0x07u;
+}
+
+static enum a64_dabt_kind decode(uint64_t esr, uint64_t pstate, bool fetch_ok, uint32_t insn,
+				 struct vcpu_exit *e, struct a64_writeback *wb)
+{
+	const struct a64_dabt ab = {
+		.esr = esr, .ipa = 0x0b000010ULL, .pc = 0x80001000ULL, .pstate = pstate, .x = regs
+	};
+
+	fetch.ok = fetch_ok;
+	fetch.insn = insn;
+	fetch.calls = 0;
+	*e = (struct vcpu_exit){ .kind = VCPU_EXIT_NONE };
+	return a64_decode_dabt(&ab, fetch_insn, &fetch, e, wb);
+}
+
+static void test_dabt_with_syndrome(void **state)
+{
+	struct vcpu_exit e;
+	struct a64_writeback wb = { .valid = true };
+	(void)state;
+	reset_regs();
+
+	assert_int_equal(decode(dabt_esr(2, false, 5, false, true), 0x3c5, true, 0, &e, &wb),
+			 A64_DABT_MMIO);
+	assert_int_equal(e.kind, VCPU_EXIT_MMIO);
+	assert_int_equal(e.mmio.addr.raw, 0x0b000010ULL);
+	assert_true(e.mmio.write);
+	assert_int_equal(e.mmio.data, 0x1005);
+	assert_false(wb.valid);
+	assert_int_equal(fetch.calls, 0);
+	/* AArch32 EL0 (a user task of the guest) with a valid syndrome is emulated the same way. */
+	assert_int_equal(decode(dabt_esr(1, false, 3, false, false) & ~ESR_IL, 0x10, true, 0, &e,
+				&wb),
+			 A64_DABT_MMIO);
+	assert_int_equal(e.mmio.width, 2);
+}
+
+static void test_dabt_instruction_fetch(void **state)
+{
+	struct vcpu_exit e;
+	struct a64_writeback wb;
+	(void)state;
+	reset_regs();
+
+	/* str w1, [x2], #4 and the syndrome says write: emulated, with its write-back. */
+	assert_int_equal(decode(dabt_nosyndrome(true), 0x3c5, true, 0xb8004441u, &e, &wb),
+			 A64_DABT_MMIO);
+	assert_int_equal(fetch.calls, 1);
+	assert_true(e.mmio.write);
+	assert_int_equal(e.mmio.addr.raw, 0x0b000010ULL);
+	assert_int_equal(e.mmio.data, 0x1001);
+	assert_true(wb.valid);
+	assert_int_equal(wb.reg, 2);
+	/* ldr x3, [x4, #-8]! and the syndrome says read. */
+	assert_int_equal(decode(dabt_nosyndrome(false), 0x3c5, true, 0xf85f8c83u, &e, &wb),
+			 A64_DABT_MMIO);
+	assert_false(e.mmio.write);
+	assert_true(wb.valid);
+}
+
+static void test_dabt_direction_must_match(void **state)
+{
+	struct vcpu_exit e;
+	struct a64_writeback wb;
+	(void)state;
+	reset_regs();
+
+	/* The trap was a write, the instruction now at the PC is a load (rewritten meanwhile):
+	 * neither is emulated; the guest gets its abort for the write, without write-back. */
+	assert_int_equal(decode(dabt_nosyndrome(true), 0x3c5, true, 0xf85f8c83u, &e, &wb),
+			 A64_DABT_FAULT);
+	assert_int_equal(e.kind, VCPU_EXIT_S2_FAULT);
+	assert_int_equal(e.fault.access, VCPU_ACCESS_WRITE);
+	assert_int_equal(e.fault.addr.raw, 0x0b000010ULL);
+	assert_int_equal(e.fault.pc, 0x80001000ULL);
+	assert_false(wb.valid);
+	/* A read trap and a store at the PC. */
+	assert_int_equal(decode(dabt_nosyndrome(false), 0x3c5, true, 0xb8004441u, &e, &wb),
+			 A64_DABT_FAULT);
+	assert_int_equal(e.fault.access, VCPU_ACCESS_READ);
+	assert_false(wb.valid);
+}
+
+static void test_dabt_faults(void **state)
+{
+	struct vcpu_exit e;
+	struct a64_writeback wb;
+	(void)state;
+	reset_regs();
+
+	/* The instruction cannot be read (stage 1 or RAM), or is not one we emulate (ldp). */
+	assert_int_equal(decode(dabt_nosyndrome(false), 0x3c5, false, 0xf85f8c83u, &e, &wb),
+			 A64_DABT_FAULT);
+	assert_int_equal(decode(dabt_nosyndrome(false), 0x3c5, true, 0xa9400440u, &e, &wb),
+			 A64_DABT_FAULT);
+	assert_int_equal(e.fault.access, VCPU_ACCESS_READ);
+	/* AArch32 without a syndrome: its instruction is not A64, it is not fetched. */
+	assert_int_equal(decode(dabt_nosyndrome(true), 0x10, true, 0xb8004441u, &e, &wb),
+			 A64_DABT_FAULT);
+	assert_int_equal(fetch.calls, 0);
+	/* A stage-1 walk outside RAM is a read of the tables, whatever WnR says. */
+	assert_int_equal(decode(dabt_nosyndrome(true) | A64_DABT_S1PTW, 0x3c5, true, 0, &e, &wb),
+			 A64_DABT_FAULT);
+	assert_int_equal(e.fault.access, VCPU_ACCESS_READ);
+	assert_int_equal(fetch.calls, 0);
+	/* A permission fault (FSC 0x0f) with a valid syndrome is not MMIO. */
+	assert_int_equal(decode((dabt_esr(2, false, 5, false, true) & ~0x3fULL) | 0x0f, 0x3c5, true,
+				0, &e, &wb),
+			 A64_DABT_FAULT);
+	assert_int_equal(e.fault.access, VCPU_ACCESS_WRITE);
+	/* Cache maintenance where there is no RAM: skipped. */
+	assert_int_equal(decode(dabt_nosyndrome(true) | A64_DABT_CM, 0x3c5, true, 0, &e, &wb),
+			 A64_DABT_SKIP);
+}
+
+static void test_instruction_length_and_vectors(void **state)
+{
+	(void)state;
+	/* ESR.IL: 0 for a 16-bit T32 instruction. */
+	assert_int_equal(a64_insn_len(dabt_esr(2, false, 5, false, true)), 4);
+	assert_int_equal(a64_insn_len(dabt_esr(2, false, 5, false, true) & ~ESR_IL), 2);
+	assert_int_equal(a64_insn_len(0x01ULL << 26), 2);
+	/* EL1h, EL1t, AArch64 EL0, AArch32 EL0. */
+	assert_int_equal(a64_sync_vector(0x80000800ULL, 0x3c5), 0x80000a00ULL);
+	assert_int_equal(a64_sync_vector(0x80000800ULL, 0x3c4), 0x80000800ULL);
+	assert_int_equal(a64_sync_vector(0x80000800ULL, 0x0), 0x80000c00ULL);
+	assert_int_equal(a64_sync_vector(0x80000800ULL, 0x10), 0x80000e00ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +300,11 @@ int main(void)
 		cmocka_unit_test(test_ldst_instructions_without_syndrome),
 		cmocka_unit_test(test_sysreg_icc_sgi1r_write),
 		cmocka_unit_test(test_hvc_function_ids),
+		cmocka_unit_test(test_dabt_with_syndrome),
+		cmocka_unit_test(test_dabt_instruction_fetch),
+		cmocka_unit_test(test_dabt_direction_must_match),
+		cmocka_unit_test(test_dabt_faults),
+		cmocka_unit_test(test_instruction_length_and_vectors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #ifndef A64_DECODE_H
 #define A64_DECODE_H
 
+#include <a64/sysreg.h>
 #include <vcpu/exit.h>
 
 /* ESR_EL2 exception classes the backend handles. */
@@ -29,6 +30,7 @@
 #define A64_FSC_TYPE(esr) ((unsigned)(esr) & 0x3cu) /* fault status code without its level */
 #define A64_FSC_TRANS	  0x04u
 #define ESR_ISS_OF(esr)	  ((uint32_t)(esr) & 0x1ffffffu)
+#define A64_PSTATE_NRW	  PV_BIT(4) /* SPSR_ELx.M[4]: the exception came from AArch32 */
 
 /* The project's hypercalls: SMCCC fast call, SMC64, vendor-specific hypervisor service. */
 #define A64_HC_FID_BASE 0xc6000000u
@@ -79,6 +81,58 @@ static inline void a64_decode_dabt_isv(uint64_t esr, uint64_t ipa, const uint64_
  */
 bool a64_decode_ldst(uint32_t insn, uint64_t ipa, const uint64_t *x, struct vcpu_exit *exit,
 		     struct a64_writeback *wb);
+
+/* Offsets in the guest's vector table (VBAR_EL1) of the synchronous entries. */
+#define A64_VEC_CUR_SP0 0x000u
+#define A64_VEC_CUR_SPX 0x200u
+#define A64_VEC_LOW_A64 0x400u
+#define A64_VEC_LOW_A32 0x600u
+
+/* The synchronous entry of the EL1 vector table at @vbar that an exception taken from @pstate
+ * (SPSR_EL2 of the trap) enters. */
+static inline uint64_t a64_sync_vector(uint64_t vbar, uint64_t pstate)
+{
+	if (pstate & A64_PSTATE_NRW)
+		return vbar + A64_VEC_LOW_A32;
+	if ((pstate & 0xcu) == 0) /* EL0 */
+		return vbar + A64_VEC_LOW_A64;
+	return vbar + ((pstate & 1u) ? A64_VEC_CUR_SPX : A64_VEC_CUR_SP0);
+}
+
+/* Bytes of the trapped instruction: ESR_EL2.IL is 0 for a 16-bit T32 instruction. */
+static inline uint8_t a64_insn_len(uint64_t esr)
+{
+	return (esr & ESR_IL) ? 4 : 2;
+}
+
+/* A stage-2 data abort as a64_decode_dabt sees it: syndrome, IPA (a64_abort_ipa), the guest's PC,
+ * PSTATE (SPSR_EL2) and x0..x30. */
+struct a64_dabt {
+	uint64_t esr, ipa, pc, pstate;
+	const uint64_t *x;
+};
+
+/* Reads the 4 bytes at the guest's PC (through its stage 1 and its RAM) into *@insn; false if
+ * they cannot be read. The seam between the decoding and the hardware (trap.c walks the guest's
+ * tables with AT; the host tests and fuzz targets hand in bytes). */
+typedef bool (*a64_fetch_fn)(void *ctx, uint32_t *insn);
+
+enum a64_dabt_kind {
+	A64_DABT_MMIO,	/* @exit is an MMIO access, with base write-back in *@wb if valid */
+	A64_DABT_SKIP,	/* cache maintenance where the guest has no RAM: complete it, nothing else */
+	A64_DABT_FAULT, /* @exit is an S2_FAULT: the core faults the guest or stops its VM */
+};
+
+/*
+ * Decodes a data abort from a lower EL (EC 0x24). A translation fault (no stage-2 mapping) is
+ * emulated: from the syndrome when ISV = 1, otherwise from the AArch64 instruction @fetch returns,
+ * if a64_decode_ldst knows it and its direction agrees with ESR.WnR (another vCPU may have
+ * rewritten it since the trap). Everything else (permission and external faults, stage-1 walks
+ * outside RAM, AArch32 state without a syndrome, other instructions) is a fault for the core.
+ * @fetch is called at most once, only when the syndrome is not valid.
+ */
+enum a64_dabt_kind a64_decode_dabt(const struct a64_dabt *ab, a64_fetch_fn fetch, void *ctx,
+				   struct vcpu_exit *exit, struct a64_writeback *wb);
 
 /* Core system-register id of a trapped MRS/MSR: op0:op1:CRn:CRm:op2 packed as in MRS's encoding. */
 #define A64_SYSREG_ID(op0, op1, crn, crm, op2)                                                     \

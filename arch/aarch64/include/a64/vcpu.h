@@ -86,9 +86,13 @@ struct vcpu_exit;
 void a64_vcpu_trap(struct a64_vcpu *a, struct vcpu_exit *exit);
 
 /* Hands the guest a synchronous exception at its EL1 vectors for the trapped instruction: an
- * external abort on the access (data or, for @exec, instruction), or an undefined instruction. */
-void a64_inject_abort(struct a64_vcpu *a, bool write, bool exec);
-void a64_inject_undef(struct a64_vcpu *a);
+ * external abort on the access (data or, for @exec, instruction), an undefined instruction, or
+ * the exception with syndrome @esr. false, with one log line and nothing changed, when the
+ * trapped instruction is that vector entry itself (the guest could never take it: the caller
+ * stops the VM). Context: the vCPU's CPU, its state loaded. */
+bool a64_inject_abort(struct a64_vcpu *a, bool write, bool exec);
+bool a64_inject_undef(struct a64_vcpu *a);
+bool a64_inject_sync(struct a64_vcpu *a, uint64_t esr);
 
 /* The vCPU whose state each physical CPU holds (vcpu.c), or NULL. */
 extern struct a64_vcpu *a64_loaded[CONFIG_MAX_CPUS];
