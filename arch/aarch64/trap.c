@@ -83,12 +83,10 @@ static bool a64_pc_ipa(const struct a64_vcpu *a, uint64_t *ipa)
 	return true;
 }
 
-/* An undefined instruction for the guest, or, if even that cannot be delivered, the end of its
- * VM. */
-static void a64_trap_undef(struct a64_vcpu *a, struct vcpu_exit *exit)
+void a64_trap_inject(struct a64_vcpu *a, struct vcpu_exit *exit, uint64_t esr)
 {
 	exit->kind = VCPU_EXIT_NONE;
-	if (!a64_inject_undef(a))
+	if (!a64_inject_sync(a, esr))
 		vm_stop(a->vcpu->vm, -PV_EFAULT, "its exception vector faults");
 }
 
@@ -176,8 +174,7 @@ void a64_vcpu_trap(struct a64_vcpu *a, struct vcpu_exit *exit)
 		exit->kind = VCPU_EXIT_NONE;
 		return;
 	case A64_EC_SYSREG:
-		a64_decode_sysreg(a->esr, a->x, exit);
-		a->pc_step = a64_insn_len(a->esr);
+		a64_trap_sysreg(a, exit);
 		return;
 	case A64_EC_DABT_LOW:
 		a64_trap_dabt(a, exit);
@@ -194,7 +191,7 @@ void a64_vcpu_trap(struct a64_vcpu *a, struct vcpu_exit *exit)
 			   "instruction injected\n",
 			   a->vcpu->vm->name, a->vcpu->id, (unsigned long long)a->esr,
 			   (unsigned long long)a->pc);
-		a64_trap_undef(a, exit);
+		a64_trap_inject(a, exit, ESR_IL); /* EC 0: unknown reason */
 		return;
 	}
 }

@@ -22,27 +22,23 @@
 
 #include "s2_armv8.h"
 
-/*
- * EL2 defaults with no guest loaded: EL1 is AArch64; physical IRQ, FIQ and SError go to EL2 so a
- * guest can never mask the hypervisor's interrupts; guest SMCs (PSCI) trap to EL2; guest TLB and
- * instruction-cache maintenance is broadcast (FB) and its barriers act inner-shareable (BSU), as
- * a vCPU may move between CPUs; set/way invalidation is upgraded to clean+invalidate so a guest
- * cannot discard dirty lines that are not its own.
- */
-#define A64_HCR_HOST                                                                               \
-	(HCR_RW | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TSC)
-/* While a guest is loaded: stage 2 on, and WFI traps so an idle vCPU gives its CPU back. */
-#define A64_HCR_GUEST (A64_HCR_HOST | HCR_VM | HCR_TWI)
-
-/* CPTR_EL2 with no trap: its RES1 bits only (FP/SIMD stays the guest's, see a64/vcpu.h). */
-#define A64_CPTR_EL2_RES1 0x33ffULL
 /* SCTLR_EL1 at reset as a kernel expects it: MMU and caches off, RES1 bits set. */
 #define A64_SCTLR_EL1_RESET 0x30d00800ULL
 /* PSTATE at a kernel's entry: EL1h with D, A, I and F masked. */
 #define A64_PSTATE_EL1H_MASKED 0x3c5ULL
 
-struct a64_vcpu *a64_loaded[CONFIG_MAX_CPUS];
 static uint64_t a64_vtcr;
+
+/* The virtual CPU interface's list registers; also notes its active-priority registers: one
+ * ICH_AP<g>R<n>_EL2 per 32 preemption levels. */
+static unsigned a64_ich_probe(void)
+{
+	uint64_t vtr = a64_read_ich_vtr_el2();
+	unsigned prebits = ((unsigned)(vtr >> 26) & 7u) + 1u;
+
+	a64_ich_ap_regs = prebits > 5 ? 1u << (prebits - 5) : 1u;
+	return ICH_VTR_LISTREGS(vtr);
+}
 
 static void a64_probe(struct vcpu_hw_info *info)
 {
@@ -67,11 +63,11 @@ static void a64_probe(struct vcpu_hw_info *info)
 		pv_snprintf(gic_desc, sizeof(gic_desc), "GICv3 system registers disabled");
 	else
 		pv_snprintf(gic_desc, sizeof(gic_desc), "%s vCPU interface with %u list registers",
-			    gic >= 3 ? "GICv4.1" : "GICv3",
-			    ICH_VTR_LISTREGS(a64_read_ich_vtr_el2()));
+			    gic >= 3 ? "GICv4.1" : "GICv3", a64_ich_probe());
 
 	/* Guests need the virtual CPU interface (their interrupts) and a 40-bit stage 2. */
 	a64_vtcr = s2_armv8_vtcr(&s2_format_armv8_40, a64_parange_bits(parange));
+	a64_state_probe(40);
 	info->supported = gic && a64_gic_sysreg && a64_vtcr;
 	pv_snprintf(info->summary, sizeof(info->summary), "EL2 present, %s, %u-bit PA, %u-bit VMID",
 		    gic_desc, a64_parange_bits(parange), vmid_bits);
@@ -94,7 +90,7 @@ static int a64_cpu_enable(void)
 	a64_write_vtcr_el2(a64_vtcr);
 	a64_write_cntvoff_el2(0);
 	a64_write_cnthctl_el2(CNTHCTL_EL1PCTEN);
-	a64_write_cptr_el2(A64_CPTR_EL2_RES1);
+	a64_state_cpu_enable();
 	a64_write_ich_hcr_el2(0); /* virtual CPU interface off until a vCPU loads it */
 	a64_write_hcr_el2(A64_HCR_HOST);
 	a64_isb();
@@ -143,6 +139,7 @@ static int a64_vcpu_create(struct vcpu *vcpu)
 	/* MPIDR bit 31 is RES1; the affinity fields are the guest's own numbering. */
 	a->vmpidr = (vcpu->guest_cpu_id & 0xff00ffffffULL) | PV_BIT(31);
 	a->el1.sctlr = A64_SCTLR_EL1_RESET;
+	a64_dbg_reset(&a->dbg);
 	a->pstate = A64_PSTATE_EL1H_MASKED;
 	vcpu->arch = a;
 	return PV_OK;
@@ -171,6 +168,7 @@ static void a64_vcpu_set_entry(struct vcpu *vcpu, gpa_t entry, uint64_t arg)
 	a->pstate = A64_PSTATE_EL1H_MASKED;
 	memset(&a->el1, 0, sizeof(a->el1));
 	a->el1.sctlr = A64_SCTLR_EL1_RESET;
+	a64_dbg_reset(&a->dbg);
 	memset(&a->fp, 0, sizeof(a->fp));
 	a->pc_step = 0;
 	a->wb = false;
@@ -186,110 +184,6 @@ static void a64_vcpu_attach_s2(struct vcpu *vcpu, struct s2_space *space)
 	if (!(a64_vtcr & VTCR_VS))
 		vmid &= 0xffu;
 	a->vttbr = space->root.raw | (vmid << VTTBR_VMID_SHIFT);
-}
-
-static void a64_el1_save(struct a64_el1_state *s)
-{
-	s->sctlr = a64_read_sctlr_el1();
-	s->ttbr0 = a64_read_ttbr0_el1();
-	s->ttbr1 = a64_read_ttbr1_el1();
-	s->tcr = a64_read_tcr_el1();
-	s->mair = a64_read_mair_el1();
-	s->amair = a64_read_amair_el1();
-	s->vbar = a64_read_vbar_el1();
-	s->contextidr = a64_read_contextidr_el1();
-	s->tpidr_el0 = a64_read_tpidr_el0();
-	s->tpidrro_el0 = a64_read_tpidrro_el0();
-	s->tpidr_el1 = a64_read_tpidr_el1();
-	s->cpacr = a64_read_cpacr_el1();
-	s->esr = a64_read_esr_el1();
-	s->far = a64_read_far_el1();
-	s->afsr0 = a64_read_afsr0_el1();
-	s->afsr1 = a64_read_afsr1_el1();
-	s->par = a64_read_par_el1();
-	s->cntkctl = a64_read_cntkctl_el1();
-	s->csselr = a64_read_csselr_el1();
-	s->mdscr = a64_read_mdscr_el1();
-	s->sp_el0 = a64_read_sp_el0();
-	s->sp_el1 = a64_read_sp_el1();
-	s->elr = a64_read_elr_el1();
-	s->spsr = a64_read_spsr_el1();
-	s->cntv_ctl = a64_read_cntv_ctl_el0();
-	s->cntv_cval = a64_read_cntv_cval_el0();
-}
-
-static void a64_el1_restore(const struct a64_el1_state *s)
-{
-	a64_write_sctlr_el1(s->sctlr);
-	a64_write_ttbr0_el1(s->ttbr0);
-	a64_write_ttbr1_el1(s->ttbr1);
-	a64_write_tcr_el1(s->tcr);
-	a64_write_mair_el1(s->mair);
-	a64_write_amair_el1(s->amair);
-	a64_write_vbar_el1(s->vbar);
-	a64_write_contextidr_el1(s->contextidr);
-	a64_write_tpidr_el0(s->tpidr_el0);
-	a64_write_tpidrro_el0(s->tpidrro_el0);
-	a64_write_tpidr_el1(s->tpidr_el1);
-	a64_write_cpacr_el1(s->cpacr);
-	a64_write_esr_el1(s->esr);
-	a64_write_far_el1(s->far);
-	a64_write_afsr0_el1(s->afsr0);
-	a64_write_afsr1_el1(s->afsr1);
-	a64_write_par_el1(s->par);
-	a64_write_cntkctl_el1(s->cntkctl);
-	a64_write_csselr_el1(s->csselr);
-	a64_write_mdscr_el1(s->mdscr);
-	a64_write_sp_el0(s->sp_el0);
-	a64_write_sp_el1(s->sp_el1);
-	a64_write_elr_el1(s->elr);
-	a64_write_spsr_el1(s->spsr);
-	a64_write_cntv_cval_el0(s->cntv_cval);
-	a64_write_cntv_ctl_el0(s->cntv_ctl);
-}
-
-/* Takes @a's state off the CPU; its timer must not fire for a vCPU that is not there. */
-static void a64_vcpu_put(struct a64_vcpu *a)
-{
-	a64_el1_save(&a->el1);
-	a64_write_cntv_ctl_el0(0);
-	a64_fp_save(&a->fp);
-	a64_vgic_put(a);
-}
-
-/*
- * One virtual counter per VM, reading zero at the boot vCPU's first instruction, as a machine's
- * counter does at reset: guests (and the boot benchmark) read their own uptime from it. The boot
- * vCPU fixes the offset when it first loads; the others start later, at the guest's request.
- */
-static uint64_t a64_vm_cntvoff(struct a64_vcpu *a)
-{
-	struct a64_vcpu *boot = a->vcpu->vm->vcpus[0].arch;
-
-	if (!__atomic_load_n(&boot->counter_started, __ATOMIC_ACQUIRE) && a == boot) {
-		boot->cntvoff = a64_read_cntpct();
-		__atomic_store_n(&boot->counter_started, true, __ATOMIC_RELEASE);
-	}
-	return boot->cntvoff;
-}
-
-static void a64_vcpu_load(struct a64_vcpu *a, unsigned cpu)
-{
-	struct a64_vcpu *old = a64_loaded[cpu];
-
-	if (old && old != a)
-		a64_vcpu_put(old);
-	a->cntvoff = a64_vm_cntvoff(a);
-	__atomic_store_n(&a->reload, false, __ATOMIC_RELAXED);
-	a64_write_vttbr_el2(a->vttbr);
-	a64_write_vmpidr_el2(a->vmpidr);
-	a64_write_cntvoff_el2(a->cntvoff);
-	a64_el1_restore(&a->el1);
-	a64_fp_restore(&a->fp);
-	a64_vgic_load(a);
-	a64_write_hcr_el2(A64_HCR_GUEST);
-	a64_isb();
-	a64_loaded[cpu] = a;
 }
 
 /* Registers a64_guest_sync leaves in the CPU (callee-saved under the C ABI): x20-x28. */
@@ -327,7 +221,9 @@ static bool a64_fast_access(struct a64_vcpu *a, uint64_t esr, unsigned ec, struc
 		a64_decode_dabt_isv(esr, a64_abort_ipa(hpfar, far), a->x, exit);
 		return true;
 	}
-	if (ec == A64_EC_SYSREG && !a64_reg_in_cpu((esr >> 5) & 31u)) {
+	/* Of the trapped system registers only the GIC's (CRn 12: ICC_SGI1R_EL1...) are the core's;
+	 * the others are emulated by a64_vcpu_trap. */
+	if (ec == A64_EC_SYSREG && ((esr >> 10) & 15u) == 12 && !a64_reg_in_cpu((esr >> 5) & 31u)) {
 		a->esr = esr;
 		a64_decode_sysreg(esr, a->x, exit);
 		return true;
@@ -421,7 +317,7 @@ static void a64_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 		break;
 	default:
 		/* A physical SError while the guest ran is the guest's: it gets a virtual one. */
-		a64_write_hcr_el2(A64_HCR_GUEST | HCR_VSE);
+		a64_write_hcr_el2(a64_hcr_guest | HCR_VSE);
 		exit->kind = VCPU_EXIT_NONE;
 		break;
 	}

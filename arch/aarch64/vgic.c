@@ -33,6 +33,32 @@
 			__asm__ volatile("mrs %0, S3_4_C12_" #crm "_" #op2 : "=r"(v));             \
 		break;
 
+#define A64_AP_ACCESS(n, g, op2)                                                                   \
+	case n:                                                                                    \
+		if (write)                                                                         \
+			__asm__ volatile("msr S3_4_C12_" #g "_" #op2 ", %0" : : "r"(v));           \
+		else                                                                               \
+			__asm__ volatile("mrs %0, S3_4_C12_" #g "_" #op2 : "=r"(v));               \
+		break;
+
+/* ICH_AP0R<n>_EL2 (CRm 8) and ICH_AP1R<n>_EL2 (CRm 9), n = 0..3: index 4 * group + n. */
+static uint64_t a64_ap_access(unsigned i, bool write, uint64_t v)
+{
+	switch (i) {
+		A64_AP_ACCESS(0, C8, 0)
+		A64_AP_ACCESS(1, C8, 1)
+		A64_AP_ACCESS(2, C8, 2)
+		A64_AP_ACCESS(3, C8, 3)
+		A64_AP_ACCESS(4, C9, 0)
+		A64_AP_ACCESS(5, C9, 1)
+		A64_AP_ACCESS(6, C9, 2)
+		A64_AP_ACCESS(7, C9, 3)
+	default:
+		break;
+	}
+	return v;
+}
+
 /* ICH_LR<n>_EL2: C12 with CRm 12 holds 0-7, CRm 13 holds 8-15. */
 static uint64_t a64_lr_access(unsigned n, bool write, uint64_t v)
 {
@@ -164,8 +190,10 @@ void a64_vgic_load(struct a64_vcpu *a)
 	for (unsigned n = 0; n < c->nr_lr; n++)
 		(void)a64_lr_access(n, true, (c->lr_used >> n & 1) ? c->lr_saved[n] : 0);
 	a64_write_ich_vmcr_el2(c->vmcr);
-	a64_write_ich_ap0r0_el2(c->ap0r0);
-	a64_write_ich_ap1r0_el2(c->ap1r0);
+	for (unsigned n = 0; n < a64_ich_ap_regs; n++) {
+		(void)a64_ap_access(n, true, c->ap0r[n]);
+		(void)a64_ap_access(4 + n, true, c->ap1r[n]);
+	}
 	a64_write_ich_hcr_el2(ICH_HCR_EN | (c->underflow ? ICH_HCR_UIE : 0));
 	/* Whatever the previous vCPU left masked, this one's timer starts unmasked: a level still
 	 * high fires again and is held anew. */
@@ -183,8 +211,10 @@ void a64_vgic_put(struct a64_vcpu *a)
 		(void)a64_lr_access(n, true, 0);
 	}
 	c->vmcr = a64_read_ich_vmcr_el2();
-	c->ap0r0 = a64_read_ich_ap0r0_el2();
-	c->ap1r0 = a64_read_ich_ap1r0_el2();
+	for (unsigned n = 0; n < a64_ich_ap_regs; n++) {
+		c->ap0r[n] = a64_ap_access(n, false, 0);
+		c->ap1r[n] = a64_ap_access(4 + n, false, 0);
+	}
 	a64_write_ich_hcr_el2(0);
 }
 

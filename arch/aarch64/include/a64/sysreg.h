@@ -66,8 +66,6 @@ A64_SYSREG_RW(ich_vmcr_el2, S3_4_C12_C11_7)
 A64_SYSREG_RO(ich_misr_el2, S3_4_C12_C11_2)
 A64_SYSREG_RO(ich_eisr_el2, S3_4_C12_C11_3)
 A64_SYSREG_RO(ich_elrsr_el2, S3_4_C12_C11_5)
-A64_SYSREG_RW(ich_ap0r0_el2, S3_4_C12_C8_0)
-A64_SYSREG_RW(ich_ap1r0_el2, S3_4_C12_C9_0)
 
 /* Guest-facing EL2 controls. */
 A64_SYSREG_RW(vmpidr_el2, vmpidr_el2)

@@ -38,7 +38,7 @@ struct a64_vgic_cpu {
 	bool underflow; /* interrupts wait for a list register: ask for a maintenance interrupt */
 	/* Saved while another vCPU owns the CPU's interface. */
 	uint64_t lr_saved[A64_VGIC_MAX_LR];
-	uint64_t vmcr, ap0r0, ap1r0;
+	uint64_t vmcr, ap0r[4], ap1r[4];
 };
 
 /* Builds a pending list-register value for @intid. */
