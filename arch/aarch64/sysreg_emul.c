@@ -265,6 +265,41 @@ static enum a64_sysreg_result a64_debug_emulate(struct a64_dbg_state *d, uint32_
 	}
 }
 
+/*
+ * Registers of what the guest's identification registers hide, which EL2 traps: undefined, as on
+ * a CPU without the feature (the core never sees them, so a VM that stops on bad accesses is not
+ * stopped for a feature probe).
+ */
+bool a64_sysreg_hidden(uint32_t id)
+{
+	unsigned op0 = id >> 14, op1 = (id >> 11) & 7u, crn = (id >> 7) & 15u;
+	unsigned crm = (id >> 3) & 15u, op2 = id & 7u;
+
+	if (op0 != 3)
+		return false;
+	switch (crn) {
+	case 1: /* TRFCR_EL1 (trace filter); RGSR_EL1, GCR_EL1 (MTE) */
+		return op1 == 0 && ((crm == 2 && op2 == 1) || (crm == 0 && (op2 == 5 || op2 == 6)));
+	case 2: /* pointer authentication keys */
+		return op1 == 0 && crm >= 1 && crm <= 3;
+	case 5: /* RAS error records; TFSR_EL1, TFSRE0_EL1 (MTE) */
+		return op1 == 0 && ((crm >= 3 && crm <= 5) || (crm == 6 && op2 <= 1));
+	case 9: /* PMU; statistical profiling and its buffer */
+		return crm >= 12 || (op1 == 0 && (crm == 9 || crm == 10));
+	case 10: /* LORegions, MPAM */
+		return op1 == 0 && (crm == 4 || crm == 5);
+	case 11: /* IMPLEMENTATION DEFINED (HCR_EL2.TIDCP) */
+	case 15:
+		return true;
+	case 13: /* SCXTNUM_EL1/EL0 (HCR_EL2.EnSCXT); AMU */
+		return (crm == 0 && op2 == 7) || (op1 == 3 && crm != 0);
+	case 14: /* EL1 physical timer (CNTHCTL_EL2); PMU event counters and PMCCFILTR_EL0 */
+		return op1 == 3 && (crm == 2 || crm >= 8);
+	default:
+		return false;
+	}
+}
+
 enum a64_sysreg_result a64_sysreg_emulate(struct a64_dbg_state *d, const struct a64_id_view *ids,
 					  uint32_t id, bool write, bool el0, uint64_t *value)
 {
@@ -281,5 +316,5 @@ enum a64_sysreg_result a64_sysreg_emulate(struct a64_dbg_state *d, const struct 
 			*value = 0;
 		return A64_SR_DONE;
 	}
-	return A64_SR_CORE;
+	return a64_sysreg_hidden(id) ? A64_SR_UNDEF : A64_SR_CORE;
 }

@@ -185,6 +185,12 @@ void a64_vcpu_trap(struct a64_vcpu *a, struct vcpu_exit *exit)
 		exit->fault.access = VCPU_ACCESS_EXEC;
 		exit->fault.pc = a->pc;
 		return;
+	case A64_EC_PAC:
+	case A64_EC_SVE:
+	case A64_EC_SME:
+		/* Features the guest's identification registers hide: undefined, as without them. */
+		a64_trap_inject(a, exit, ESR_IL);
+		return;
 	default:
 		/* Nothing else is trapped on purpose; what the guest did is undefined to it. */
 		hal_printf("vm %s: vcpu %u: unexpected trap (ESR 0x%llx) at pc 0x%llx: undefined "

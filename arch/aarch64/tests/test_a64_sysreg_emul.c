@@ -237,10 +237,61 @@ static void test_id_and_other_registers(void **state)
 	/* ACTLR_EL1: RAZ/WI. */
 	wr(&d, A64_SYSREG_ID(3, 0, 1, 0, 1), ~0ULL);
 	assert_int_equal(rd(&d, A64_SYSREG_ID(3, 0, 1, 0, 1)), 0);
-	/* MIDR (not trapped), PMU and GIC registers are the core's (no device: undefined). */
+	/* MIDR (not trapped) and the GIC's registers are the core's. */
 	assert_int_equal(acc(&d, A64_SYSREG_ID(3, 0, 0, 0, 0), false, false, &v), A64_SR_CORE);
-	assert_int_equal(acc(&d, A64_SYSREG_ID(3, 3, 9, 12, 0), false, false, &v), A64_SR_CORE);
 	assert_int_equal(acc(&d, A64_SYSREG_ID(3, 0, 12, 11, 5), true, false, &v), A64_SR_CORE);
+	assert_int_equal(acc(&d, A64_SYSREG_ID(3, 0, 12, 12, 0), false, false, &v), A64_SR_CORE);
+	/* Timers the guest owns, TPIDR2_EL0, DISR_EL1 are not hidden. */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 3, 14, 3, 1)));	/* CNTV_CTL_EL0 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 3, 14, 0, 2)));	/* CNTVCT_EL0 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 3, 13, 0, 5)));	/* TPIDR2_EL0 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 12, 1, 1)));	/* DISR_EL1 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 1, 0, 0)));	/* SCTLR_EL1 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 2, 0, 0)));	/* TTBR0_EL1 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 5, 2, 0)));	/* ESR_EL1 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 13, 0, 4)));	/* TPIDR_EL1 */
+}
+
+static void test_hidden_features_are_undefined(void **state)
+{
+	static const uint32_t hidden[] = {
+		A64_SYSREG_ID(3, 3, 9, 12, 0),	/* PMCR_EL0 */
+		A64_SYSREG_ID(3, 3, 9, 13, 0),	/* PMCCNTR_EL0 */
+		A64_SYSREG_ID(3, 3, 9, 14, 0),	/* PMUSERENR_EL0 */
+		A64_SYSREG_ID(3, 0, 9, 14, 1),	/* PMINTENSET_EL1 */
+		A64_SYSREG_ID(3, 0, 9, 14, 6),	/* PMMIR_EL1 */
+		A64_SYSREG_ID(3, 3, 14, 8, 0),	/* PMEVCNTR0_EL0 */
+		A64_SYSREG_ID(3, 3, 14, 12, 0), /* PMEVTYPER0_EL0 */
+		A64_SYSREG_ID(3, 3, 14, 15, 7), /* PMCCFILTR_EL0 */
+		A64_SYSREG_ID(3, 0, 9, 9, 0),	/* PMSCR_EL1 */
+		A64_SYSREG_ID(3, 0, 9, 10, 0),	/* PMBLIMITR_EL1 */
+		A64_SYSREG_ID(3, 3, 13, 2, 0),	/* AMCR_EL0 */
+		A64_SYSREG_ID(3, 3, 13, 7, 7),	/* AMEVCNTR1<15>_EL0 */
+		A64_SYSREG_ID(3, 3, 14, 2, 1),	/* CNTP_CTL_EL0 */
+		A64_SYSREG_ID(3, 1, 11, 0, 2),	/* L2CTLR_EL1 (Cortex-A57) */
+		A64_SYSREG_ID(3, 1, 15, 2, 0),	/* CPUACTLR_EL1 (Cortex-A57) */
+		A64_SYSREG_ID(3, 0, 1, 2, 1),	/* TRFCR_EL1 */
+		A64_SYSREG_ID(3, 0, 10, 4, 0),	/* LORSA_EL1 */
+		A64_SYSREG_ID(3, 0, 10, 4, 7),	/* LORID_EL1 */
+		A64_SYSREG_ID(3, 0, 10, 5, 0),	/* MPAM1_EL1 */
+		A64_SYSREG_ID(3, 0, 5, 3, 0),	/* ERRIDR_EL1 */
+		A64_SYSREG_ID(3, 0, 5, 5, 0),	/* ERXMISC0_EL1 */
+		A64_SYSREG_ID(3, 0, 2, 1, 0),	/* APIAKeyLo_EL1 */
+		A64_SYSREG_ID(3, 0, 2, 3, 1),	/* APGAKeyHi_EL1 */
+		A64_SYSREG_ID(3, 0, 1, 0, 6),	/* GCR_EL1 */
+		A64_SYSREG_ID(3, 0, 5, 6, 1),	/* TFSRE0_EL1 */
+		A64_SYSREG_ID(3, 0, 13, 0, 7),	/* SCXTNUM_EL1 */
+		A64_SYSREG_ID(3, 3, 13, 0, 7),	/* SCXTNUM_EL0 */
+	};
+	struct a64_dbg_state d;
+	uint64_t v = 0;
+	(void)state;
+	a64_dbg_reset(&d);
+	for (unsigned i = 0; i < PV_ARRAY_SIZE(hidden); i++) {
+		assert_true(a64_sysreg_hidden(hidden[i]));
+		assert_int_equal(acc(&d, hidden[i], false, false, &v), A64_SR_UNDEF);
+		assert_int_equal(acc(&d, hidden[i], true, false, &v), A64_SR_UNDEF);
+	}
 }
 
 int main(void)
@@ -252,6 +303,7 @@ int main(void)
 		cmocka_unit_test_setup(test_debug_registers_are_per_vcpu, setup),
 		cmocka_unit_test_setup(test_os_lock_claim_and_dcc, setup),
 		cmocka_unit_test_setup(test_id_and_other_registers, setup),
+		cmocka_unit_test_setup(test_hidden_features_are_undefined, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

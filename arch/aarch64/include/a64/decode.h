@@ -12,9 +12,12 @@
 
 /* ESR_EL2 exception classes the backend handles. */
 #define A64_EC_WFX	0x01u
+#define A64_EC_PAC	0x09u /* pointer authentication instruction (HCR_EL2.API = 0) */
 #define A64_EC_HVC64	0x16u
 #define A64_EC_SMC64	0x17u
 #define A64_EC_SYSREG	0x18u
+#define A64_EC_SVE	0x19u /* CPTR_EL2.TZ */
+#define A64_EC_SME	0x1du /* CPTR_EL2.TSM */
 #define A64_EC_IABT_LOW 0x20u
 #define A64_EC_IABT_CUR 0x21u
 #define A64_EC_DABT_LOW 0x24u

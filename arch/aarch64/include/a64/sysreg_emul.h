@@ -86,6 +86,11 @@ struct a64_dbg_state {
 /* A vCPU's debug registers at reset: the OS lock set, as after a cold reset. */
 void a64_dbg_reset(struct a64_dbg_state *d);
 
+/* Whether system register @id belongs to a feature the guest's identification registers hide
+ * (PMU, AMU, statistical profiling, trace filter, LORegions, MPAM, RAS error records, pointer
+ * authentication keys, MTE, SCXTNUM, the EL1 physical timer, IMPLEMENTATION DEFINED registers). */
+bool a64_sysreg_hidden(uint32_t id);
+
 enum a64_sysreg_result {
 	A64_SR_CORE,  /* not the backend's: the core's devices (ICC_SGI1R_EL1...) or its fault */
 	A64_SR_DONE,  /* emulated; a read's result is in *value; the instruction is complete */
@@ -96,6 +101,7 @@ enum a64_sysreg_result {
 /*
  * Emulates a trapped MRS/MSR of system register @id (A64_SYSREG_ID) by the vCPU whose debug
  * registers are @d: @write with *@value, or a read into *@value. @el0: the access came from EL0.
+ * Registers of hidden features are undefined; the GIC's and unknown ones are the core's.
  */
 enum a64_sysreg_result a64_sysreg_emulate(struct a64_dbg_state *d, const struct a64_id_view *ids,
 					  uint32_t id, bool write, bool el0, uint64_t *value);

@@ -18,7 +18,8 @@ _start:
 	b.hs	2f
 	str	xzr, [x1], #8
 	b	1b
-2:	bl	g_gic_cpu_init
+2:	bl	g_cpustate_start
+	bl	g_gic_cpu_init
 	mov	x0, x19
 	bl	g_main
 3:	wfi
@@ -30,6 +31,7 @@ g_secondary_entry:
 	mov	x19, x0
 	ldr	x1, =__g_stacks + 2 * G_STACK_SIZE
 	bl	g_cpu_setup
+	bl	g_cpustate_start
 	bl	g_gic_cpu_init
 	blr	x19
 4:	wfi

@@ -7,14 +7,7 @@
 #include <devices/testdev.h>
 #include <guest/garch.h>
 
-/* The board's VM layout (platforms/qemu-virt-aarch64/vms.c) and QEMU virt's GIC addresses. */
-#define G_UART	  0x09000000ULL
-#define G_TESTDEV 0x0b000000ULL
-#define G_GICD	  0x08000000ULL
-#define G_GICR	  0x080a0000ULL
-
-#define G_IRQ_IPI   1u
-#define G_IRQ_TIMER 27u
+#include "glayer.h"
 
 #define G_PSCI_CPU_ON  0xc4000003ULL
 #define G_PSCI_CPU_OFF 0x84000002ULL
@@ -41,25 +34,6 @@ void g_gic_cpu_init(void);
 void g_irq(uint64_t now);
 void g_unexpected(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far)
 	__attribute__((noreturn));
-
-#define G_SYSREG_READ(enc)                                                                         \
-	({                                                                                         \
-		uint64_t v_;                                                                       \
-		__asm__ volatile("mrs %0, " #enc : "=r"(v_));                                      \
-		v_;                                                                                \
-	})
-#define G_SYSREG_WRITE(enc, v)                                                                     \
-	__asm__ volatile("msr " #enc ", %0" : : "r"((uint64_t)(v)) : "memory")
-
-static inline uint32_t g_r32(uint64_t a)
-{
-	return *(volatile uint32_t *)(uintptr_t)a;
-}
-
-static inline void g_w32(uint64_t a, uint32_t v)
-{
-	*(volatile uint32_t *)(uintptr_t)a = v;
-}
 
 void g_putc(char c)
 {
@@ -264,8 +238,7 @@ uint64_t g_atomic_add(volatile uint64_t *p, uint64_t v)
 	return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST);
 }
 
-/* This vCPU's redistributor, found by its affinity as a kernel would. */
-static uint64_t g_find_redist(void)
+uint64_t g_find_redist(void)
 {
 	uint64_t aff = G_SYSREG_READ(mpidr_el1) & 0xffffffULL;
 
