@@ -114,6 +114,8 @@ static bool a64_vtimer_asserted(const struct a64_vcpu *a)
  * load unmasks them anyway. Caller holds the virq lock. */
 static void a64_vgic_release_hw(struct a64_vcpu *a, bool loaded)
 {
+	if (!a64_vgic_hw_releasable(&a->vgic))
+		return;
 	if ((a64_vgic_hw_release(&a->vgic) & PV_BIT(A64_IRQ_VTIMER)) && loaded)
 		a64_gic_ppi_enable(A64_IRQ_VTIMER, true);
 }

@@ -96,25 +96,6 @@ uint64_t a64_vgic_retire(struct a64_vgic_cpu *c, const uint64_t *lr, unsigned *f
 	return done;
 }
 
-void a64_vgic_hw_fired(struct a64_vgic_cpu *c, unsigned intid)
-{
-	uint64_t bit = 1ULL << (intid & 63u);
-
-	c->hw_held |= bit;
-	c->notify |= bit;
-	if (!(c->in_lr & bit)) /* other CPUs set pending bits without the lock */
-		__atomic_or_fetch(&c->pending, bit, __ATOMIC_RELEASE);
-}
-
-uint64_t a64_vgic_hw_release(struct a64_vgic_cpu *c)
-{
-	uint64_t done = a64_vgic_hw_releasable(c);
-
-	c->hw_held &= ~done;
-	c->notify &= ~done;
-	return done;
-}
-
 bool a64_vgic_has_pending(const struct a64_vgic_cpu *c)
 {
 	return (c->pending & c->enabled) || c->lr_pending;

@@ -62,9 +62,18 @@ uint64_t a64_vgic_retire(struct a64_vgic_cpu *c, const uint64_t *lr, unsigned *f
 /*
  * The physical source of @intid fired for this vCPU and the hardware side masked it: the virtual
  * interrupt becomes pending (unless a list register holds it already: the same level, not a second
- * interrupt), is held, and asks for EOI maintenance. Caller holds the vCPU's virq lock.
+ * interrupt), is held, and asks for EOI maintenance. Caller holds the vCPU's virq lock. Inline:
+ * it is on the timer interrupt's path.
  */
-void a64_vgic_hw_fired(struct a64_vgic_cpu *c, unsigned intid);
+static inline void a64_vgic_hw_fired(struct a64_vgic_cpu *c, unsigned intid)
+{
+	uint64_t bit = 1ULL << (intid & 63u);
+
+	c->hw_held |= bit;
+	c->notify |= bit;
+	if (!(c->in_lr & bit)) /* other CPUs set pending bits without the lock */
+		__atomic_or_fetch(&c->pending, bit, __ATOMIC_RELEASE);
+}
 
 /* Held INTIDs that are neither pending nor in a list register, however they left (deactivated,
  * cleared by the guest through GICR_ICPENDR0, dropped because the source fell). */
@@ -75,7 +84,14 @@ static inline uint64_t a64_vgic_hw_releasable(const struct a64_vgic_cpu *c)
 
 /* Takes a64_vgic_hw_releasable() out of hw_held (and notify) and returns it: the caller unmasks
  * those physical sources. Caller holds the vCPU's virq lock. */
-uint64_t a64_vgic_hw_release(struct a64_vgic_cpu *c);
+static inline uint64_t a64_vgic_hw_release(struct a64_vgic_cpu *c)
+{
+	uint64_t done = a64_vgic_hw_releasable(c);
+
+	c->hw_held &= ~done;
+	c->notify &= ~done;
+	return done;
+}
 
 /* Whether the vCPU has an interrupt to take: pending and enabled, or pending in a list register. */
 bool a64_vgic_has_pending(const struct a64_vgic_cpu *c);
