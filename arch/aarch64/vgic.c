@@ -150,16 +150,23 @@ void a64_vgic_flush(struct vcpu *vcpu)
 	bool loaded;
 	unsigned written;
 
-	/* Held sources are released here too: another vCPU may have cleared the interrupt. */
-	if (!(__atomic_load_n(&c->pending, __ATOMIC_ACQUIRE) & c->enabled) &&
-	    !a64_vgic_hw_releasable(c))
+	if (!(__atomic_load_n(&c->pending, __ATOMIC_ACQUIRE) & c->enabled)) {
+		/* Another vCPU may have cleared a held interrupt and kicked this CPU (a64_vgic_recheck):
+		 * no exit need follow before the guest waits for it again. */
+		if (a64_vgic_hw_releasable(c)) {
+			pv_spin_lock(&vcpu->virq_lock);
+			a64_vgic_release_hw(a, a64_is_loaded(a));
+			pv_spin_unlock(&vcpu->virq_lock);
+		}
 		return;
+	}
 	loaded = a64_is_loaded(a);
 	pv_spin_lock(&vcpu->virq_lock);
 	/* A timer interrupt the guest cancelled before taking it is no longer there. */
-	if ((c->pending & PV_BIT(A64_IRQ_VTIMER)) && !a64_vtimer_asserted(a))
+	if ((c->pending & PV_BIT(A64_IRQ_VTIMER)) && !a64_vtimer_asserted(a)) {
 		__atomic_and_fetch(&c->pending, ~PV_BIT(A64_IRQ_VTIMER), __ATOMIC_RELAXED);
-	a64_vgic_release_hw(a, loaded);
+		a64_vgic_release_hw(a, loaded);
+	}
 	written = a64_vgic_fill(c, lr);
 	while (written) {
 		unsigned n = (unsigned)__builtin_ctz(written);
@@ -178,10 +185,13 @@ void a64_vgic_sync(struct vcpu *vcpu)
 {
 	struct a64_vcpu *a = a64_vgic_owner(vcpu);
 
-	if (!a->vgic.lr_used)
+	if (!a->vgic.lr_used && !a64_vgic_hw_releasable(&a->vgic))
 		return;
 	pv_spin_lock(&vcpu->virq_lock);
-	a64_vgic_retire_hw(a);
+	if (a->vgic.lr_used)
+		a64_vgic_retire_hw(a);
+	else
+		a64_vgic_release_hw(a, a64_is_loaded(a));
 	pv_spin_unlock(&vcpu->virq_lock);
 }
 
