@@ -392,9 +392,14 @@ static void check_isolation(void)
 	g_pass("isolation");
 }
 
-/* For arch layers without checks of their own (garch.h). */
+/* For arch layers without checks or modes of their own (garch.h). */
 __attribute__((weak)) void g_arch_checks(void)
 {
+}
+
+__attribute__((weak)) void g_arch_main(uint64_t boot_arg)
+{
+	(void)boot_arg;
 }
 
 static void run_suite(void)
@@ -430,7 +435,10 @@ void g_main(uint64_t boot_arg)
 		g_bench();
 		break;
 	default:
-		run_suite();
+		if (boot_arg >= G_MODE_ARCH)
+			g_arch_main(boot_arg);
+		else
+			run_suite();
 		break;
 	}
 	g_hcall(PV_HC_VM_STOP, g_failed, 0, 0, &ignored);

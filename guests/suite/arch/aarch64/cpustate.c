@@ -9,6 +9,8 @@
  *   vCPU leaves its own values behind (g_cpustate_start).
  * vtimer: clearing the timer interrupt's pending state while the hypervisor holds the physical
  *   timer masked for it must not wedge the timer: the next expiry still interrupts, and wakes WFI.
+ *
+ * And a mode of its own (g_arch_main): a guest whose exception vectors are not in its RAM.
  */
 #include <guest/garch.h>
 #include <pv/fmt.h>
@@ -267,4 +269,23 @@ void g_arch_checks(void)
 {
 	check_cpustate();
 	check_vtimer();
+}
+
+/* ---- mode G_MODE_A64_VECTOR: a guest whose exception vectors are outside its RAM ---- */
+#define G_MODE_A64_VECTOR G_MODE_ARCH
+#define G_NOWHERE_VBAR	  0x1000ULL /* no RAM, no device: its entries cannot be fetched */
+#define G_NOWHERE_DATA	  0x2000ULL
+
+void g_arch_main(uint64_t boot_arg)
+{
+	if (boot_arg != G_MODE_A64_VECTOR)
+		return;
+	/* The load faults; the abort's vector (VBAR_EL1 + 0x200) faults too, and so would every
+	 * further abort: the hypervisor must stop this VM instead of looping. */
+	g_printf("vector guest: exception vectors at 0x%llx, outside RAM; loading from 0x%llx\n",
+		 (unsigned long long)G_NOWHERE_VBAR, (unsigned long long)G_NOWHERE_DATA);
+	G_SYSREG_WRITE(vbar_el1, G_NOWHERE_VBAR);
+	__asm__ volatile("isb" : : : "memory");
+	(void)g_load(G_NOWHERE_DATA, 8, false);
+	g_printf("FAIL vector guest: still running\n");
 }

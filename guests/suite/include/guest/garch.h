@@ -94,6 +94,10 @@ void g_arch_checks(void);
 /* Atomic add on the calling vCPU's view of memory (the SMP check). */
 uint64_t g_atomic_add(volatile uint64_t *p, uint64_t v);
 
+/* Runs a mode from G_MODE_ARCH up (g_main calls it, then stops the VM with its failure count).
+ * Optional: suite.c's weak default does nothing. */
+void g_arch_main(uint64_t boot_arg);
+
 /* The suite's entry, called by the layer on the boot vCPU with the boot argument. */
 void g_main(uint64_t boot_arg) __attribute__((noreturn));
 
