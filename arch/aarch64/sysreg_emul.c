@@ -95,8 +95,9 @@ uint64_t a64_id_sanitize(unsigned crm, unsigned op2, uint64_t hw, unsigned ipa_b
 		v = cap(v, 16, 1); /* CSV2 2 means SCXTNUM, which is not offered */
 	else if (crm == 1 && op2 == 2)
 		v = cap(v, 0, 6); /* ARMv8.0 debug, as emulated */
-	else if (crm == 4 && op2 == 0)
-		v = cap(cap(v, 24, 1), 56, 1); /* the vGIC is a GICv3; no SCXTNUM */
+	else if (crm == 4 && op2 == 0) /* EL1 is AArch64 only (HCR_EL2.RW); the vGIC is a GICv3;
+					* no SCXTNUM */
+		v = cap(cap(cap(v, 4, 1), 24, 1), 56, 1);
 	else if (crm == 7 && op2 == 0)
 		v = cap(v, 0, parange_of(ipa_bits)); /* guest physical = the stage-2 input range */
 	return v;

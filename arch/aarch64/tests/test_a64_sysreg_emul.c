@@ -46,8 +46,8 @@ static void test_ids_cortex_a57(void **state)
 	struct a64_id_view v;
 	(void)state;
 	a64_id_view_init(&v, &a57, 40);
-	/* EL0/EL1 AArch64+AArch32, no EL2 for the guest, GICv3 system registers. */
-	assert_int_equal(v.id[3][0], 0x1000022ULL);
+	/* EL0 AArch64+AArch32, EL1 AArch64 only, no EL2 for the guest, GICv3 system registers. */
+	assert_int_equal(v.id[3][0], 0x1000012ULL);
 	/* ARMv8.0 debug, 2 breakpoints, 2 watchpoints, no PMU, no Double Lock. */
 	assert_int_equal(v.id[4][0], 0xf000101006ULL);
 	assert_int_equal(FIELD(v.id[4][0], A64_DFR0_PMUVER), 0);
@@ -71,6 +71,8 @@ static void test_ids_max_hide_what_is_not_switched(void **state)
 	assert_int_equal(FIELD(pfr0, 32), 0); /* SVE */
 	assert_int_equal(FIELD(pfr0, 28), 0); /* RAS */
 	assert_int_equal(FIELD(pfr0, 8), 0);  /* EL2 */
+	assert_int_equal(FIELD(pfr0, 4), 1);  /* EL1: AArch64 only */
+	assert_int_equal(FIELD(pfr0, 0), 2);  /* EL0: AArch32 tasks possible */
 	assert_int_equal(FIELD(pfr0, 56), 1); /* CSV2 without SCXTNUM */
 	assert_int_equal(FIELD(pfr0, 16), 1); /* FP and AdvSIMD kept, with half precision */
 	assert_int_equal(FIELD(pfr0, 20), 1);
