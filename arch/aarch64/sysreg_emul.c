@@ -45,8 +45,7 @@ static const struct {
 	{ 6, 0, ~F(24) },
 	/* ID_AA64ISAR1: DPB, JSCVT, FCMA, LRCPC, FRINTTS, SB, SPECRES, BF16, DGH, I8MM (not
 	 * pointer authentication APA/API/GPA/GPI, XS, LS64). */
-	{ 6, 1,
-	  F(0) | F(12) | F(16) | F(20) | F(32) | F(36) | F(40) | F(44) | F(48) | F(52) },
+	{ 6, 1, F(0) | F(12) | F(16) | F(20) | F(32) | F(36) | F(40) | F(44) | F(48) | F(52) },
 	{ 6, 2, F(4) | F(28) }, /* ID_AA64ISAR2: RPRES, CLRBHB (not WFxT, pointer auth, MOPS) */
 	/* ID_AA64MMFR0: all but FGT and ECV (EL2 features). */
 	{ 7, 0, ~(F(56) | F(60)) },
@@ -91,15 +90,17 @@ uint64_t a64_id_sanitize(unsigned crm, unsigned op2, uint64_t hw, unsigned ipa_b
 	for (unsigned i = 0; i < PV_ARRAY_SIZE(a64_id_keep); i++)
 		if (a64_id_keep[i].crm == crm && a64_id_keep[i].op2 == op2)
 			v = hw & a64_id_keep[i].keep;
+	/* ID_PFR0.CSV2 2 and ID_AA64PFR0.CSV2 2 mean SCXTNUM, which is not offered; ID_DFR0:
+	 * ARMv8.0 debug, as emulated; ID_AA64PFR0: EL1 is AArch64 only (HCR_EL2.RW), the vGIC is a
+	 * GICv3; ID_AA64MMFR0: the guest's physical addresses are the stage-2 input range. */
 	if (crm == 1 && op2 == 0)
-		v = cap(v, 16, 1); /* CSV2 2 means SCXTNUM, which is not offered */
+		v = cap(v, 16, 1);
 	else if (crm == 1 && op2 == 2)
-		v = cap(v, 0, 6); /* ARMv8.0 debug, as emulated */
-	else if (crm == 4 && op2 == 0) /* EL1 is AArch64 only (HCR_EL2.RW); the vGIC is a GICv3;
-					* no SCXTNUM */
+		v = cap(v, 0, 6);
+	else if (crm == 4 && op2 == 0)
 		v = cap(cap(cap(v, 4, 1), 24, 1), 56, 1);
 	else if (crm == 7 && op2 == 0)
-		v = cap(v, 0, parange_of(ipa_bits)); /* guest physical = the stage-2 input range */
+		v = cap(v, 0, parange_of(ipa_bits));
 	return v;
 }
 

@@ -21,14 +21,6 @@ unsigned a64_ich_ap_regs = 1;
 static struct a64_el2_traps a64_traps;
 static struct a64_id_view a64_ids;
 
-/* Registers of optional features, by encoding (the assembler may not know their names). */
-A64_SYSREG_RW(tpidr2_el0, S3_3_C13_C0_5)
-A64_SYSREG_RW(vdisr_el2, S3_4_C12_C1_1)
-A64_SYSREG_RW(vsesr_el2, S3_4_C5_C2_3)
-A64_SYSREG_RO(pmcr_el0, pmcr_el0)
-A64_SYSREG_RO(midr_el1, midr_el1)
-A64_SYSREG_RW(vpidr_el2, vpidr_el2)
-
 #define A64_ID_READ(crm, op2)                                                                      \
 	case (crm) * 8 + (op2):                                                                    \
 		__asm__ volatile("mrs %0, S3_0_C0_C" #crm "_" #op2 : "=r"(v));                     \
@@ -82,7 +74,7 @@ void a64_state_probe(unsigned ipa_bits)
 static void a64_state_quiesce(void)
 {
 	if (a64_traps.pmu) {
-		__asm__ volatile("msr pmcr_el0, %0\n\t"	    /* E = 0, counters reset (P, C) */
+		__asm__ volatile("msr pmcr_el0, %0\n\t" /* E = 0, counters reset (P, C) */
 				 "msr pmcntenclr_el0, %1\n\t"
 				 "msr pmintenclr_el1, %1\n\t"
 				 "msr pmovsclr_el0, %1\n\t"

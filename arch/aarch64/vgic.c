@@ -25,7 +25,8 @@
 #define A64_CNTV_IMASK	 PV_BIT(1)
 #define A64_CNTV_ISTATUS PV_BIT(2)
 
-#define A64_LR_ACCESS(n, crm, op2)                                                                 \
+/* One case of a switch over ICH_* registers S3_4_C12_<crm>_<op2>: reads or writes @v. */
+#define A64_ICH_ACCESS(n, crm, op2)                                                                \
 	case n:                                                                                    \
 		if (write)                                                                         \
 			__asm__ volatile("msr S3_4_C12_" #crm "_" #op2 ", %0" : : "r"(v));         \
@@ -33,26 +34,18 @@
 			__asm__ volatile("mrs %0, S3_4_C12_" #crm "_" #op2 : "=r"(v));             \
 		break;
 
-#define A64_AP_ACCESS(n, g, op2)                                                                   \
-	case n:                                                                                    \
-		if (write)                                                                         \
-			__asm__ volatile("msr S3_4_C12_" #g "_" #op2 ", %0" : : "r"(v));           \
-		else                                                                               \
-			__asm__ volatile("mrs %0, S3_4_C12_" #g "_" #op2 : "=r"(v));               \
-		break;
-
 /* ICH_AP0R<n>_EL2 (CRm 8) and ICH_AP1R<n>_EL2 (CRm 9), n = 0..3: index 4 * group + n. */
 static uint64_t a64_ap_access(unsigned i, bool write, uint64_t v)
 {
 	switch (i) {
-		A64_AP_ACCESS(0, C8, 0)
-		A64_AP_ACCESS(1, C8, 1)
-		A64_AP_ACCESS(2, C8, 2)
-		A64_AP_ACCESS(3, C8, 3)
-		A64_AP_ACCESS(4, C9, 0)
-		A64_AP_ACCESS(5, C9, 1)
-		A64_AP_ACCESS(6, C9, 2)
-		A64_AP_ACCESS(7, C9, 3)
+		A64_ICH_ACCESS(0, C8, 0)
+		A64_ICH_ACCESS(1, C8, 1)
+		A64_ICH_ACCESS(2, C8, 2)
+		A64_ICH_ACCESS(3, C8, 3)
+		A64_ICH_ACCESS(4, C9, 0)
+		A64_ICH_ACCESS(5, C9, 1)
+		A64_ICH_ACCESS(6, C9, 2)
+		A64_ICH_ACCESS(7, C9, 3)
 	default:
 		break;
 	}
@@ -63,22 +56,22 @@ static uint64_t a64_ap_access(unsigned i, bool write, uint64_t v)
 static uint64_t a64_lr_access(unsigned n, bool write, uint64_t v)
 {
 	switch (n) {
-		A64_LR_ACCESS(0, C12, 0)
-		A64_LR_ACCESS(1, C12, 1)
-		A64_LR_ACCESS(2, C12, 2)
-		A64_LR_ACCESS(3, C12, 3)
-		A64_LR_ACCESS(4, C12, 4)
-		A64_LR_ACCESS(5, C12, 5)
-		A64_LR_ACCESS(6, C12, 6)
-		A64_LR_ACCESS(7, C12, 7)
-		A64_LR_ACCESS(8, C13, 0)
-		A64_LR_ACCESS(9, C13, 1)
-		A64_LR_ACCESS(10, C13, 2)
-		A64_LR_ACCESS(11, C13, 3)
-		A64_LR_ACCESS(12, C13, 4)
-		A64_LR_ACCESS(13, C13, 5)
-		A64_LR_ACCESS(14, C13, 6)
-		A64_LR_ACCESS(15, C13, 7)
+		A64_ICH_ACCESS(0, C12, 0)
+		A64_ICH_ACCESS(1, C12, 1)
+		A64_ICH_ACCESS(2, C12, 2)
+		A64_ICH_ACCESS(3, C12, 3)
+		A64_ICH_ACCESS(4, C12, 4)
+		A64_ICH_ACCESS(5, C12, 5)
+		A64_ICH_ACCESS(6, C12, 6)
+		A64_ICH_ACCESS(7, C12, 7)
+		A64_ICH_ACCESS(8, C13, 0)
+		A64_ICH_ACCESS(9, C13, 1)
+		A64_ICH_ACCESS(10, C13, 2)
+		A64_ICH_ACCESS(11, C13, 3)
+		A64_ICH_ACCESS(12, C13, 4)
+		A64_ICH_ACCESS(13, C13, 5)
+		A64_ICH_ACCESS(14, C13, 6)
+		A64_ICH_ACCESS(15, C13, 7)
 	default:
 		break;
 	}
@@ -280,7 +273,6 @@ static void a64_vgic_mark(struct vcpu *vcpu, uint32_t intid)
 
 	__atomic_or_fetch(&c->pending, 1ULL << intid, __ATOMIC_RELEASE);
 }
-
 
 int a64_vgic_inject(struct vcpu *vcpu, uint32_t intid)
 {

@@ -32,8 +32,8 @@
 #define GICR_SGI	0x10000u
 #define GICR_TYPER_LAST PV_BIT(4)
 /* GICD_IROUTER<n> / MPIDR layout: Aff3 in bits 39:32, Aff2..Aff0 in bits 23:0, IRM in bit 31. */
-#define IROUTER_AFF	(PV_MASK(39, 32) | PV_MASK(23, 0))
-#define IROUTER_IRM	PV_BIT(31)
+#define IROUTER_AFF (PV_MASK(39, 32) | PV_MASK(23, 0))
+#define IROUTER_IRM PV_BIT(31)
 
 struct a64_vgic_dist {
 	struct vm *vm;

@@ -194,9 +194,9 @@ static void test_dabt_with_syndrome(void **state)
 	assert_false(wb.valid);
 	assert_int_equal(fetch.calls, 0);
 	/* AArch32 EL0 (a user task of the guest) with a valid syndrome is emulated the same way. */
-	assert_int_equal(decode(dabt_esr(1, false, 3, false, false) & ~ESR_IL, 0x10, true, 0, &e,
-				&wb),
-			 A64_DABT_MMIO);
+	assert_int_equal(
+		decode(dabt_esr(1, false, 3, false, false) & ~ESR_IL, 0x10, true, 0, &e, &wb),
+		A64_DABT_MMIO);
 	assert_int_equal(e.mmio.width, 2);
 }
 

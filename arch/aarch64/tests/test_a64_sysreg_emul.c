@@ -76,20 +76,22 @@ static void test_ids_max_hide_what_is_not_switched(void **state)
 	assert_int_equal(FIELD(pfr0, 56), 1); /* CSV2 without SCXTNUM */
 	assert_int_equal(FIELD(pfr0, 16), 1); /* FP and AdvSIMD kept, with half precision */
 	assert_int_equal(FIELD(pfr0, 20), 1);
-	assert_int_equal(FIELD(pfr0, 48), 1); /* DIT */
+	assert_int_equal(FIELD(pfr0, 48), 1);  /* DIT */
 	assert_int_equal(v.id[3][1], 0x21ULL); /* BT, SSBS; no SME */
 	assert_int_equal(v.id[3][4], 0);       /* ZFR0 */
 	assert_int_equal(v.id[3][5], 0);       /* SMFR0 */
 	isar1 = v.id[5][1];
-	assert_int_equal(FIELD(isar1, 4) | FIELD(isar1, 8) | FIELD(isar1, 24) | FIELD(isar1, 28), 0);
+	assert_int_equal(FIELD(isar1, 4) | FIELD(isar1, 8) | FIELD(isar1, 24) | FIELD(isar1, 28),
+			 0);
 	assert_int_equal(FIELD(isar1, 20), 2); /* LRCPC kept */
 	assert_int_equal(v.id[5][0], 0x1221111110212120ULL);
 	assert_int_equal(FIELD(v.id[6][0], 0), 2); /* 52-bit PA hardware, 40-bit guest */
 	mmfr1 = v.id[6][1];
 	assert_int_equal(FIELD(mmfr1, A64_MMFR1_LO), 0);
-	assert_int_equal(FIELD(mmfr1, 4) | FIELD(mmfr1, 8) | FIELD(mmfr1, 40), 0); /* VMID, VH, HCX */
-	assert_int_equal(FIELD(mmfr1, 0), 2);					     /* HAFDBS */
-	assert_int_equal(FIELD(mmfr1, 20), 2);					     /* PAN */
+	assert_int_equal(FIELD(mmfr1, 4) | FIELD(mmfr1, 8) | FIELD(mmfr1, 40),
+			 0);			       /* VMID, VH, HCX */
+	assert_int_equal(FIELD(mmfr1, 0), 2);	       /* HAFDBS */
+	assert_int_equal(FIELD(mmfr1, 20), 2);	       /* PAN */
 	assert_int_equal(v.id[4][0], 0xf000101006ULL); /* v8.4 debug and PMUv3p5 hidden */
 	assert_int_equal(v.id[0][2], 0x6ULL);
 	assert_int_equal(FIELD(v.id[0][0], 28), 0); /* ID_PFR0.RAS */
@@ -150,19 +152,19 @@ static void wr(struct a64_dbg_state *d, uint32_t id, uint64_t v)
 	assert_int_equal(acc(d, id, true, false, &v), A64_SR_DONE);
 }
 
-#define DBGBVR(n)	 A64_SYSREG_ID(2, 0, 0, n, 4)
-#define DBGBCR(n)	 A64_SYSREG_ID(2, 0, 0, n, 5)
-#define DBGWVR(n)	 A64_SYSREG_ID(2, 0, 0, n, 6)
-#define DBGWCR(n)	 A64_SYSREG_ID(2, 0, 0, n, 7)
-#define MDSCR_EL1	 A64_SYSREG_ID(2, 0, 0, 2, 2)
-#define OSLAR_EL1	 A64_SYSREG_ID(2, 0, 1, 0, 4)
-#define OSLSR_EL1	 A64_SYSREG_ID(2, 0, 1, 1, 4)
-#define MDCCSR_EL0	 A64_SYSREG_ID(2, 3, 0, 1, 0)
-#define DBGDTR_EL0	 A64_SYSREG_ID(2, 3, 0, 4, 0)
-#define DBGCLAIMSET_EL1	 A64_SYSREG_ID(2, 0, 7, 8, 6)
-#define DBGCLAIMCLR_EL1	 A64_SYSREG_ID(2, 0, 7, 9, 6)
-#define ID_AA64DFR0_EL1	 A64_SYSREG_ID(3, 0, 0, 5, 0)
-#define ID_AA64PFR0_EL1	 A64_SYSREG_ID(3, 0, 0, 4, 0)
+#define DBGBVR(n)	A64_SYSREG_ID(2, 0, 0, n, 4)
+#define DBGBCR(n)	A64_SYSREG_ID(2, 0, 0, n, 5)
+#define DBGWVR(n)	A64_SYSREG_ID(2, 0, 0, n, 6)
+#define DBGWCR(n)	A64_SYSREG_ID(2, 0, 0, n, 7)
+#define MDSCR_EL1	A64_SYSREG_ID(2, 0, 0, 2, 2)
+#define OSLAR_EL1	A64_SYSREG_ID(2, 0, 1, 0, 4)
+#define OSLSR_EL1	A64_SYSREG_ID(2, 0, 1, 1, 4)
+#define MDCCSR_EL0	A64_SYSREG_ID(2, 3, 0, 1, 0)
+#define DBGDTR_EL0	A64_SYSREG_ID(2, 3, 0, 4, 0)
+#define DBGCLAIMSET_EL1 A64_SYSREG_ID(2, 0, 7, 8, 6)
+#define DBGCLAIMCLR_EL1 A64_SYSREG_ID(2, 0, 7, 9, 6)
+#define ID_AA64DFR0_EL1 A64_SYSREG_ID(3, 0, 0, 5, 0)
+#define ID_AA64PFR0_EL1 A64_SYSREG_ID(3, 0, 0, 4, 0)
 
 static void test_debug_registers_are_per_vcpu(void **state)
 {
@@ -221,7 +223,7 @@ static void test_os_lock_claim_and_dcc(void **state)
 	assert_int_equal(acc(&d, MDSCR_EL1, false, true, &v), A64_SR_UNDEF);
 	assert_int_equal(acc(&d, A64_SYSREG_ID(2, 1, 0, 1, 0), false, false, &v), A64_SR_UNDEF);
 	assert_int_equal(rd(&d, A64_SYSREG_ID(2, 0, 1, 0, 0)), 0); /* MDRAR_EL1 */
-	wr(&d, A64_SYSREG_ID(2, 0, 1, 3, 4), 1);		    /* OSDLR_EL1: RAZ/WI */
+	wr(&d, A64_SYSREG_ID(2, 0, 1, 3, 4), 1);		   /* OSDLR_EL1: RAZ/WI */
 	assert_int_equal(rd(&d, A64_SYSREG_ID(2, 0, 1, 3, 4)), 0);
 }
 
@@ -244,14 +246,14 @@ static void test_id_and_other_registers(void **state)
 	assert_int_equal(acc(&d, A64_SYSREG_ID(3, 0, 12, 11, 5), true, false, &v), A64_SR_CORE);
 	assert_int_equal(acc(&d, A64_SYSREG_ID(3, 0, 12, 12, 0), false, false, &v), A64_SR_CORE);
 	/* Timers the guest owns, TPIDR2_EL0, DISR_EL1 are not hidden. */
-	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 3, 14, 3, 1)));	/* CNTV_CTL_EL0 */
-	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 3, 14, 0, 2)));	/* CNTVCT_EL0 */
-	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 3, 13, 0, 5)));	/* TPIDR2_EL0 */
-	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 12, 1, 1)));	/* DISR_EL1 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 3, 14, 3, 1))); /* CNTV_CTL_EL0 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 3, 14, 0, 2))); /* CNTVCT_EL0 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 3, 13, 0, 5))); /* TPIDR2_EL0 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 12, 1, 1))); /* DISR_EL1 */
 	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 1, 0, 0)));	/* SCTLR_EL1 */
 	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 2, 0, 0)));	/* TTBR0_EL1 */
 	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 5, 2, 0)));	/* ESR_EL1 */
-	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 13, 0, 4)));	/* TPIDR_EL1 */
+	assert_false(a64_sysreg_hidden(A64_SYSREG_ID(3, 0, 13, 0, 4))); /* TPIDR_EL1 */
 }
 
 static void test_hidden_features_are_undefined(void **state)

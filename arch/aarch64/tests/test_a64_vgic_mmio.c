@@ -135,9 +135,9 @@ static void test_distributor_identity(void **state)
 static void test_spi_configuration_is_mirrored(void **state)
 {
 	(void)state;
-	wr(0, GICD + 0x104, 4, 0x5u);	/* ISENABLER1: SPIs 32 and 34 */
+	wr(0, GICD + 0x104, 4, 0x5u);	     /* ISENABLER1: SPIs 32 and 34 */
 	wr(1, GICD + 0x428, 4, 0x40302010u); /* IPRIORITYR: SPIs 40..43 */
-	wr(0, GICD + 0x42c, 1, 0xa0);		/* byte access: SPI 44 */
+	wr(0, GICD + 0x42c, 1, 0xa0);	     /* byte access: SPI 44 */
 	for (unsigned i = 0; i < 2; i++) {
 		assert_int_equal(cpus[i].enabled >> 32 & 0xff, 0x5);
 		assert_int_equal(cpus[i].prio[40], 0x10);
@@ -336,7 +336,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_distributor_identity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_spi_configuration_is_mirrored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spi_configuration_is_mirrored, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_priority_accesses_stay_in_one_register, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_irouter_routes_by_affinity, setup, teardown),

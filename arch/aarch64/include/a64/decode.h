@@ -121,8 +121,8 @@ struct a64_dabt {
 typedef bool (*a64_fetch_fn)(void *ctx, uint32_t *insn);
 
 enum a64_dabt_kind {
-	A64_DABT_MMIO,	/* @exit is an MMIO access, with base write-back in *@wb if valid */
-	A64_DABT_SKIP,	/* cache maintenance where the guest has no RAM: complete it, nothing else */
+	A64_DABT_MMIO, /* @exit is an MMIO access, with base write-back in *@wb if valid */
+	A64_DABT_SKIP, /* cache maintenance where the guest has no RAM: complete it, nothing else */
 	A64_DABT_FAULT, /* @exit is an S2_FAULT: the core faults the guest or stops its VM */
 };
 

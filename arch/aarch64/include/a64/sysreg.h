@@ -73,6 +73,14 @@ A64_SYSREG_RW(cptr_el2, cptr_el2)
 A64_SYSREG_RW(cnthctl_el2, cnthctl_el2)
 A64_SYSREG_RW(mdcr_el2, mdcr_el2)
 A64_SYSREG_RO(hpfar_el2, hpfar_el2)
+A64_SYSREG_RW(vpidr_el2, vpidr_el2)
+A64_SYSREG_RO(midr_el1, midr_el1)
+A64_SYSREG_RO(pmcr_el0, pmcr_el0)
+
+/* Registers of optional features, by encoding (the assembler may not know their names). */
+A64_SYSREG_RW(tpidr2_el0, S3_3_C13_C0_5) /* SME */
+A64_SYSREG_RW(vdisr_el2, S3_4_C12_C1_1)	 /* RAS */
+A64_SYSREG_RW(vsesr_el2, S3_4_C5_C2_3)	 /* RAS */
 
 /* The EL1 state a guest owns; loaded while its vCPU is the one on the CPU. */
 A64_SYSREG_RW(sctlr_el1, sctlr_el1)

@@ -14,19 +14,19 @@
 
 /* What the hardware has, read once on the boot CPU (vcpu.c) and assumed of every CPU. */
 struct a64_hw_ids {
-	uint64_t id[7][8]; /* op0 3, op1 0, CRn 0, CRm 1..7 (index CRm - 1), op2 0..7 */
+	uint64_t id[7][8];     /* op0 3, op1 0, CRn 0, CRm 1..7 (index CRm - 1), op2 0..7 */
 	unsigned pmu_counters; /* PMCR_EL0.N, when a PMU is implemented */
 };
 
 /* Fields of the identification registers the backend looks at. */
-#define A64_ID_FIELD(v, shift) ((unsigned)((v) >> (shift)) & 0xfu)
-#define A64_PFR0_RAS	       28
-#define A64_PFR0_AMU	       44
-#define A64_PFR1_SME	       24
-#define A64_DFR0_PMUVER	       8
-#define A64_DFR0_PMSVER	       32
-#define A64_DFR0_TRACEFILT     40
-#define A64_MMFR1_LO	       16
+#define A64_ID_FIELD(v, shift)	 ((unsigned)((v) >> (shift)) & 0xfu)
+#define A64_PFR0_RAS		 28
+#define A64_PFR0_AMU		 44
+#define A64_PFR1_SME		 24
+#define A64_DFR0_PMUVER		 8
+#define A64_DFR0_PMSVER		 32
+#define A64_DFR0_TRACEFILT	 40
+#define A64_MMFR1_LO		 16
 #define A64_IDREG(ids, crm, op2) ((ids)->id[(crm) - 1][(op2)])
 
 /* The guest's view of the identification space: ids[CRm - 1][op2]. */
@@ -56,22 +56,22 @@ struct a64_el2_traps {
 void a64_el2_traps_init(struct a64_el2_traps *t, const struct a64_hw_ids *hw);
 
 /* HCR_EL2 and MDCR_EL2 bits the backend uses beyond a64/sysreg.h's. */
-#define HCR_TID3     PV_BIT(18)
-#define HCR_TIDCP    PV_BIT(20)
-#define HCR_TACR     PV_BIT(21)
-#define HCR_TLOR     PV_BIT(35)
-#define HCR_TERR     PV_BIT(36)
-#define MDCR_TPMCR   PV_BIT(5)
-#define MDCR_TPM     PV_BIT(6)
-#define MDCR_TDA     PV_BIT(9)
-#define MDCR_TDOSA   PV_BIT(10)
-#define MDCR_TDRA    PV_BIT(11)
-#define MDCR_TPMS    PV_BIT(14)
-#define MDCR_HPMD    PV_BIT(17)
-#define MDCR_TTRF    PV_BIT(19)
-#define MDCR_HCCD    PV_BIT(23)
-#define CPTR_TTA     PV_BIT(20)
-#define CPTR_TAM     PV_BIT(30)
+#define HCR_TID3      PV_BIT(18)
+#define HCR_TIDCP     PV_BIT(20)
+#define HCR_TACR      PV_BIT(21)
+#define HCR_TLOR      PV_BIT(35)
+#define HCR_TERR      PV_BIT(36)
+#define MDCR_TPMCR    PV_BIT(5)
+#define MDCR_TPM      PV_BIT(6)
+#define MDCR_TDA      PV_BIT(9)
+#define MDCR_TDOSA    PV_BIT(10)
+#define MDCR_TDRA     PV_BIT(11)
+#define MDCR_TPMS     PV_BIT(14)
+#define MDCR_HPMD     PV_BIT(17)
+#define MDCR_TTRF     PV_BIT(19)
+#define MDCR_HCCD     PV_BIT(23)
+#define CPTR_TTA      PV_BIT(20)
+#define CPTR_TAM      PV_BIT(30)
 #define A64_CPTR_RES1 0x33ffULL /* includes TZ (bit 8) and TSM (bit 12): SVE and SME trap */
 
 /* A vCPU's self-hosted debug registers: what the guest wrote, never loaded into the hardware. */

@@ -23,29 +23,28 @@
 
 /* What each vCPU plants in its debug and PMU registers (breakpoints and watchpoints disabled). */
 #define G_PLANT_BVR  0x0000ffffc0de0000ULL
-#define G_PLANT_BCR  0x1e0u	       /* BAS, E = 0 */
+#define G_PLANT_BCR  0x1e0u /* BAS, E = 0 */
 #define G_PLANT_WVR  0x0000ffffbeef0000ULL
-#define G_PLANT_WCR  0x1fe0u	       /* BAS, E = 0 */
+#define G_PLANT_WCR  0x1fe0u	  /* BAS, E = 0 */
 #define G_PMU_NSH    (1ULL << 27) /* PMEVTYPER<n>/PMCCFILTR: count at EL2 too */
 #define G_PMU_CYCLES 0x11u
 
 /* What a vCPU found at its start: non-zero debug or PMU state it did not write. */
 struct g_found {
 	bool started;
-	uint64_t dbg;	    /* or of DBGBVR0, DBGBCR0, DBGWVR0, DBGWCR0, MDSCR_EL1 */
-	bool pmu_readable;  /* a PMU register read did not fault */
-	uint64_t pmu;	    /* or of what the PMU reads returned */
+	uint64_t dbg;	   /* or of DBGBVR0, DBGBCR0, DBGWVR0, DBGWCR0, MDSCR_EL1 */
+	bool pmu_readable; /* a PMU register read did not fault */
+	uint64_t pmu;	   /* or of what the PMU reads returned */
 };
 static struct g_found g_found[2];
 
 void g_cpustate_start(void)
 {
 	struct g_found *f = &g_found[g_cpu_id() & 1u];
-	uint64_t v;
+	uint64_t v = 0;
 
 	f->dbg = G_SYSREG_READ(dbgbvr0_el1) | G_SYSREG_READ(dbgbcr0_el1) |
-		 G_SYSREG_READ(dbgwvr0_el1) | G_SYSREG_READ(dbgwcr0_el1) |
-		 G_SYSREG_READ(mdscr_el1);
+		 G_SYSREG_READ(dbgwvr0_el1) | G_SYSREG_READ(dbgwcr0_el1) | G_SYSREG_READ(mdscr_el1);
 	f->pmu_readable = false;
 	f->pmu = 0;
 	if (G_TRY_READ(pmccfiltr_el0, v)) {
@@ -139,10 +138,11 @@ static bool cpustate_debug(char *why, size_t len)
 			return false;
 		}
 		if (f->dbg || f->pmu) {
-			pv_snprintf(why, len,
-				    "vCPU %u started with debug 0x%llx, PMU 0x%llx (%s) it never wrote",
-				    i, (unsigned long long)f->dbg, (unsigned long long)f->pmu,
-				    f->pmu_readable ? "readable" : "not readable");
+			pv_snprintf(
+				why, len,
+				"vCPU %u started with debug 0x%llx, PMU 0x%llx (%s) it never wrote",
+				i, (unsigned long long)f->dbg, (unsigned long long)f->pmu,
+				f->pmu_readable ? "readable" : "not readable");
 			return false;
 		}
 	}
@@ -165,7 +165,7 @@ static bool cpustate_debug(char *why, size_t len)
 static void check_cpustate(void)
 {
 	bool (*const parts[])(char *, size_t) = { cpustate_ids, cpustate_undefined,
-						   cpustate_debug };
+						  cpustate_debug };
 	char why[3][128];
 	unsigned failed = 0;
 
@@ -183,7 +183,7 @@ static void check_cpustate(void)
 }
 
 /* ---- vtimer ---- */
-#define G_CNTV_ENABLE	PV_BIT(0)
+#define G_CNTV_ENABLE	 PV_BIT(0)
 #define G_GICR_ISENABLER (G_GICR_SGI + 0x100)
 #define G_GICR_ICENABLER (G_GICR_SGI + 0x180)
 #define G_GICR_ISPENDR	 (G_GICR_SGI + 0x200)
@@ -244,7 +244,8 @@ static void check_vtimer(void)
 	g_irq_off();
 	if (!timer_taken()) {
 		g_timer_arm(0);
-		g_fail("vtimer", "no timer interrupt after clearing its pending state: timer wedged");
+		g_fail("vtimer",
+		       "no timer interrupt after clearing its pending state: timer wedged");
 		return;
 	}
 	/* Again, now waiting in WFI. */

@@ -7,10 +7,10 @@
 #include <stdint.h>
 
 /* The board's VM layout (platforms/qemu-virt-aarch64/vms.c) and QEMU virt's GIC addresses. */
-#define G_UART	  0x09000000ULL
-#define G_TESTDEV 0x0b000000ULL
-#define G_GICD	  0x08000000ULL
-#define G_GICR	  0x080a0000ULL
+#define G_UART	   0x09000000ULL
+#define G_TESTDEV  0x0b000000ULL
+#define G_GICD	   0x08000000ULL
+#define G_GICR	   0x080a0000ULL
 #define G_GICR_SGI 0x10000ULL
 
 #define G_IRQ_IPI   1u
