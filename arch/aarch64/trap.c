@@ -192,11 +192,13 @@ void a64_vcpu_trap(struct a64_vcpu *a, struct vcpu_exit *exit)
 		a64_trap_inject(a, exit, ESR_IL);
 		return;
 	default:
-		/* Nothing else is trapped on purpose; what the guest did is undefined to it. */
-		hal_printf("vm %s: vcpu %u: unexpected trap (ESR 0x%llx) at pc 0x%llx: undefined "
-			   "instruction injected\n",
-			   a->vcpu->vm->name, a->vcpu->id, (unsigned long long)a->esr,
-			   (unsigned long long)a->pc);
+		/* Nothing else is trapped on purpose; what the guest did is undefined to it. Said,
+		 * but rate-limited: a guest must not flood the console. */
+		if (vm_log_allowed(a->vcpu->vm))
+			hal_printf("vm %s: vcpu %u: unexpected trap (ESR 0x%llx) at pc 0x%llx: "
+				   "undefined instruction injected\n",
+				   a->vcpu->vm->name, a->vcpu->id, (unsigned long long)a->esr,
+				   (unsigned long long)a->pc);
 		a64_trap_inject(a, exit, ESR_IL); /* EC 0: unknown reason */
 		return;
 	}
