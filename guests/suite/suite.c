@@ -397,7 +397,7 @@ __attribute__((weak)) void g_arch_checks(void)
 {
 }
 
-__attribute__((weak)) void g_arch_main(uint64_t boot_arg)
+__attribute__((weak)) void g_arch_mode(uint64_t boot_arg)
 {
 	(void)boot_arg;
 }
@@ -436,7 +436,7 @@ void g_main(uint64_t boot_arg)
 		break;
 	default:
 		if (boot_arg >= G_MODE_ARCH)
-			g_arch_main(boot_arg);
+			g_arch_mode(boot_arg);
 		else
 			run_suite();
 		break;

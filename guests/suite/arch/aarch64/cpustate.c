@@ -10,7 +10,7 @@
  * vtimer: clearing the timer interrupt's pending state while the hypervisor holds the physical
  *   timer masked for it must not wedge the timer: the next expiry still interrupts, and wakes WFI.
  *
- * And a mode of its own (g_arch_main): a guest whose exception vectors are not in its RAM.
+ * And a mode of its own (g_arch_mode): a guest whose exception vectors are not in its RAM.
  */
 #include <guest/garch.h>
 #include <pv/fmt.h>
@@ -277,7 +277,7 @@ void g_arch_checks(void)
 #define G_NOWHERE_VBAR	  0x1000ULL /* no RAM, no device: its entries cannot be fetched */
 #define G_NOWHERE_DATA	  0x2000ULL
 
-void g_arch_main(uint64_t boot_arg)
+void g_arch_mode(uint64_t boot_arg)
 {
 	if (boot_arg != G_MODE_A64_VECTOR)
 		return;

@@ -96,7 +96,7 @@ uint64_t g_atomic_add(volatile uint64_t *p, uint64_t v);
 
 /* Runs a mode from G_MODE_ARCH up (g_main calls it, then stops the VM with its failure count).
  * Optional: suite.c's weak default does nothing. */
-void g_arch_main(uint64_t boot_arg);
+void g_arch_mode(uint64_t boot_arg);
 
 /* The suite's entry, called by the layer on the boot vCPU with the boot argument. */
 void g_main(uint64_t boot_arg) __attribute__((noreturn));

@@ -9,6 +9,6 @@
 #define G_MODE_SUITE 0 /* run every check, print the summary, stop the VM */
 #define G_MODE_BAD   1 /* print one line, then write outside guest RAM (the VM must be stopped) */
 #define G_MODE_BENCH 2 /* run the benchmarks, print BENCH lines, stop the VM */
-#define G_MODE_ARCH  0x100 /* and up: modes an arch layer defines for itself (g_arch_main) */
+#define G_MODE_ARCH  0x100 /* and up: modes an arch layer defines for itself (g_arch_mode) */
 
 #endif
