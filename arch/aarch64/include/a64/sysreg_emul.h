@@ -12,7 +12,7 @@
 
 #include <pv/types.h>
 
-/* What the hardware has, read once on the boot CPU (vcpu.c) and assumed of every CPU. */
+/* What the hardware has, read once on the boot CPU (vcpu_state.c) and assumed of every CPU. */
 struct a64_hw_ids {
 	uint64_t id[7][8];     /* op0 3, op1 0, CRn 0, CRm 1..7 (index CRm - 1), op2 0..7 */
 	unsigned pmu_counters; /* PMCR_EL0.N, when a PMU is implemented */
