@@ -8,6 +8,7 @@
 #include <riscv64/backend.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
+#include <riscv64/fixup.h>
 #include <riscv64/hfence.h>
 #include <riscv64/vcpu.h>
 
@@ -40,13 +41,12 @@ static struct {
 /* Writes hgatp and reads it back; false if the CSR does not exist (the access trapped). */
 static bool hgatp_try(uint64_t value, uint64_t *readback)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	bool trapped;
 
-	riscv_trap_recover_begin();
-	csr_write(CSR_HGATP, value);
-	csr_read(CSR_HGATP, v);
-	trapped = riscv_trap_recover_end();
+	RISCV_CSR_TRY_WRITE(CSR_HGATP, value, trapped);
+	if (!trapped)
+		RISCV_CSR_TRY_READ(CSR_HGATP, v, trapped);
 	*readback = trapped ? 0 : v;
 	return !trapped;
 }

@@ -392,6 +392,11 @@ static void check_isolation(void)
 	g_pass("isolation");
 }
 
+/* For arch layers without checks of their own (garch.h). */
+__attribute__((weak)) void g_arch_checks(void)
+{
+}
+
 static void run_suite(void)
 {
 	memory_fill();
@@ -403,6 +408,7 @@ static void run_suite(void)
 	check_smp();
 	check_context();
 	check_isolation();
+	g_arch_checks();
 	check_memory();
 	g_printf("guest-suite: %u passed, %u failed\n", g_passed, g_failed);
 }

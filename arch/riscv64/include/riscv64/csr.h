@@ -52,6 +52,7 @@
 #define SSTATUS_SPP	   (1ULL << 8)
 #define SSTATUS_FS	   (3ULL << 13)
 #define SSTATUS_FS_INITIAL (1ULL << 13)
+#define SSTATUS_MXR	   (1ULL << 19)
 
 /* sip / sie / vsip / vsie bits (S-level positions) and hvip's VS bits. */
 #define SIP_SSIP   (1ULL << IRQ_S_SOFT)

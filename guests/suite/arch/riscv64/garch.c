@@ -9,6 +9,7 @@
 #include <pv/fmt.h>
 #include <vm/hypercall.h>
 
+#include "glayer.h"
 #include "suite.h"
 
 /* Where the board puts the guest's devices (platforms/qemu-virt-riscv64/vms.c). */
@@ -38,9 +39,8 @@ const struct g_layout g_layout = {
 	.hc_err_unknown = SBI_ERR_NOT_SUPP,
 };
 
-/* Shared with start.S: the probe in flight resumes here after a fault. */
 volatile uint64_t g_recover;
-static volatile uint64_t g_fault_cause;
+volatile uint64_t g_fault_cause, g_fault_tval;
 static bool g_sstc;
 
 /* start.S */
@@ -278,6 +278,7 @@ void g_trap(void)
 	g_csr_read(sepc, epc);
 	if (g_recover) {
 		g_fault_cause = cause;
+		g_fault_tval = tval;
 		g_csr_write(sepc, g_recover);
 		return;
 	}

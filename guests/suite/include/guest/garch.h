@@ -87,6 +87,10 @@ bool g_try_hv_irqchip(void);
  * after each exit. Returns 0, or the number of the first register found changed, plus 1. */
 int g_context_check(unsigned exits);
 
+/* Checks of the arch layer's own, run after the common ones; each prints its PASS or FAIL line
+ * through suite.h. Optional: a layer without any leaves it out (suite.c's weak default is empty). */
+void g_arch_checks(void);
+
 /* Atomic add on the calling vCPU's view of memory (the SMP check). */
 uint64_t g_atomic_add(volatile uint64_t *p, uint64_t v);
 
