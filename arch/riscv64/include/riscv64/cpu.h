@@ -37,6 +37,7 @@ struct riscv_platform_info {
 	const char *boot_exts; /* boot hart's riscv,isa-extensions string list, or NULL */
 	int boot_exts_len;     /* its length in bytes */
 	bool sstc;	       /* stimecmp usable from HS-mode (riscv_timer_init) */
+	bool senvcfg;	       /* senvcfg exists (privileged spec 1.12; riscv_h_probe) */
 };
 
 extern struct riscv_platform_info riscv_info;

@@ -41,7 +41,7 @@ const struct g_layout g_layout = {
 
 volatile uint64_t g_recover;
 volatile uint64_t g_fault_cause, g_fault_tval;
-static bool g_sstc;
+bool g_sstc, g_senvcfg;
 
 /* start.S */
 void g_secondary_start(void);
@@ -51,6 +51,7 @@ int g_probe_exec(uint64_t addr);
 int g_probe_hvip(void);
 int g_probe_hgatp(void);
 int g_probe_stimecmp(void);
+int g_probe_senvcfg(void);
 /* Called from start.S only. */
 void g_trap(void);
 void g_arch_main(uint64_t boot_arg) __attribute__((noreturn));
@@ -217,6 +218,13 @@ void g_cpu_stop(void)
 		g_wait_for_irq();
 }
 
+long g_cpu_status(unsigned cpu)
+{
+	struct g_sbiret r = g_sbi(SBI_EXT_HSM, 2, cpu, 0, 0);
+
+	return r.error ? -1 : (long)r.value;
+}
+
 void g_ipi_send(unsigned cpu)
 {
 	(void)g_sbi(SBI_EXT_IPI, 0, 1ULL << cpu, 0, 0);
@@ -285,9 +293,20 @@ void g_trap(void)
 	g_stop_unexpected(cause, tval, epc);
 }
 
+void g_arch_checks(void)
+{
+	g_check_xonly_mmio();
+	g_check_cpu_state();
+}
+
 void g_arch_main(uint64_t boot_arg)
 {
 	g_sstc = g_probe_stimecmp() != 0;
+	g_senvcfg = g_probe_senvcfg() != 0;
+	/* The "bad" VM shares its hart with another VM's vCPU: what it leaves behind there is
+	 * what that vCPU's cpu-state check must not see. */
+	if (boot_arg == G_MODE_BAD)
+		g_cpu_state_fill(g_identity_satp());
 	g_timer_arm(0);
 	g_main(boot_arg);
 }

@@ -64,6 +64,12 @@ static void xonly_map(void)
 
 /* @stub's address in the alias at @base (the stubs are separate symbols: no pointer
  * arithmetic between them). */
+uint64_t g_identity_satp(void)
+{
+	xonly_map();
+	return SATP_SV39 | ((uint64_t)(uintptr_t)g_pt_root >> 12);
+}
+
 static uint64_t xonly_va(uint64_t base, const char *stub)
 {
 	return base + ((uint64_t)(uintptr_t)stub - (uint64_t)(uintptr_t)g_xonly_page);
@@ -83,7 +89,7 @@ struct xonly_case {
 
 static void xonly_stale(uint64_t td)
 {
-	uint64_t root = SATP_SV39 | ((uint64_t)(uintptr_t)g_pt_root >> 12);
+	uint64_t root = g_identity_satp();
 	uint64_t page = (uint64_t)(uintptr_t)g_xonly_page;
 	uint64_t va = xonly_va(STALE_VA, g_xonly_lw);
 	uint64_t got, cause, tval;
@@ -113,9 +119,9 @@ static void xonly_stale(uint64_t td)
 	g_pass("xonly-mmio");
 }
 
-void g_arch_checks(void)
+void g_check_xonly_mmio(void)
 {
-	uint64_t td = g_layout.testdev_base;
+	uint64_t td = g_layout.testdev_base, root = g_identity_satp();
 	const struct xonly_case cases[] = {
 		{ "lw", g_xonly_lw, TESTDEV_REG_ID, TESTDEV_ID },
 		{ "lw at pc 2 mod 4", g_xonly_lw_odd, TESTDEV_REG_ID, TESTDEV_ID },
@@ -124,13 +130,12 @@ void g_arch_checks(void)
 		{ "lw across a page", g_xonly_lw_cross, TESTDEV_REG_ID, TESTDEV_ID },
 	};
 
-	xonly_map();
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct xonly_case *c = &cases[i];
 		uint64_t got;
 
 		g_fault_cause = 0;
-		satp_set(SATP_SV39 | ((uint64_t)(uintptr_t)g_pt_root >> 12));
+		satp_set(root);
 		got = g_xonly_call(xonly_va(XONLY_VA, c->stub), td + c->reg);
 		satp_set(0);
 		if (g_fault_cause) {
