@@ -18,6 +18,7 @@ void riscv_exit_s2_fault(const struct riscv_vcpu *vc, struct vcpu_exit *exit, ui
 
 void riscv_fetch_verdict(const struct riscv_gfault *f, struct riscv_fetch_outcome *out)
 {
+	out->read_cause = f->cause;
 	out->tval = f->tval;
 	out->gpa = 0;
 	out->cause = 0;

@@ -101,14 +101,23 @@ static __attribute__((noinline)) void riscv_fetch_failed(struct riscv_vcpu *vc,
 							 struct vcpu_exit *exit,
 							 const struct riscv_fetch_outcome *o)
 {
+	uint64_t pc = vc->pc; /* riscv_reflect moves it to the guest's vector */
 	char reason[96];
 
 	exit->kind = VCPU_EXIT_NONE;
-	if (o->verdict == RISCV_FETCH_INJECT && riscv_reflect(vc, o->cause, o->tval) == PV_OK)
+	if (o->verdict == RISCV_FETCH_INJECT && riscv_reflect(vc, o->cause, o->tval) == PV_OK) {
+		/* Said, not silent, and rate-limited, like the core's injected faults. */
+		if (vm_log_allowed(vc->vcpu->vm))
+			hal_printf("vm %s: vcpu %u: the instruction at pc 0x%llx cannot be read "
+				   "(0x%llx): instruction %s fault injected\n",
+				   vc->vcpu->vm->name, vc->vcpu->id, (unsigned long long)pc,
+				   (unsigned long long)o->tval,
+				   o->cause == EXC_INST_PAGE_FAULT ? "page" : "access");
 		return;
+	}
 	pv_snprintf(reason, sizeof(reason),
 		    "vcpu %u: reading the instruction at pc 0x%llx faulted (cause %llu at 0x%llx)",
-		    vc->vcpu->id, (unsigned long long)vc->pc, (unsigned long long)o->cause,
+		    vc->vcpu->id, (unsigned long long)pc, (unsigned long long)o->read_cause,
 		    (unsigned long long)o->tval);
 	vm_stop(vc->vcpu->vm, -PV_EFAULT, reason);
 }

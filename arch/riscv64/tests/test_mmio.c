@@ -126,6 +126,7 @@ static void test_verdict_every_cause(void **state)
 			break;
 		}
 		assert_int_equal(o.tval, 0xc0000ffe);
+		assert_int_equal(o.read_cause, cause);
 	}
 }
 

@@ -29,9 +29,10 @@ enum riscv_fetch_verdict {
 
 struct riscv_fetch_outcome {
 	enum riscv_fetch_verdict verdict;
-	uint64_t cause; /* INJECT: the exception code the guest gets */
-	uint64_t tval;	/* INJECT: its stval; S2_FAULT, STOP: the address that faulted */
-	uint64_t gpa;	/* S2_FAULT: the guest-physical address that faulted */
+	uint64_t read_cause; /* the read's own trap cause (for the log) */
+	uint64_t cause;	     /* INJECT: the exception code the guest gets */
+	uint64_t tval;	     /* INJECT: its stval; S2_FAULT, STOP: the address that faulted */
+	uint64_t gpa;	     /* S2_FAULT: the guest-physical address that faulted */
 };
 
 /* Judges the trap @f that a read of guest instruction memory took, whichever way the hart
