@@ -96,13 +96,17 @@ void riscv_trap_handler(struct riscv_trap_frame *tf)
 	 * judge. The sret below must stay in HS-mode: it enters V = hstatus.SPV, which the trap
 	 * should have cleared but QEMU 7.2 leaves as the last guest exit set it (1). */
 	if (fix) {
-		uint64_t htval;
-
-		csr_read(CSR_HTVAL, htval);
 		cpu->fault.cause = code;
 		cpu->fault.tval = tf->stval;
-		cpu->fault.htval = htval;
-		csr_clear(CSR_HSTATUS, HSTATUS_SPV);
+		cpu->fault.htval = 0;
+		/* Guest-page faults exist only with the H extension; hstatus only matters once
+		 * a guest has run on this hart (a CSR probe at boot may run on a hart without the
+		 * extension, whose CSRs must not be touched then). */
+		if (code == EXC_INST_GUEST_PAGE_FAULT || code == EXC_LOAD_GUEST_PAGE_FAULT ||
+		    code == EXC_STORE_GUEST_PAGE_FAULT)
+			csr_read(CSR_HTVAL, cpu->fault.htval);
+		if (cpu->loaded)
+			csr_clear(CSR_HSTATUS, HSTATUS_SPV);
 		tf->sepc = fix->fixup;
 		return;
 	}
