@@ -118,9 +118,7 @@ void riscv_timer_init(void)
 
 	/* stimecmp traps unless the CPU has Sstc and the firmware opened it (menvcfg.STCE), so a
 	 * read that does not trap is the whole answer; the ISA string alone is not enough. */
-	riscv_trap_recover_begin();
-	csr_read(CSR_STIMECMP, cmp);
-	trapped = riscv_trap_recover_end();
+	RISCV_CSR_TRY_READ(CSR_STIMECMP, cmp, trapped);
 	(void)cmp;
 	riscv_info.sstc = !trapped;
 	riscv_timer_arm(0);

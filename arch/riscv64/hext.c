@@ -8,6 +8,7 @@
 #include <riscv64/backend.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
+#include <riscv64/fixup.h>
 #include <riscv64/hfence.h>
 #include <riscv64/vcpu.h>
 
@@ -40,13 +41,12 @@ static struct {
 /* Writes hgatp and reads it back; false if the CSR does not exist (the access trapped). */
 static bool hgatp_try(uint64_t value, uint64_t *readback)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	bool trapped;
 
-	riscv_trap_recover_begin();
-	csr_write(CSR_HGATP, value);
-	csr_read(CSR_HGATP, v);
-	trapped = riscv_trap_recover_end();
+	RISCV_CSR_TRY_WRITE(CSR_HGATP, value, trapped);
+	if (!trapped)
+		RISCV_CSR_TRY_READ(CSR_HGATP, v, trapped);
 	*readback = trapped ? 0 : v;
 	return !trapped;
 }
@@ -65,6 +65,7 @@ static unsigned count_low_ones(uint64_t v)
 void riscv_h_probe(struct vcpu_hw_info *info)
 {
 	bool in_isa = riscv_isa_has("h");
+	bool trapped;
 	uint64_t rb;
 
 	/* hgatp is WARL: unimplemented VMID bits read back as zero, an unsupported MODE does not
@@ -90,6 +91,8 @@ void riscv_h_probe(struct vcpu_hw_info *info)
 	riscv_h.sv48x4 = (rb >> HGATP_MODE_SHIFT) == HGATP_MODE_SV48X4;
 	hgatp_try(0, &rb);
 	riscv_hfence_gvma_all();
+	RISCV_CSR_TRY_READ(CSR_SENVCFG, rb, trapped);
+	riscv_info.senvcfg = !trapped;
 
 	info->supported = true;
 	pv_snprintf(info->summary, sizeof(info->summary),
@@ -153,9 +156,11 @@ int riscv_h_cpu_enable(void)
 	RISCV_WRITE_CHECKED(CSR_HIE, "hie", 0, ok);
 	csr_write(CSR_HGEIE, 0);
 	csr_write(CSR_HTIMEDELTA, 0);
-	/* Guests may read cycle, time and instret; hardware performance counters stay hidden. */
-	RISCV_WRITE_CHECKED(CSR_HCOUNTEREN, "hcounteren",
-			    HCOUNTEREN_CY | HCOUNTEREN_TM | HCOUNTEREN_IR, ok);
+	/* Guests read time (the host timebase, which says nothing about other VMs). cycle and
+	 * instret count whatever the hart ran, the hypervisor and other VMs included, and the
+	 * hardware performance counters likewise: all hidden (a read is an illegal instruction
+	 * for the guest; docs/riscv64.md, "CPU state"). */
+	RISCV_WRITE_CHECKED(CSR_HCOUNTEREN, "hcounteren", HCOUNTEREN_TM, ok);
 	/* STCE gives VS-mode its own vstimecmp, so guest timers need no SBI round trip. */
 	RISCV_WRITE_CHECKED(CSR_HENVCFG, "henvcfg", henvcfg, ok);
 	csr_write(CSR_HGATP, 0);

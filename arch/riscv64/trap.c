@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Traps taken in HS-mode by the hypervisor itself (guest traps go to vcpu_entry.S instead). None
- * is expected except inside a bracketed instruction (a CSR probe, an HLVX fetch of a guest
- * instruction): everything else is a bug and ends in a panic that names the cause,
- * the faulting PC and stval rather than a silent hang.
+ * is expected except at an instruction of the fixup table (fixup.h: CSR probes, reads of guest
+ * memory through the guest's translation): everything else is a bug and ends in a panic that
+ * names the cause, the faulting PC and stval rather than a silent hang.
  */
 #include <hal/hal.h>
 #include <riscv64/cpu.h>
@@ -55,15 +55,6 @@ static const char *interrupt_name(uint64_t code)
 	}
 }
 
-/* Length of the instruction at @pc: 2 for a compressed one, else 4 (no longer encodings exist
- * in RV64GC-class cores). The hypervisor runs with satp = Bare, so pc is a physical address. */
-static uint64_t insn_length(uint64_t pc)
-{
-	uint16_t low = *(const volatile uint16_t *)(uintptr_t)pc;
-
-	return (low & 3u) == 3u ? 4 : 2;
-}
-
 static void dump_frame(const struct riscv_trap_frame *tf)
 {
 	static const char *const abi[32] = {
@@ -78,19 +69,45 @@ static void dump_frame(const struct riscv_trap_frame *tf)
 	hal_printf("\n  sstatus %016llx\n", (unsigned long long)tf->sstatus);
 }
 
+/* The fixup table's bounds (polyvisor.ld.in). */
+extern const struct riscv_fixup __riscv_fixup_start[], __riscv_fixup_end[];
+
+const struct riscv_fixup *riscv_fixup_find(uint64_t pc)
+{
+	/* A handful of entries, searched only when one of them traps. The bounds are two linker
+	 * symbols, compared as numbers. */
+	size_t n = ((uintptr_t)__riscv_fixup_end - (uintptr_t)__riscv_fixup_start) /
+		   sizeof(struct riscv_fixup);
+
+	for (size_t i = 0; i < n; i++)
+		if (__riscv_fixup_start[i].insn == pc)
+			return &__riscv_fixup_start[i];
+	return NULL;
+}
+
 void riscv_trap_handler(struct riscv_trap_frame *tf)
 {
 	struct riscv_cpu *cpu = riscv_this_cpu();
 	uint64_t code = tf->scause & SCAUSE_CODE_MASK;
 	bool irq = (tf->scause & SCAUSE_INTERRUPT) != 0;
+	const struct riscv_fixup *fix = irq ? NULL : riscv_fixup_find(tf->sepc);
 
-	/* Bracketed instructions: CSR probes (illegal instruction) and HLVX fetches of guest
-	 * instructions (page, guest-page or access faults on the load). */
-	if (!irq && cpu->trap_recover &&
-	    (code == EXC_ILLEGAL_INST || code == EXC_LOAD_PAGE_FAULT ||
-	     code == EXC_LOAD_GUEST_PAGE_FAULT || code == EXC_LOAD_ACCESS)) {
-		cpu->trap_seen = true;
-		tf->sepc += insn_length(tf->sepc);
+	/* An instruction that may trap (fixup.h): every cause it can raise is its caller's to
+	 * judge. The sret below must stay in HS-mode: it enters V = hstatus.SPV, which the trap
+	 * should have cleared but QEMU 7.2 leaves as the last guest exit set it (1). */
+	if (fix) {
+		cpu->fault.cause = code;
+		cpu->fault.tval = tf->stval;
+		cpu->fault.htval = 0;
+		/* Guest-page faults exist only with the H extension; hstatus only matters once
+		 * a guest has run on this hart (a CSR probe at boot may run on a hart without the
+		 * extension, whose CSRs must not be touched then). */
+		if (code == EXC_INST_GUEST_PAGE_FAULT || code == EXC_LOAD_GUEST_PAGE_FAULT ||
+		    code == EXC_STORE_GUEST_PAGE_FAULT)
+			csr_read(CSR_HTVAL, cpu->fault.htval);
+		if (cpu->loaded)
+			csr_clear(CSR_HSTATUS, HSTATUS_SPV);
+		tf->sepc = fix->fixup;
 		return;
 	}
 

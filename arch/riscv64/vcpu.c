@@ -52,6 +52,9 @@ static void riscv_vcpu_save(struct riscv_vcpu *vc)
 	csr_read(CSR_HVIP, vc->hvip);
 	if (riscv_info.sstc)
 		csr_read(CSR_VSTIMECMP, vc->vstimecmp);
+	csr_read(CSR_SCOUNTEREN, vc->scounteren);
+	if (riscv_info.senvcfg)
+		csr_read(CSR_SENVCFG, vc->senvcfg);
 	riscv_fp_save(vc);
 }
 
@@ -77,6 +80,9 @@ static void riscv_vcpu_restore(struct riscv_vcpu *vc)
 	csr_write(CSR_HVIP, vc->hvip);
 	if (riscv_info.sstc)
 		csr_write(CSR_VSTIMECMP, vc->vstimecmp);
+	csr_write(CSR_SCOUNTEREN, vc->scounteren);
+	if (riscv_info.senvcfg)
+		csr_write(CSR_SENVCFG, vc->senvcfg);
 	riscv_fp_restore(vc);
 	/* With too few VMID bits to tell VMs apart, nothing cached may survive a switch. */
 	if (((vc->hgatp & HGATP_VMID_MASK) >> HGATP_VMID_SHIFT) >> riscv_h_vmid_bits())
@@ -155,6 +161,7 @@ static void riscv_vcpu_set_entry(struct vcpu *vcpu, gpa_t entry, uint64_t arg)
 	vc->vsstatus = 0;
 	vc->vsie = vc->vstvec = vc->vsscratch = vc->vsepc = vc->vscause = vc->vstval = 0;
 	vc->vsatp = 0;
+	vc->senvcfg = vc->scounteren = 0;
 	vc->vstimecmp = UINT64_MAX;
 	vc->hvip = 0;
 	vc->hvip_eip = 0;

@@ -9,84 +9,81 @@
  */
 #include <hal/hal.h>
 #include <hal/hv_timer.h>
+#include <pv/fmt.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
+#include <riscv64/gaccess.h>
 #include <riscv64/insn.h>
+#include <riscv64/mmio.h>
 #include <riscv64/vcpu.h>
 #include <riscv64/vsbi.h>
 #include <vm/vm.h>
 
 #define RISCV_INSN_WFI 0x10500073u
 
-/* HLVX.HU: a halfword of guest memory read with execute permission through the guest's own
- * translation (vsatp) and G-stage, as the guest's privilege (hstatus.SPVP). */
-static inline uint64_t riscv_hlvx_hu(uint64_t gva)
+/* Reads the instruction at @pc with @hu / @wu (hypervisor loads of a halfword / word): one word
+ * at a 4-byte aligned pc, where the two bytes after a compressed instruction are on the same
+ * page and in the same naturally aligned word, else one or two halfwords (a 32-bit instruction
+ * there may straddle two pages). */
+static inline __attribute__((always_inline)) bool riscv_fetch_with(uint64_t pc, uint32_t *insn,
+								   bool (*hu)(uint64_t, uint64_t *),
+								   bool (*wu)(uint64_t, uint64_t *))
 {
-	uint64_t v;
+	uint64_t lo, hi = 0;
 
-	__asm__ __volatile__(".insn r 0x73, 4, 0x32, %0, %1, x3" : "=r"(v) : "r"(gva) : "memory");
-	return v;
-}
-
-/* HLVX.WU: the same for a word; only used at a 4-byte aligned address (never misaligned, never
- * across a page). */
-static inline uint64_t riscv_hlvx_wu(uint64_t gva)
-{
-	uint64_t v;
-
-	__asm__ __volatile__(".insn r 0x73, 4, 0x34, %0, %1, x3" : "=r"(v) : "r"(gva) : "memory");
-	return v;
-}
-
-/* Fetches the guest instruction at @vc's pc. false if the fetch itself faulted (the guest
- * changed its mapping under our feet): the caller then treats the access as undecodable. At a
- * 4-byte aligned pc one word read covers both halves of any instruction (the two extra bytes of
- * a compressed one are on the same page and in the same 4-byte PMP granule, so the read cannot
- * fault where the fetch did not). */
-static inline __attribute__((always_inline)) bool riscv_fetch_insn(struct riscv_vcpu *vc,
-								   uint32_t *insn)
-{
-	uint64_t pc = vc->pc, lo, hi = 0;
-	bool faulted;
-
-	riscv_trap_recover_begin();
 	if ((pc & 3u) == 0) {
-		lo = riscv_hlvx_wu(pc);
+		if (!wu(pc, &lo))
+			return false;
 		hi = lo >> 16;
 	} else {
-		lo = riscv_hlvx_hu(pc);
-		if ((lo & 3u) == 3u)
-			hi = riscv_hlvx_hu(pc + 2);
-	}
-	faulted = riscv_trap_recover_end();
-	if (faulted) {
-		/* The HS-mode trap and its sret cleared hstatus.SPV and sstatus.SPP, which the next
-		 * entry relies on (vcpu.c): put the guest's back. */
-		csr_set(CSR_HSTATUS, HSTATUS_SPV);
-		if (vc->sstatus & SSTATUS_SPP)
-			csr_set(CSR_SSTATUS, SSTATUS_SPP);
-		return false;
+		if (!hu(pc, &lo))
+			return false;
+		if ((lo & 3u) == 3u && !hu(pc + 2, &hi))
+			return false;
 	}
 	*insn = (uint32_t)(lo & 0xffffu) | (uint32_t)((hi & 0xffffu) << 16);
 	return true;
 }
 
-static uint64_t riscv_fault_gpa(const struct riscv_vcpu *vc)
+/* HLVX: the read the H extension provides for this, with execute permission. */
+static inline __attribute__((always_inline)) bool riscv_fetch_hlvx(uint64_t pc, uint32_t *insn)
 {
-	return (vc->htval << 2) | (vc->stval & 3u);
+	return riscv_fetch_with(pc, insn, riscv_hlvx_hu, riscv_hlvx_wu);
 }
 
-static void riscv_exit_s2_fault(struct riscv_vcpu *vc, struct vcpu_exit *exit, uint8_t access)
+/* riscv_fetch_fn for the hardware. When HLVX faults, the instruction is read once more with HLV
+ * and sstatus.MXR set (executable pages readable, at both stages): QEMU 7.2's HLVX checks read
+ * instead of execute permission, so it faults on a page the guest maps execute-only although the
+ * guest just ran the instruction from there. The read can still fault (the guest changed its
+ * mapping since the trap): HLVX's trap is the one reported. Afterwards hstatus.SPV and
+ * sstatus.SPP may be wrong for the guest (riscv_guest_mode_restore). */
+static bool riscv_fetch_guest(struct riscv_vcpu *vc, uint32_t *insn, struct riscv_gfault *fault)
 {
-	exit->kind = VCPU_EXIT_S2_FAULT;
-	exit->fault.addr = gpa(riscv_fault_gpa(vc));
-	exit->fault.access = access;
-	exit->fault.pc = vc->pc;
+	bool ok;
+
+	if (riscv_fetch_hlvx(vc->pc, insn))
+		return true;
+	*fault = riscv_this_cpu()->fault;
+	csr_set(CSR_SSTATUS, SSTATUS_MXR);
+	ok = riscv_fetch_with(vc->pc, insn, riscv_hlv_hu, riscv_hlv_wu);
+	csr_clear(CSR_SSTATUS, SSTATUS_MXR);
+	return ok;
 }
 
-/* The trap's report, read before anything here can take an HS-mode trap (the HLVX fetch) and
- * overwrite it: stval is the guest-virtual address or the instruction bits, htval/htinst
- * describe guest-page faults, sstatus.SPP is the guest's privilege (riscv_reflect). */
+/* What the next entry needs after a read of guest memory may have faulted (fixup.h): V = 1 and
+ * the guest's privilege. */
+static void riscv_guest_mode_restore(const struct riscv_vcpu *vc)
+{
+	csr_set(CSR_HSTATUS, HSTATUS_SPV);
+	if (vc->sstatus & SSTATUS_SPP)
+		csr_set(CSR_SSTATUS, SSTATUS_SPP);
+	else
+		csr_clear(CSR_SSTATUS, SSTATUS_SPP);
+}
+
+/* The trap report, read before anything here can take an HS-mode trap (reading the
+ * instruction) and overwrite it: stval is the guest-virtual address or the instruction bits,
+ * htval/htinst describe guest-page faults, sstatus.SPP is the guest's privilege (riscv_reflect). */
 static inline void riscv_read_trap_csrs(struct riscv_vcpu *vc)
 {
 	csr_read(CSR_STVAL, vc->stval);
@@ -95,63 +92,60 @@ static inline void riscv_read_trap_csrs(struct riscv_vcpu *vc)
 	csr_read(CSR_SSTATUS, vc->sstatus);
 }
 
-static inline void riscv_exit_mmio_fill(struct riscv_vcpu *vc, struct vcpu_exit *exit, bool store,
-					const struct riscv_mem_insn *m, unsigned len)
+static int riscv_reflect(struct riscv_vcpu *vc, uint64_t cause, uint64_t tval);
+
+/* The instruction behind an exit could not be read (riscv_fetch_verdict): the guest gets the
+ * fault a re-run would give it, or, when there is none to give or it cannot take it, its VM
+ * stops with a line that says why. */
+static __attribute__((noinline)) void riscv_fetch_failed(struct riscv_vcpu *vc,
+							 struct vcpu_exit *exit,
+							 const struct riscv_fetch_outcome *o)
 {
-	vc->exit_len = len;
-	exit->kind = VCPU_EXIT_MMIO;
-	exit->mmio.addr = gpa(riscv_fault_gpa(vc));
-	exit->mmio.width = m->width;
-	exit->mmio.write = store;
-	exit->mmio.sign_extend = m->sign_extend;
-	exit->mmio.reg = m->reg;
-	exit->mmio.reg_width = 8;
-	exit->mmio.data = store && m->reg ? vc->x[m->reg] : 0;
+	uint64_t pc = vc->pc; /* riscv_reflect moves it to the guest's vector */
+	char reason[96];
+
+	exit->kind = VCPU_EXIT_NONE;
+	if (o->verdict == RISCV_FETCH_INJECT && riscv_reflect(vc, o->cause, o->tval) == PV_OK) {
+		/* Said, not silent, and rate-limited, like the core's injected faults. */
+		if (vm_log_allowed(vc->vcpu->vm))
+			hal_printf("vm %s: vcpu %u: the instruction at pc 0x%llx cannot be read "
+				   "(0x%llx): instruction %s fault injected\n",
+				   vc->vcpu->vm->name, vc->vcpu->id, (unsigned long long)pc,
+				   (unsigned long long)o->tval,
+				   o->cause == EXC_INST_PAGE_FAULT ? "page" : "access");
+		return;
+	}
+	pv_snprintf(reason, sizeof(reason),
+		    "vcpu %u: reading the instruction at pc 0x%llx faulted (cause %llu at 0x%llx)",
+		    vc->vcpu->id, (unsigned long long)pc, (unsigned long long)o->read_cause,
+		    (unsigned long long)o->tval);
+	vm_stop(vc->vcpu->vm, -PV_EFAULT, reason);
 }
 
-/* A load or store guest-page fault whose trap CSRs riscv_exit_mmio saved in @vc, in full. The
- * decoding is memoised per vCPU: riscv_decode_mem is a pure function of the instruction bits,
- * so the last instruction that decoded and its result are kept (0, the empty cache, never
- * decodes) and riscv_exit_mmio can skip the decoder for a repeat of the same bits. */
+/* A load or store guest-page fault the short path below could not finish: in full (mmio.c). */
 static __attribute__((noinline)) void riscv_exit_mmio_slow(struct riscv_vcpu *vc,
 							   struct vcpu_exit *exit, bool store)
 {
-	struct riscv_mem_insn m;
-	uint32_t insn;
-	unsigned len = 0;
+	struct riscv_fetch_outcome o;
+	bool done = riscv_mmio_exit_slow(vc, exit, store, riscv_fetch_guest, &o);
 
-	if (!riscv_htinst_insn(vc->htinst, &insn, &len) && !riscv_fetch_insn(vc, &insn)) {
-		riscv_exit_s2_fault(vc, exit, store ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ);
-		return;
-	}
-	if (insn != 0 && insn == vc->mem_insn) {
-		m = vc->mem_decoded;
-	} else {
-		if (!riscv_decode_mem(insn, &m)) {
-			riscv_exit_s2_fault(vc, exit, store ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ);
-			return;
-		}
-		vc->mem_insn = insn;
-		vc->mem_decoded = m;
-	}
-	if (m.store != store) {
-		riscv_exit_s2_fault(vc, exit, store ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ);
-		return;
-	}
-	riscv_exit_mmio_fill(vc, exit, store, &m, len ? len : m.len);
+	riscv_guest_mode_restore(vc);
+	if (!done)
+		riscv_fetch_failed(vc, exit, &o);
 }
 
 /* A load or store guest-page fault: an access to an emulated device (or to nothing, which the
  * core finds out). The usual case, no htinst (QEMU leaves it zero) and the same instruction as
- * the last decoded one, is finished here without a call; anything else takes the full path. */
+ * the last decoded one, is finished here without a call; anything else, a faulting read of the
+ * instruction included, takes the full path, which also puts the guest's mode back. */
 static __attribute__((noinline)) void riscv_exit_mmio(struct riscv_vcpu *vc, struct vcpu_exit *exit,
 						      bool store)
 {
 	uint32_t insn;
 
 	riscv_read_trap_csrs(vc);
-	if ((vc->htinst & 1u) == 0 && riscv_fetch_insn(vc, &insn) && insn != 0 &&
-	    insn == vc->mem_insn && vc->mem_decoded.store == store) {
+	if (vc->htinst == 0 && riscv_fetch_hlvx(vc->pc, &insn) &&
+	    riscv_mmio_memo_hit(vc, insn, store)) {
 		riscv_exit_mmio_fill(vc, exit, store, &vc->mem_decoded, vc->mem_decoded.len);
 		return;
 	}
@@ -162,9 +156,8 @@ static __attribute__((noinline)) void riscv_exit_mmio(struct riscv_vcpu *vc, str
  * vscause, vstval, vsstatus.SPP/SPIE/SIE, then the guest's trap vector (exceptions always go to
  * its base). Refuses (-PV_ENOTSUP) when the fault is the vector itself: the guest cannot take it.
  * Context: the vCPU's hart, VS state loaded. */
-static int riscv_reflect(struct vcpu *vcpu, uint64_t cause, uint64_t tval)
+static int riscv_reflect(struct riscv_vcpu *vc, uint64_t cause, uint64_t tval)
 {
-	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
 	uint64_t vstvec, vsstatus, base, spie;
 
 	csr_read(CSR_VSTVEC, vstvec);
@@ -199,21 +192,30 @@ static void riscv_exit_irq(uint64_t code, struct vcpu_exit *exit)
 	}
 }
 
-static void riscv_exit_virtual_inst(struct vcpu *vcpu, struct vcpu_exit *exit)
+static void riscv_exit_virtual_inst(struct riscv_vcpu *vc, struct vcpu_exit *exit)
 {
-	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
 	uint32_t insn = (uint32_t)vc->stval;
 
-	/* stval holds the instruction bits where the hart reports them; fetch it otherwise. */
-	if (insn == 0 && !riscv_fetch_insn(vc, &insn))
-		insn = 0;
+	/* stval holds the instruction bits where the hart reports them; read it otherwise. */
+	if (insn == 0) {
+		struct riscv_gfault f;
+		struct riscv_fetch_outcome o;
+		bool ok = riscv_fetch_guest(vc, &insn, &f);
+
+		riscv_guest_mode_restore(vc);
+		if (!ok) {
+			if (!riscv_fetch_fault_exit(vc, exit, &f, &o))
+				riscv_fetch_failed(vc, exit, &o);
+			return;
+		}
+	}
 	if (insn == RISCV_INSN_WFI) {
 		vc->exit_len = 4;
 		exit->kind = VCPU_EXIT_HALT;
 		return;
 	}
 	/* Any other hypervisor-only instruction or CSR: illegal as far as the guest knows. */
-	if (riscv_reflect(vcpu, EXC_ILLEGAL_INST, insn) != PV_OK)
+	if (riscv_reflect(vc, EXC_ILLEGAL_INST, insn) != PV_OK)
 		riscv_exit_s2_fault(vc, exit, VCPU_ACCESS_EXEC);
 }
 
@@ -250,13 +252,13 @@ static __attribute__((noinline)) void riscv_vcpu_decode(struct vcpu *vcpu, struc
 		riscv_exit_s2_fault(vc, exit, VCPU_ACCESS_EXEC);
 		return;
 	case EXC_VIRTUAL_INST:
-		riscv_exit_virtual_inst(vcpu, exit);
+		riscv_exit_virtual_inst(vc, exit);
 		return;
 	default:
 		/* Illegal instructions, misaligned or PMP-refused accesses: the guest's own faults,
 		 * handed back to it unchanged. One it cannot take stops the VM. */
 		exit->kind = VCPU_EXIT_NONE;
-		if (riscv_reflect(vcpu, code, vc->stval) != PV_OK)
+		if (riscv_reflect(vc, code, vc->stval) != PV_OK)
 			riscv_exit_s2_fault(vc, exit, VCPU_ACCESS_EXEC);
 		return;
 	}
@@ -351,5 +353,5 @@ int riscv_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit)
 	}
 	/* stval of a guest-page fault is the guest-virtual address, which is what the guest's own
 	 * access fault reports. */
-	return riscv_reflect(vcpu, cause, vc->stval);
+	return riscv_reflect(vc, cause, vc->stval);
 }

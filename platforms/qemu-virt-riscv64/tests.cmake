@@ -5,3 +5,9 @@ pv_system_test(NAME boot PLATFORM qemu-virt-riscv64 ARCH riscv64
 pv_system_test(NAME guest-suite PLATFORM qemu-virt-riscv64 ARCH riscv64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/guest-suite.expect TIMEOUT 100
   CONFIG ${CMAKE_CURRENT_LIST_DIR}/guest-suite.config)
+# The same image on a CPU without the H extension (the last -cpu option wins).
+pv_system_test(NAME no-h PLATFORM qemu-virt-riscv64 ARCH riscv64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/no-h.expect TIMEOUT 60
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/guest-suite.config)
+set_tests_properties(system.qemu-virt-riscv64.no-h PROPERTIES
+  ENVIRONMENT "PV_QEMU_EXTRA=-cpu rv64,h=false")

@@ -236,6 +236,21 @@ static void test_console(void **state)
 	assert_answered(call(VSBI_EXT_DBCN, 0, sizeof(msg) - 1, FIX_RAM_GPA + 0x9000, 0), 0,
 			sizeof(msg) - 1);
 	assert_true(fake_log_contains("[vm0] hello from dbcn\n"));
+	/* A long write is cut at 64 bytes per call (one exit's worth); the guest loops. */
+	{
+		char line[101];
+
+		memset(line, 'x', 99);
+		line[99] = '\n';
+		line[100] = '\0';
+		assert_int_equal(vm_write_guest(&vm, gpa(FIX_RAM_GPA + 0xa000), line, 100), PV_OK);
+		assert_answered(call(VSBI_EXT_DBCN, 0, 4096, FIX_RAM_GPA + 0xa000, 0), 0, 64);
+		assert_false(fake_log_contains("xxx\n"));
+		assert_answered(call(VSBI_EXT_DBCN, 0, 36, FIX_RAM_GPA + 0xa000 + 64, 0), 0, 36);
+		assert_true(
+			fake_log_contains("[vm0] xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+					  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"));
+	}
 	/* Outside guest RAM, or above 4 GiB through base_hi. */
 	assert_answered(call(VSBI_EXT_DBCN, 0, 4, 0x1000, 0), VSBI_ERR_INVALID_PARAM, 0);
 	assert_answered(call(VSBI_EXT_DBCN, 0, 4, FIX_RAM_GPA, 1), VSBI_ERR_INVALID_PARAM, 0);

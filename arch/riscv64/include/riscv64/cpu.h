@@ -8,16 +8,16 @@
 #define RISCV64_CPU_H
 
 #include <pv/types.h>
+#include <riscv64/fixup.h>
 
 struct vcpu;
 
 struct riscv_cpu {
 	unsigned index;	 /* hal_cpu.cpu_id(): 0 is the boot hart */
 	uint64_t hartid; /* the firmware's and the device tree's number for the hart */
-	/* Set around an instruction that may not exist (CSR probes): an illegal-instruction trap
-	 * then skips the instruction and sets trap_seen instead of panicking. */
-	volatile bool trap_recover;
-	volatile bool trap_seen;
+	/* The last trap an instruction of the fixup table took (fixup.h); only the hart itself
+	 * writes it (its trap handler) and reads it (the code at the fixup). */
+	struct riscv_gfault fault;
 	unsigned panic_depth; /* unexpected traps being reported */
 	/* The vCPU whose VS-level state (VS CSRs, FP file, hvip) the hart holds, or NULL. Only
 	 * the hart itself reads or writes it. */
@@ -37,6 +37,7 @@ struct riscv_platform_info {
 	const char *boot_exts; /* boot hart's riscv,isa-extensions string list, or NULL */
 	int boot_exts_len;     /* its length in bytes */
 	bool sstc;	       /* stimecmp usable from HS-mode (riscv_timer_init) */
+	bool senvcfg;	       /* senvcfg exists (privileged spec 1.12; riscv_h_probe) */
 };
 
 extern struct riscv_platform_info riscv_info;
@@ -47,27 +48,6 @@ static inline struct riscv_cpu *riscv_this_cpu(void)
 
 	__asm__ __volatile__("mv %0, tp" : "=r"(cpu));
 	return cpu;
-}
-
-/* Brackets one possibly-illegal instruction; end returns true if it trapped (and was skipped).
- * Context: the calling hart, IRQs off; not nestable. Inline: the MMIO exit path uses them. */
-static inline void riscv_trap_recover_begin(void)
-{
-	struct riscv_cpu *cpu = riscv_this_cpu();
-
-	cpu->trap_seen = false;
-	cpu->trap_recover = true;
-	/* The probed instruction must not be moved above the flag stores. */
-	__asm__ __volatile__("" ::: "memory");
-}
-
-static inline bool riscv_trap_recover_end(void)
-{
-	struct riscv_cpu *cpu = riscv_this_cpu();
-
-	__asm__ __volatile__("" ::: "memory");
-	cpu->trap_recover = false;
-	return cpu->trap_seen;
 }
 
 /* Whether the boot hart's ISA description names extension @ext: a single letter ("h") or a

@@ -7,17 +7,19 @@
 #define RISCV64_CSR_H
 
 /* Supervisor CSRs. */
-#define CSR_SSTATUS  0x100
-#define CSR_SIE	     0x104
-#define CSR_STVEC    0x105
-#define CSR_SSCRATCH 0x140
-#define CSR_SEPC     0x141
-#define CSR_SCAUSE   0x142
-#define CSR_STVAL    0x143
-#define CSR_SIP	     0x144
-#define CSR_STIMECMP 0x14d /* Sstc */
-#define CSR_SATP     0x180
-#define CSR_TIME     0xc01
+#define CSR_SSTATUS    0x100
+#define CSR_SIE	       0x104
+#define CSR_STVEC      0x105
+#define CSR_SCOUNTEREN 0x106
+#define CSR_SENVCFG    0x10a
+#define CSR_SSCRATCH   0x140
+#define CSR_SEPC       0x141
+#define CSR_SCAUSE     0x142
+#define CSR_STVAL      0x143
+#define CSR_SIP	       0x144
+#define CSR_STIMECMP   0x14d /* Sstc */
+#define CSR_SATP       0x180
+#define CSR_TIME       0xc01
 
 /* Virtual supervisor CSRs (H extension): the guest's S-level state while V = 0. */
 #define CSR_VSSTATUS  0x200
@@ -52,6 +54,7 @@
 #define SSTATUS_SPP	   (1ULL << 8)
 #define SSTATUS_FS	   (3ULL << 13)
 #define SSTATUS_FS_INITIAL (1ULL << 13)
+#define SSTATUS_MXR	   (1ULL << 19)
 
 /* sip / sie / vsip / vsie bits (S-level positions) and hvip's VS bits. */
 #define SIP_SSIP   (1ULL << IRQ_S_SOFT)
@@ -105,7 +108,7 @@
 /* henvcfg */
 #define HENVCFG_STCE (1ULL << 63)
 
-/* hcounteren: cycle, time, instret */
+/* hcounteren (and scounteren): cycle, time, instret */
 #define HCOUNTEREN_CY (1ULL << 0)
 #define HCOUNTEREN_TM (1ULL << 1)
 #define HCOUNTEREN_IR (1ULL << 2)

@@ -41,6 +41,9 @@ struct riscv_vcpu {
 	/* VS-level CSRs while the vCPU is not loaded on its hart. */
 	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
 	uint64_t vstimecmp, hvip;
+	/* S-level CSRs the H extension gives VS-mode unvirtualised (a VS-mode access reaches the
+	 * hart's own register): switched like the VS CSRs (docs/riscv64.md, "CPU state"). */
+	uint64_t senvcfg, scounteren;
 	uint64_t hgatp;
 	/* Set when the saved copy above is newer than what the hart holds (set_entry). */
 	volatile bool reload;

@@ -9,6 +9,7 @@
 #include <pv/fmt.h>
 #include <vm/hypercall.h>
 
+#include "glayer.h"
 #include "suite.h"
 
 /* Where the board puts the guest's devices (platforms/qemu-virt-riscv64/vms.c). */
@@ -38,10 +39,9 @@ const struct g_layout g_layout = {
 	.hc_err_unknown = SBI_ERR_NOT_SUPP,
 };
 
-/* Shared with start.S: the probe in flight resumes here after a fault. */
 volatile uint64_t g_recover;
-static volatile uint64_t g_fault_cause;
-static bool g_sstc;
+volatile uint64_t g_fault_cause, g_fault_tval;
+bool g_sstc, g_senvcfg;
 
 /* start.S */
 void g_secondary_start(void);
@@ -51,6 +51,7 @@ int g_probe_exec(uint64_t addr);
 int g_probe_hvip(void);
 int g_probe_hgatp(void);
 int g_probe_stimecmp(void);
+int g_probe_senvcfg(void);
 /* Called from start.S only. */
 void g_trap(void);
 void g_arch_main(uint64_t boot_arg) __attribute__((noreturn));
@@ -217,6 +218,13 @@ void g_cpu_stop(void)
 		g_wait_for_irq();
 }
 
+long g_cpu_status(unsigned cpu)
+{
+	struct g_sbiret r = g_sbi(SBI_EXT_HSM, 2, cpu, 0, 0);
+
+	return r.error ? -1 : (long)r.value;
+}
+
 void g_ipi_send(unsigned cpu)
 {
 	(void)g_sbi(SBI_EXT_IPI, 0, 1ULL << cpu, 0, 0);
@@ -278,15 +286,27 @@ void g_trap(void)
 	g_csr_read(sepc, epc);
 	if (g_recover) {
 		g_fault_cause = cause;
+		g_fault_tval = tval;
 		g_csr_write(sepc, g_recover);
 		return;
 	}
 	g_stop_unexpected(cause, tval, epc);
 }
 
+void g_arch_checks(void)
+{
+	g_check_xonly_mmio();
+	g_check_cpu_state();
+}
+
 void g_arch_main(uint64_t boot_arg)
 {
 	g_sstc = g_probe_stimecmp() != 0;
+	g_senvcfg = g_probe_senvcfg() != 0;
+	/* The "bad" VM shares its hart with another VM's vCPU: what it leaves behind there is
+	 * what that vCPU's cpu-state check must not see. */
+	if (boot_arg == G_MODE_BAD)
+		g_cpu_state_fill(g_identity_satp());
 	g_timer_arm(0);
 	g_main(boot_arg);
 }

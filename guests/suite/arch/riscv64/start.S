@@ -5,9 +5,10 @@
  * (the opaque value of SBI HSM hart_start for secondaries).
  */
 #define G_STACK_SIZE 16384
-#define G_MAX_CPUS   2
+#define G_MAX_CPUS   2 /* as glayer.h */
 #define SSTATUS_FS_INITIAL 0x2000
 #define SIE_SSIE_STIE	   0x22
+#define G_CPU_STATE_SIZE   (45 * 8) /* struct g_cpu_state (glayer.h) */
 
 	.option norelax
 	.section .text.entry, "ax"
@@ -29,14 +30,22 @@ _start:
 9:	wfi
 	j	9b
 
-/* Secondary vCPUs: a1 = the C function to run (g_cpu_start passes it as the opaque value). */
+/* Secondary vCPUs: a1 = the C function to run (g_cpu_start passes it as the opaque value).
+ * The CPU state the vCPU starts with is kept first, untouched (cpustate.c checks it). */
 	.text
 	.globl g_secondary_start
 g_secondary_start:
-	csrw	sie, zero
 	li	t0, G_MAX_CPUS
 	bgeu	a0, t0, 9f
 	mv	s0, a1
+	mv	s1, a0
+	la	a0, g_start_state
+	li	t0, G_CPU_STATE_SIZE
+	mul	t0, t0, s1
+	add	a0, a0, t0
+	call	g_cpu_state_save
+	csrw	sie, zero
+	mv	a0, s1
 	call	g_setup_cpu
 	jalr	s0
 	call	g_cpu_stop
@@ -152,44 +161,30 @@ g_probe_exec:
 	addi	sp, sp, 16
 	ret
 
-	/* hvip (0x645): the hypervisor's interrupt-injection CSR; VS-mode must never reach it. */
-	.globl g_probe_hvip
-g_probe_hvip:
+/* A probe that reads CSR \csr: 1 if the read completed, 0 if it faulted. */
+	.macro CSR_PROBE name, csr
+	.globl \name
+\name:
 	la	t0, 1f
 	la	t1, g_recover
 	sd	t0, 0(t1)
-	csrr	a0, 0x645
+	csrr	a0, \csr
 	li	a0, 1
 	j	2f
 1:	li	a0, 0
 2:	la	t1, g_recover
 	sd	zero, 0(t1)
 	ret
+	.endm
 
-	/* hgatp (0x680): only HS-mode sees the G-stage root. */
-	.globl g_probe_hgatp
-g_probe_hgatp:
-	la	t0, 1f
-	la	t1, g_recover
-	sd	t0, 0(t1)
-	csrr	a0, 0x680
-	li	a0, 1
-	j	2f
-1:	li	a0, 0
-2:	la	t1, g_recover
-	sd	zero, 0(t1)
-	ret
-
-	/* stimecmp (0x14d): present when the hypervisor gives the guest Sstc. */
-	.globl g_probe_stimecmp
-g_probe_stimecmp:
-	la	t0, 1f
-	la	t1, g_recover
-	sd	t0, 0(t1)
-	csrr	a0, 0x14d
-	li	a0, 1
-	j	2f
-1:	li	a0, 0
-2:	la	t1, g_recover
-	sd	zero, 0(t1)
-	ret
+	/* hvip: the hypervisor's interrupt-injection CSR; VS-mode must never reach it. */
+	CSR_PROBE g_probe_hvip, 0x645
+	/* hgatp: only HS-mode sees the G-stage root. */
+	CSR_PROBE g_probe_hgatp, 0x680
+	/* stimecmp: present when the hypervisor gives the guest Sstc. */
+	CSR_PROBE g_probe_stimecmp, 0x14d
+	/* senvcfg: present on harts of privileged spec 1.12 and later. */
+	CSR_PROBE g_probe_senvcfg, 0x10a
+	/* cycle and instret: hidden by the hypervisor (they count other VMs too). */
+	CSR_PROBE g_probe_cycle, 0xc00
+	CSR_PROBE g_probe_instret, 0xc02
