@@ -299,8 +299,8 @@ int vm_layout_compute(const struct vm_config *cfg, struct vm_layout *out, struct
 					  (unsigned long long)out->entry.raw);
 	}
 	if (!out->has_boot_info) {
-		out->boot_arg = cfg->has_boot_arg ? cfg->boot_arg
-						  : (out->has_fdt ? out->fdt.raw : 0);
+		out->boot_arg =
+			cfg->has_boot_arg ? cfg->boot_arg : (out->has_fdt ? out->fdt.raw : 0);
 		out->nboot_args = 1;
 	}
 	return PV_OK;

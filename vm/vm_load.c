@@ -103,7 +103,8 @@ static void load_report(const struct vm *vm, uint64_t bytes, uint64_t ticks)
 
 	for (unsigned i = 0; i < l->nplaced && len < sizeof(line); i++)
 		len += pv_snprintf(line + len, sizeof(line) - len, "%s%s at 0x%llx", i ? ", " : "",
-				   vm_placed_name(&l->placed[i]), (unsigned long long)l->placed[i].gpa.raw);
+				   vm_placed_name(&l->placed[i]),
+				   (unsigned long long)l->placed[i].gpa.raw);
 	hal_printf("vm %s: %s; entry 0x%llx\n", vm->name, line, (unsigned long long)l->entry.raw);
 	hal_printf("vm %s: loaded %llu bytes in %llu ticks of %llu Hz\n", vm->name,
 		   (unsigned long long)bytes, (unsigned long long)ticks,

@@ -195,11 +195,11 @@ struct la_gspr_insn {
 void la_gspr_decode(uint32_t insn, struct la_gspr_insn *out);
 
 enum la_gspr_result {
-	LA_GSPR_DONE,  /* emulated (PC advanced), or an exception delivered to the guest */
-	LA_GSPR_HALT,  /* idle: the core's HALT */
-	LA_GSPR_IOCSR, /* an IOCSR access nobody here serves: the core's SYSREG */
+	LA_GSPR_DONE,	/* emulated (PC advanced), or an exception delivered to the guest */
+	LA_GSPR_HALT,	/* idle: the core's HALT */
+	LA_GSPR_IOCSR,	/* an IOCSR access nobody here serves: the core's SYSREG */
 	LA_GSPR_CPU_UP, /* an IPI starts a vCPU that is off: the core's CPU_UP (la_vipi.c) */
-	LA_GSPR_STOP,  /* the guest cannot take the exception it earned (no EENTRY) */
+	LA_GSPR_STOP,	/* the guest cannot take the exception it earned (no EENTRY) */
 };
 enum la_gspr_result la_gspr_emulate(struct la_vcpu *v, uint32_t insn, struct vcpu_exit *exit);
 

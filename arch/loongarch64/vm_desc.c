@@ -25,26 +25,26 @@
 #include <vm/arch_vm_desc.h>
 #include <vm/vm_fdt.h>
 
-#define LA_EM_LOONGARCH	   258
-#define LA_MZ_MAGIC	   0x5a4du /* "MZ" */
-#define LA_LINUX_PE_MAGIC  0x818223cdu
-#define LA_IMAGE_HDR	   64
-#define LA_IMAGE_ENTRY	   8  /* kernel_entry */
-#define LA_IMAGE_SIZE	   16 /* _end - _text */
-#define LA_IMAGE_LOAD	   24 /* load_offset */
-#define LA_IMAGE_PE_MAGIC  56
-#define LA_PHYS_MASK	   ((1ULL << 48) - 1) /* early kernels wrote virtual addresses */
-#define LA_INTC_PHANDLE	   1
-#define LA_IRQ_HWI0	   2 /* ESTAT.IS bit of HWI0: the CPU controller's hardware number */
-#define LA_HWI_LINES	   8
-#define LA_CMDLINE_MAX	   512 /* Linux/LoongArch's COMMAND_LINE_SIZE, the NUL included */
-#define LA_INFO_OFFSET	   PV_MIB(1)
-#define LA_INFO_SIZE	   PV_KIB(16)
-#define LA_INFO_CFG_TABLE  0x80 /* the block: system table, configuration table, vendor, */
-#define LA_INFO_VENDOR	   0xa0 /* then the command line */
-#define LA_INFO_CMDLINE	   0x100
-#define LA_EFI_REVISION	   ((2u << 16) | 70u) /* the system table's layout is UEFI 2.7's */
-#define LA_FW_VENDOR	   "Polyvisor"
+#define LA_EM_LOONGARCH	  258
+#define LA_MZ_MAGIC	  0x5a4du /* "MZ" */
+#define LA_LINUX_PE_MAGIC 0x818223cdu
+#define LA_IMAGE_HDR	  64
+#define LA_IMAGE_ENTRY	  8  /* kernel_entry */
+#define LA_IMAGE_SIZE	  16 /* _end - _text */
+#define LA_IMAGE_LOAD	  24 /* load_offset */
+#define LA_IMAGE_PE_MAGIC 56
+#define LA_PHYS_MASK	  ((1ULL << 48) - 1) /* early kernels wrote virtual addresses */
+#define LA_INTC_PHANDLE	  1
+#define LA_IRQ_HWI0	  2 /* ESTAT.IS bit of HWI0: the CPU controller's hardware number */
+#define LA_HWI_LINES	  8
+#define LA_CMDLINE_MAX	  512 /* Linux/LoongArch's COMMAND_LINE_SIZE, the NUL included */
+#define LA_INFO_OFFSET	  PV_MIB(1)
+#define LA_INFO_SIZE	  PV_KIB(16)
+#define LA_INFO_CFG_TABLE 0x80 /* the block: system table, configuration table, vendor, */
+#define LA_INFO_VENDOR	  0xa0 /* then the command line */
+#define LA_INFO_CMDLINE	  0x100
+#define LA_EFI_REVISION	  ((2u << 16) | 70u) /* the system table's layout is UEFI 2.7's */
+#define LA_FW_VENDOR	  "Polyvisor"
 
 static uint64_t la_le(const uint8_t *p, unsigned n)
 {
@@ -121,7 +121,8 @@ static int la_linux_info(const struct vm_config *cfg, const struct vm_layout *la
 	uint8_t *b = buf;
 
 	if (len >= LA_CMDLINE_MAX) {
-		pv_snprintf(why, why_len, "bootargs are %llu bytes; Linux/LoongArch takes %u at most",
+		pv_snprintf(why, why_len,
+			    "bootargs are %llu bytes; Linux/LoongArch takes %u at most",
 			    (unsigned long long)len, LA_CMDLINE_MAX - 1);
 		return -PV_EINVAL;
 	}

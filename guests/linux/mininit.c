@@ -11,14 +11,14 @@
  */
 #include "linux_sys.h"
 
-#define AT_FDCWD		  (-100)
-#define O_RDONLY		  0
-#define O_WRONLY		  1
-#define SYSLOG_ACTION_READ_ALL	  3
-#define LINUX_REBOOT_MAGIC1	  0xfee1dead
-#define LINUX_REBOOT_MAGIC2	  0x28121969
+#define AT_FDCWD		   (-100)
+#define O_RDONLY		   0
+#define O_WRONLY		   1
+#define SYSLOG_ACTION_READ_ALL	   3
+#define LINUX_REBOOT_MAGIC1	   0xfee1dead
+#define LINUX_REBOOT_MAGIC2	   0x28121969
 #define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedc
-#define UTS_LEN			  65
+#define UTS_LEN			   65
 
 struct utsname {
 	char sysname[UTS_LEN], nodename[UTS_LEN], release[UTS_LEN], version[UTS_LEN],
@@ -142,7 +142,8 @@ void _start(void)
 	say("cpus online ", cpus, sizeof(cpus));
 	kernel_errors();
 	say("done, powering off", "", 0);
-	sys5(SYS_REBOOT, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, 0, 0);
+	sys5(SYS_REBOOT, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, 0,
+	     0);
 	sys3(SYS_EXIT, 1, 0, 0);
 	for (;;)
 		;

@@ -101,7 +101,7 @@ static void cmd_show(struct vmdesc *d)
 			       (unsigned long long)(c->mem[m].gpa.raw + c->mem[m].size - 1));
 		for (unsigned p = 0; p < l.nplaced; p++)
 			printf("  %-9s 0x%llx-0x%llx\n",
-			       l.placed[p].img	      ? l.placed[p].img->node
+			       l.placed[p].img	       ? l.placed[p].img->node
 			       : l.placed[p].boot_info ? "bootinfo"
 						       : "devicetree",
 			       (unsigned long long)l.placed[p].gpa.raw,

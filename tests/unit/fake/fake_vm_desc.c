@@ -49,9 +49,8 @@ static uint64_t fake_linux_entry(const void *image, uint64_t size)
 	return fake_takes_info(image, size) ? fake_le32((const uint8_t *)image + 16) : 0;
 }
 
-static int fake_linux_info(const struct vm_config *cfg, const struct vm_layout *layout,
-			   uint64_t at, void *buf, uint64_t args[VM_BOOT_ARGS], char *why,
-			   size_t why_len)
+static int fake_linux_info(const struct vm_config *cfg, const struct vm_layout *layout, uint64_t at,
+			   void *buf, uint64_t args[VM_BOOT_ARGS], char *why, size_t why_len)
 {
 	const struct vm_image_config *k = vm_config_image(cfg, VM_IMAGE_KERNEL);
 	const char *cmdline = cfg->bootargs ? cfg->bootargs : "";

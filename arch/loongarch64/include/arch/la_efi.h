@@ -22,10 +22,8 @@
 #define LA_EFI_CFG_ENTRY_SIZE	  24 /* GUID (16 bytes), table address */
 
 /* DEVICE_TREE_GUID b1b621d5-f19c-41a5-830b-d9152c69aae0, in memory order. */
-#define LA_EFI_DT_GUID                                                                        \
-	{                                                                                     \
-		0xd5, 0x21, 0xb6, 0xb1, 0x9c, 0xf1, 0xa5, 0x41, 0x83, 0x0b, 0xd9, 0x15, 0x2c, \
-			0x69, 0xaa, 0xe0                                                      \
-	}
+#define LA_EFI_DT_GUID                                                                             \
+	{ 0xd5, 0x21, 0xb6, 0xb1, 0x9c, 0xf1, 0xa5, 0x41,                                          \
+	  0x83, 0x0b, 0xd9, 0x15, 0x2c, 0x69, 0xaa, 0xe0 }
 
 #endif

@@ -153,8 +153,8 @@
 
 /* IOCSR: identification registers (what Linux's cpu_probe reads). */
 #define LA_IOCSR_FEATURES 0x8
-#define LA_IOCSR_VENDOR	  0x10 /* 8 ASCII bytes */
-#define LA_IOCSR_CPUNAME  0x20 /* 8 ASCII bytes */
+#define LA_IOCSR_VENDOR	  0x10	     /* 8 ASCII bytes */
+#define LA_IOCSR_CPUNAME  0x20	     /* 8 ASCII bytes */
 #define LA_IOCSRF_CSRIPI  (1u << 4)  /* the IPI block is reached through IOCSR */
 #define LA_IOCSRF_VM	  (1u << 11) /* running in a virtual machine */
 
