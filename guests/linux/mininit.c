@@ -28,6 +28,8 @@ struct utsname {
 static char klog[1 << 17]; /* the kernel's log buffer at its default size */
 static int out_fd = 1;
 
+/* Lines are never initialized whole: zeroing the buffer would call memset, which nothing
+ * provides here. */
 struct line {
 	char buf[256];
 	size_t n;
@@ -52,6 +54,14 @@ static void put_u64(struct line *l, uint64_t v)
 		l->buf[l->n++] = digits[--d];
 }
 
+/* Starts @l as every line starts: "polyvisor-init: " and @what. */
+static void begin(struct line *l, const char *what)
+{
+	l->n = 0;
+	put(l, "polyvisor-init: ", 64);
+	put(l, what, 64);
+}
+
 /* Ends @l with a newline and writes it in one call (one kernel log record). */
 static void emit(struct line *l)
 {
@@ -62,10 +72,9 @@ static void emit(struct line *l)
 
 static void say(const char *what, const char *value, size_t max)
 {
-	struct line l = { .n = 0 };
+	struct line l;
 
-	put(&l, "polyvisor-init: ", 64);
-	put(&l, what, 64);
+	begin(&l, what);
 	put(&l, value, max);
 	emit(&l);
 }
@@ -93,7 +102,7 @@ static void kernel_errors(void)
 {
 	long len = sys3(SYS_SYSLOG, SYSLOG_ACTION_READ_ALL, (long)klog, sizeof(klog));
 	uint64_t errors = 0;
-	struct line l = { .n = 0 };
+	struct line l;
 
 	for (long i = 0; i < len;) {
 		long end = i;
@@ -107,7 +116,7 @@ static void kernel_errors(void)
 		}
 		i = end + 1;
 	}
-	put(&l, "polyvisor-init: kernel errors ", 64);
+	begin(&l, "kernel errors ");
 	put_u64(&l, errors);
 	emit(&l);
 }
@@ -118,7 +127,7 @@ void _start(void)
 {
 	uint64_t start = counter();
 	struct utsname u;
-	struct line l = { .n = 0 };
+	struct line l;
 	char cpus[64];
 	long kmsg;
 
@@ -126,13 +135,13 @@ void _start(void)
 	kmsg = sys3(SYS_OPENAT, AT_FDCWD, (long)"/dev/kmsg", O_WRONLY);
 	if (kmsg >= 0)
 		out_fd = (int)kmsg;
-	put(&l, "polyvisor-init: counter ", 64);
+	begin(&l, "counter ");
 	put_u64(&l, start);
 	emit(&l);
 	sys5(SYS_MOUNT, (long)"proc", (long)"/proc", (long)"proc", 0, 0);
 	sys5(SYS_MOUNT, (long)"sysfs", (long)"/sys", (long)"sysfs", 0, 0);
 	if (sys3(SYS_UNAME, (long)&u, 0, 0) == 0) {
-		put(&l, "polyvisor-init: kernel ", 64);
+		begin(&l, "kernel ");
 		put(&l, u.release, UTS_LEN);
 		put(&l, " ", 1);
 		put(&l, u.machine, UTS_LEN);
