@@ -9,8 +9,8 @@
 # Writes <dest>/Image (the image Polyvisor's linux format boots), <dest>/version and
 # <dest>/kernel.key. The sources (about 150 MB to download, 1.7 GB unpacked) and the build tree
 # stay under the cache (scripts/cache-dir.sh: linux-source/, kbuild/). The build runs at the
-# lowest priority (nice 19) with one job per CPU; with the fragment as it is, about 20 minutes on
-# two cores the first time. PV_GUEST_REFRESH=1 looks for a newer source package.
+# lowest priority (nice 19) with one job per CPU; with the fragment as it is, about 8 minutes of
+# CPU time the first time. PV_GUEST_REFRESH=1 looks for a newer source package.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
