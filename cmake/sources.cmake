@@ -32,6 +32,7 @@ set(PV_CORE_SOURCES
   ${PV_ROOT}/devices/testdev.c
   ${PV_ROOT}/devices/vuart_ns16550.c
   ${PV_ROOT}/devices/vuart_pl011.c
+  ${PV_ROOT}/devices/vpoweroff.c
   ${PV_ROOT}/devices/vdev_models.c
 )
 # Core pieces that only make sense in an image (they own the console and the boot path).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The emulated device models VM descriptions can name (irq/vdev_model.h). */
 #include <devices/testdev.h>
+#include <devices/vpoweroff.h>
 #include <devices/vuart_ns16550.h>
 #include <devices/vuart_pl011.h>
 #include <irq/vdev_model.h>
@@ -11,6 +12,7 @@ static const struct vdev_model *const vdev_models[] = {
 	&vuart_pl011_model,
 	&vuart_ns16550_model,
 	&testdev_model,
+	&vpoweroff_model,
 };
 
 const struct vdev_model *vdev_model_find(const char *compatible)

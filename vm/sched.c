@@ -24,6 +24,9 @@ static struct vm sched_vms[SCHED_MAX_VMS];
 static unsigned sched_nvms;
 static uint64_t sched_mask;
 static struct sched_cpu sched_cpus[CONFIG_MAX_CPUS];
+/* CPUs in sched_run_cpu: the vCPUs' CPUs, and the boot CPU, which waits there to power the
+ * machine off even when no vCPU is pinned to it. */
+static uint64_t sched_looping;
 
 static uint64_t sched_slice_ticks(void)
 {
@@ -169,6 +172,8 @@ void sched_run_cpu(unsigned cpu)
 {
 	struct sched_cpu *c = &sched_cpus[cpu];
 
+	if (cpu < 64)
+		__atomic_fetch_or(&sched_looping, 1ULL << cpu, __ATOMIC_SEQ_CST);
 	for (;;) {
 		struct vcpu *vcpu = sched_pick(c);
 
@@ -192,9 +197,10 @@ void sched_run_cpu(unsigned cpu)
 void sched_kick_all(void)
 {
 	unsigned self = hal_cpu.cpu_id();
+	uint64_t mask = sched_mask | __atomic_load_n(&sched_looping, __ATOMIC_SEQ_CST);
 
 	for (unsigned cpu = 0; cpu < 64; cpu++)
-		if ((sched_mask >> cpu & 1) && cpu != self)
+		if ((mask >> cpu & 1) && cpu != self)
 			hal_cpu.ipi_send(cpu);
 }
 
@@ -214,4 +220,5 @@ void sched_reset(void)
 	sched_mask = 0;
 	for (unsigned i = 0; i < CONFIG_MAX_CPUS; i++)
 		sched_cpus[i] = (struct sched_cpu){ 0 };
+	sched_looping = 0;
 }

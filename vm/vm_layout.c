@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Image placement (vm/vm_layout.h). The kernel goes where its format says; images with a
- * load-address go there; the device tree and then the initrd without one go as high as they fit in
- * the kernel's RAM region (where a kernel does not expect to unpack itself), each below what is
- * already placed. A device tree never crosses a 2 MiB boundary (arm64 Linux maps it with one
- * block).
+ * load-address go there; a Linux kernel's boot information block (arch_vm_desc.linux_info) where
+ * the backend says, from the start of the kernel's RAM region; the device tree and then the initrd
+ * without one go as high as they fit in that region (where a kernel does not expect to unpack
+ * itself), each below what is already placed. A device tree never crosses a 2 MiB boundary (arm64
+ * Linux maps it with one block).
  */
 #include <pv/fmt.h>
 #include <vm/arch_vm_desc.h>
@@ -37,30 +38,58 @@ bool vm_config_in_ram(const struct vm_config *cfg, uint64_t addr, uint64_t size)
 	return ram_region(cfg, addr, size) != NULL;
 }
 
+const char *vm_placed_name(const struct vm_placed *p)
+{
+	if (p->img)
+		return p->img->node;
+	return p->boot_info ? "boot information" : "device tree";
+}
+
+/* Names in layout errors: an image's node, or what the hypervisor itself writes. */
+static const char *layout_name(const struct vm_placed *p, bool article)
+{
+	static const char *const names[2][2] = {
+		{ "generated device tree", "the generated device tree" },
+		{ "boot information", "the boot information" },
+	};
+
+	if (p->img)
+		return p->img->node;
+	return names[p->boot_info][article];
+}
+
 static bool overlaps(const struct vm_placed *p, uint64_t addr, uint64_t size)
 {
 	return addr < p->gpa.raw + p->span && p->gpa.raw < addr + size;
+}
+
+/* Places @what (an image, or with img NULL the generated device tree or the boot information). */
+static int place_block(struct vm_layout *l, const struct vm_config *cfg, struct vm_placed what,
+		       struct vm_err *err)
+{
+	uint64_t addr = what.gpa.raw, span = what.span;
+
+	if (!ram_region(cfg, addr, span))
+		return vm_err_set(err, cfg->name,
+				  "%s (0x%llx bytes at 0x%llx) does not fit in guest RAM",
+				  layout_name(&what, false), (unsigned long long)span,
+				  (unsigned long long)addr);
+	for (unsigned i = 0; i < l->nplaced; i++)
+		if (overlaps(&l->placed[i], addr, span))
+			return vm_err_set(err, cfg->name, "%s (at 0x%llx) overlaps %s (at 0x%llx)",
+					  layout_name(&what, false), (unsigned long long)addr,
+					  layout_name(&l->placed[i], true),
+					  (unsigned long long)l->placed[i].gpa.raw);
+	l->placed[l->nplaced++] = what;
+	return PV_OK;
 }
 
 static int place(struct vm_layout *l, const struct vm_config *cfg,
 		 const struct vm_image_config *img, uint64_t addr, uint64_t span,
 		 struct vm_err *err)
 {
-	const char *what = img ? img->node : "generated device tree";
-
-	if (!ram_region(cfg, addr, span))
-		return vm_err_set(err, cfg->name,
-				  "%s (0x%llx bytes at 0x%llx) does not fit in guest RAM", what,
-				  (unsigned long long)span, (unsigned long long)addr);
-	for (unsigned i = 0; i < l->nplaced; i++)
-		if (overlaps(&l->placed[i], addr, span))
-			return vm_err_set(err, cfg->name, "%s (at 0x%llx) overlaps %s (at 0x%llx)",
-					  what, (unsigned long long)addr,
-					  l->placed[i].img ? l->placed[i].img->node
-							   : "the generated device tree",
-					  (unsigned long long)l->placed[i].gpa.raw);
-	l->placed[l->nplaced++] = (struct vm_placed){ img, gpa(addr), span };
-	return PV_OK;
+	return place_block(l, cfg, (struct vm_placed){ .img = img, .gpa = gpa(addr), .span = span },
+			   err);
 }
 
 /* The highest @align-aligned address in @m where @size bytes overlap nothing placed (and, for a
@@ -98,7 +127,7 @@ static int place_high(struct vm_layout *l, const struct vm_config *cfg,
 static int place_linux(struct vm_layout *l, const struct vm_config *cfg,
 		       const struct vm_image_config *k, struct vm_err *err)
 {
-	uint64_t text_offset = 0, footprint = k->size, base, load;
+	uint64_t text_offset = 0, footprint = k->size, entry_offset = 0, base, load;
 	char why[96] = "";
 
 	if (k->data &&
@@ -106,6 +135,8 @@ static int place_linux(struct vm_layout *l, const struct vm_config *cfg,
 		return vm_err_set(err, cfg->name, "kernel: %s", why);
 	if (footprint < k->size)
 		footprint = k->size;
+	if (k->data && arch_vm_desc.linux_entry)
+		entry_offset = arch_vm_desc.linux_entry(k->data, k->size);
 	if (k->has_load) {
 		load = k->load.raw;
 		if (load < text_offset ||
@@ -121,7 +152,7 @@ static int place_linux(struct vm_layout *l, const struct vm_config *cfg,
 		base = PV_ALIGN_UP(cfg->mem[0].gpa.raw, arch_vm_desc.linux_align);
 		load = base + text_offset;
 	}
-	l->entry = gpa(load);
+	l->entry = gpa(load + entry_offset);
 	return place(l, cfg, k, load, footprint, err);
 }
 
@@ -186,6 +217,37 @@ static const struct vm_mem_config *home_region(const struct vm_layout *l,
 	return m ? m : &cfg->mem[0];
 }
 
+/* The backend's Linux boot information, at its place in the kernel's RAM region, when the kernel
+ * takes one; its argument registers become the boot vCPU's. */
+static int place_boot_info(struct vm_layout *l, const struct vm_config *cfg,
+			   const struct vm_mem_config *home, struct vm_err *err)
+{
+	uint64_t args[VM_BOOT_ARGS] = { 0 };
+	uint64_t off = arch_vm_desc.linux_info_offset;
+	char why[96] = "";
+	int n;
+
+	if (off >= home->size)
+		return vm_err_set(err, cfg->name, "boot information does not fit in guest RAM");
+	n = arch_vm_desc.linux_info(cfg, l, home->gpa.raw + off, NULL, args, why, sizeof(why));
+	if (n == 0)
+		return PV_OK;
+	if (n < 0 || n > VM_BOOT_ARGS)
+		return vm_err_set(err, cfg->name, "boot information: %s",
+				  why[0] ? why : "refused by the backend");
+	l->has_boot_info = true;
+	l->boot_info = gpa(home->gpa.raw + off);
+	l->nboot_args = (unsigned)n;
+	l->boot_arg = args[0];
+	for (int i = 1; i < n; i++)
+		l->boot_args_more[i - 1] = args[i];
+	return place_block(l, cfg,
+			   (struct vm_placed){ .boot_info = true,
+					       .gpa = l->boot_info,
+					       .span = arch_vm_desc.linux_info_size },
+			   err);
+}
+
 int vm_layout_compute(const struct vm_config *cfg, struct vm_layout *out, struct vm_err *err)
 {
 	const struct vm_image_config *dtb = vm_config_image(cfg, VM_IMAGE_DTB);
@@ -208,6 +270,11 @@ int vm_layout_compute(const struct vm_config *cfg, struct vm_layout *out, struct
 	home = home_region(out, cfg);
 	out->has_fdt = dtb || arch_vm_desc.fdt_arch;
 	out->fdt_generated = !dtb && arch_vm_desc.fdt_arch;
+	if (cfg->format == VM_BOOT_LINUX && arch_vm_desc.linux_info) {
+		rc = place_boot_info(out, cfg, home, err);
+		if (rc)
+			return rc;
+	}
 	if (dtb && !dtb->has_load)
 		rc = place_high(out, cfg, dtb, home, dtb->size, true, err);
 	else if (out->fdt_generated)
@@ -223,7 +290,7 @@ int vm_layout_compute(const struct vm_config *cfg, struct vm_layout *out, struct
 			out->initrd = p->gpa;
 			out->initrd_size = initrd->size;
 		}
-		if ((p->img == NULL || p->img == dtb) && out->has_fdt)
+		if (((p->img == NULL && !p->boot_info) || (dtb && p->img == dtb)) && out->has_fdt)
 			out->fdt = p->gpa;
 	}
 	if (cfg->format != VM_BOOT_ELF || vm_config_image(cfg, VM_IMAGE_KERNEL)->data) {
@@ -231,6 +298,10 @@ int vm_layout_compute(const struct vm_config *cfg, struct vm_layout *out, struct
 			return vm_err_set(err, cfg->name, "entry point 0x%llx is outside guest RAM",
 					  (unsigned long long)out->entry.raw);
 	}
-	out->boot_arg = cfg->has_boot_arg ? cfg->boot_arg : (out->has_fdt ? out->fdt.raw : 0);
+	if (!out->has_boot_info) {
+		out->boot_arg =
+			cfg->has_boot_arg ? cfg->boot_arg : (out->has_fdt ? out->fdt.raw : 0);
+		out->nboot_args = 1;
+	}
 	return PV_OK;
 }

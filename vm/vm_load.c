@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Loading a VM: place its images (vm_layout), copy them into its RAM, write its generated device
- * tree, and give the boot vCPU its entry and argument. The copy goes through the VM's own RAM
+ * tree and the backend's Linux boot information, and give the boot vCPU its entry and arguments. The copy goes through the VM's own RAM
  * chunks, never through stage 2, and only what was written is cleaned to the point of coherency.
  */
 #include <hal/arch_backend.h>
 #include <hal/hal.h>
 #include <hal/page_pool.h>
 #include <pv/fmt.h>
+#include <string.h>
 #include <vm/arch_vm_desc.h>
 #include <vm/vm.h>
 #include <vm/vm_elf.h>
@@ -33,35 +34,60 @@ static int load_elf(struct vm *vm, const struct vm_image_config *img)
 	return err;
 }
 
-static int load_fdt(struct vm *vm, gpa_t at)
+/* Writes what the hypervisor generates (device tree, boot information) in a scratch buffer of
+ * @size bytes from the VM's pool, then copies it to @at. */
+static int load_generated(struct vm *vm, gpa_t at, uint64_t size,
+			  int (*gen)(struct vm *vm, gpa_t at, void *buf, uint64_t size))
 {
 	unsigned order = 0;
-	struct vm_err why;
 	hpa_t frame;
-	void *buf;
 	int err;
 
-	while ((HAL_PAGE_SIZE << order) < VM_FDT_MAX)
+	while ((HAL_PAGE_SIZE << order) < size)
 		order++;
 	err = page_pool_alloc(vm->pool, order, &frame);
 	if (err)
 		return err;
-	buf = page_pool_virt(vm->pool, frame);
-	err = vm_fdt_build(vm->config, &vm->layout, buf, VM_FDT_MAX, &why);
-	if (err)
-		hal_printf("vm %s: %s\n", vm->name, why.msg);
-	else
-		err = load_copy(vm, at, buf, VM_FDT_MAX);
+	err = gen(vm, at, page_pool_virt(vm->pool, frame), size);
+	if (!err)
+		err = load_copy(vm, at, page_pool_virt(vm->pool, frame), size);
 	(void)page_pool_free(vm->pool, frame, order);
 	return err;
+}
+
+static int gen_fdt(struct vm *vm, gpa_t at, void *buf, uint64_t size)
+{
+	struct vm_err why;
+	int err = vm_fdt_build(vm->config, &vm->layout, buf, size, &why);
+
+	(void)at;
+	if (err)
+		hal_printf("vm %s: %s\n", vm->name, why.msg);
+	return err;
+}
+
+static int gen_boot_info(struct vm *vm, gpa_t at, void *buf, uint64_t size)
+{
+	uint64_t args[VM_BOOT_ARGS];
+	char why[96] = "";
+
+	memset(buf, 0, size);
+	if (arch_vm_desc.linux_info(vm->config, &vm->layout, at.raw, buf, args, why, sizeof(why)) <
+	    1) {
+		hal_printf("vm %s: boot information: %s\n", vm->name, why);
+		return -PV_EINVAL;
+	}
+	return PV_OK;
 }
 
 static int load_placed(struct vm *vm, const struct vm_placed *p, uint64_t *bytes)
 {
 	const struct vm_image_config *img = p->img;
 
+	if (p->boot_info)
+		return load_generated(vm, p->gpa, arch_vm_desc.linux_info_size, gen_boot_info);
 	if (!img)
-		return load_fdt(vm, p->gpa);
+		return load_generated(vm, p->gpa, VM_FDT_MAX, gen_fdt);
 	*bytes += img->size;
 	if (img->role == VM_IMAGE_KERNEL && vm->config->format == VM_BOOT_ELF)
 		return load_elf(vm, img);
@@ -77,7 +103,7 @@ static void load_report(const struct vm *vm, uint64_t bytes, uint64_t ticks)
 
 	for (unsigned i = 0; i < l->nplaced && len < sizeof(line); i++)
 		len += pv_snprintf(line + len, sizeof(line) - len, "%s%s at 0x%llx", i ? ", " : "",
-				   l->placed[i].img ? l->placed[i].img->node : "device tree",
+				   vm_placed_name(&l->placed[i]),
 				   (unsigned long long)l->placed[i].gpa.raw);
 	hal_printf("vm %s: %s; entry 0x%llx\n", vm->name, line, (unsigned long long)l->entry.raw);
 	hal_printf("vm %s: loaded %llu bytes in %llu ticks of %llu Hz\n", vm->name,
@@ -106,7 +132,11 @@ int vm_load(struct vm *vm)
 	}
 	load_report(vm, bytes, hal_cpu.timer_now() - start);
 	arch_backend.vcpu->set_entry(boot, vm->layout.entry, vm->layout.boot_arg);
-	err = vcpu_set_state(boot, VCPU_READY);
+	for (unsigned i = 1; i < vm->layout.nboot_args && !err; i++)
+		err = arch_backend.vcpu->set_reg(boot, VCPU_REG_ARG0 + i,
+						 vm->layout.boot_args_more[i - 1]);
+	if (!err)
+		err = vcpu_set_state(boot, VCPU_READY);
 	if (err)
 		return err;
 	vm->state = VM_READY;

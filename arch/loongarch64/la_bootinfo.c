@@ -8,20 +8,14 @@
  * and leave the device tree at 1 MiB without saying so. Anything else is not guessed at.
  * The layouts are the UEFI specification's (system table, configuration table) for 64-bit.
  */
+#include <arch/la_efi.h>
 #include <string.h>
 
 #include "la_bootinfo.h"
 
-#define LA_EFI_SYSTAB_SIGNATURE 0x5453595320494249ULL /* "IBI SYST" */
-#define LA_EFI_SYSTAB_NR_TABLES 104		      /* byte offsets in the system table */
-#define LA_EFI_SYSTAB_TABLES	112
-#define LA_EFI_SYSTAB_SIZE	120
-#define LA_EFI_CFG_ENTRY_SIZE	24 /* GUID (16 bytes), table address */
-#define LA_EFI_MAX_TABLES	64 /* more is not a table a loader filled */
+#define LA_EFI_MAX_TABLES 64 /* more is not a table a loader filled */
 
-/* DEVICE_TREE_GUID b1b621d5-f19c-41a5-830b-d9152c69aae0, in memory order. */
-static const uint8_t la_dt_guid[16] = { 0xd5, 0x21, 0xb6, 0xb1, 0x9c, 0xf1, 0xa5, 0x41,
-					0x83, 0x0b, 0xd9, 0x15, 0x2c, 0x69, 0xaa, 0xe0 };
+static const uint8_t la_dt_guid[16] = LA_EFI_DT_GUID;
 
 static uint64_t la_rd64(const uint8_t *p)
 {

@@ -89,6 +89,7 @@ enum la_action la_exit_decode(struct la_vcpu *v, const struct la_exit_info *info
 			return LA_ACT_EMULATED;
 		case LA_GSPR_HALT:
 		case LA_GSPR_IOCSR:
+		case LA_GSPR_CPU_UP:
 			return LA_ACT_CORE;
 		case LA_GSPR_STOP:
 			break;

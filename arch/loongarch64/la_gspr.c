@@ -7,8 +7,10 @@
  * - CPUCFG (any PLV): the host's words 0..5 and 0x10..0x14 with what guests do not get masked out:
  *   LVZ (no nesting), LBT and any FP / vector unit la_fp.c does not switch, message interrupts;
  *   word 6 (the PMU) and every other word read 0. The word number is the register's full 64 bits.
- * - IOCSR at PLV0: the vCPU's IPI block (la_vipi.c); other addresses below LA_IOCSR_LIMIT go to
- *   the core as SYSREG accesses (no device serves them: IPE, or the VM stops); above it, IPE.
+ * - IOCSR at PLV0: the vCPU's IPI block (la_vipi.c); reads of the identification registers Linux
+ *   probes (features at 0x8: IPI through IOCSR, and "a virtual machine"; vendor at 0x10 and CPU
+ *   name at 0x20: the host's); other addresses below LA_IOCSR_LIMIT go to the core as SYSREG
+ *   accesses (no device serves them: IPE, or the VM stops); above it, IPE.
  * - IDLE at PLV0: the core's HALT.
  * - CSR instructions at PLV0 on the CSRs a guest may not own (LVZ, implementation, machine-error,
  *   cache-tag, performance-counter, watchpoint and debug CSRs): read as 0, writes dropped.
@@ -34,6 +36,8 @@
 #define LA_CACOP_USER_OPS  2	 /* code 4:3 == 2 (hit operations) is allowed at PLV1..3 */
 #define LA_CPUCFG1_MSGINT  (1u << 26)
 #define LA_CPUCFG2_LVZ_ALL (0xfu << 10) /* LVZ and LVZVER */
+
+uint64_t la_guest_vendor, la_guest_cpuname;
 
 void la_gspr_decode(uint32_t insn, struct la_gspr_insn *out)
 {
@@ -104,13 +108,40 @@ static enum la_gspr_result la_gspr_raise(struct la_vcpu *v, unsigned ecode, uint
 	return la_inject(v, &ex) ? LA_GSPR_DONE : LA_GSPR_STOP;
 }
 
+/* A read of an identification register (4 or 8 bytes, aligned): true with *data set. */
+static bool la_iocsr_ident(uint64_t addr, unsigned width, bool write, uint64_t *data)
+{
+	uint64_t reg;
+
+	if (write || (width != 4 && width != 8) || addr % width)
+		return false;
+	switch (addr & ~7ULL) {
+	case LA_IOCSR_FEATURES:
+		reg = LA_IOCSRF_CSRIPI | LA_IOCSRF_VM;
+		break;
+	case LA_IOCSR_VENDOR:
+		reg = la_guest_vendor;
+		break;
+	case LA_IOCSR_CPUNAME:
+		reg = la_guest_cpuname;
+		break;
+	default:
+		return false;
+	}
+	*data = width == 8 ? reg : (uint32_t)(reg >> (8 * (addr & 7)));
+	return true;
+}
+
 static enum la_gspr_result la_gspr_iocsr(struct la_vcpu *v, const struct la_gspr_insn *op,
 					 uint32_t insn, struct vcpu_exit *exit)
 {
 	uint64_t addr = v->ctx.gpr[op->rj];
 	uint64_t data = op->write ? v->ctx.gpr[op->rd] : 0;
 
-	if (la_vipi_access(v, addr, op->width, op->write, &data)) {
+	if (la_vipi_access(v, addr, op->width, op->write, &data, exit) ||
+	    la_iocsr_ident(addr, op->width, op->write, &data)) {
+		if (exit->kind == VCPU_EXIT_CPU_UP)
+			return LA_GSPR_CPU_UP; /* the core starts it and completes the write */
 		if (!op->write)
 			la_set_gpr(v, op->rd, data);
 		v->ctx.pc += 4;
@@ -144,6 +175,7 @@ enum la_gspr_result la_gspr_emulate(struct la_vcpu *v, uint32_t insn, struct vcp
 	struct la_gspr_insn op;
 	bool user;
 
+	exit->kind = VCPU_EXIT_NONE;
 	la_gspr_decode(insn, &op);
 	if (op.kind == LA_GSPR_K_CPUCFG) {
 		la_set_gpr(v, op.rd, la_cpucfg_guest(v->ctx.gpr[op.rj]));

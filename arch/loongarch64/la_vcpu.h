@@ -195,23 +195,30 @@ struct la_gspr_insn {
 void la_gspr_decode(uint32_t insn, struct la_gspr_insn *out);
 
 enum la_gspr_result {
-	LA_GSPR_DONE,  /* emulated (PC advanced), or an exception delivered to the guest */
-	LA_GSPR_HALT,  /* idle: the core's HALT */
-	LA_GSPR_IOCSR, /* an IOCSR access nobody here serves: the core's SYSREG */
-	LA_GSPR_STOP,  /* the guest cannot take the exception it earned (no EENTRY) */
+	LA_GSPR_DONE,	/* emulated (PC advanced), or an exception delivered to the guest */
+	LA_GSPR_HALT,	/* idle: the core's HALT */
+	LA_GSPR_IOCSR,	/* an IOCSR access nobody here serves: the core's SYSREG */
+	LA_GSPR_CPU_UP, /* an IPI starts a vCPU that is off: the core's CPU_UP (la_vipi.c) */
+	LA_GSPR_STOP,	/* the guest cannot take the exception it earned (no EENTRY) */
 };
 enum la_gspr_result la_gspr_emulate(struct la_vcpu *v, uint32_t insn, struct vcpu_exit *exit);
 
 /* CPUCFG word @word as a guest sees it: only what the hypervisor gives guests (la_gspr.c). */
 uint32_t la_cpucfg_guest(uint64_t word);
 
+/* The IOCSR vendor (0x10) and CPU name (0x20) guests read: the host's, read once by the probe. */
+extern uint64_t la_guest_vendor, la_guest_cpuname;
+
 /* IOCSR addresses reach the core as SYSREG ids 0x80000000 | address, for addresses below
  * LA_IOCSR_LIMIT; a guest access above it gets IPE (docs/loongarch64.md). */
 #define LA_IOCSR_LIMIT	      0x80000000ULL
 #define LA_SYSREG_IOCSR(addr) (0x80000000u | (uint32_t)((addr) & (LA_IOCSR_LIMIT - 1)))
 
-/* The emulated IPI block (la_vipi.c). Context: the CPU running @from / @v. */
-bool la_vipi_access(struct la_vcpu *v, uint64_t addr, unsigned width, bool write, uint64_t *data);
+/* The emulated IPI block (la_vipi.c): true when @addr is one of its registers and the access was
+ * served. An IPI that starts a vCPU that is off fills @exit (VCPU_EXIT_CPU_UP) for the core; @exit
+ * is untouched otherwise. Context: the CPU running @v. */
+bool la_vipi_access(struct la_vcpu *v, uint64_t addr, unsigned width, bool write, uint64_t *data,
+		    struct vcpu_exit *exit);
 
 /* Exception codes (ESTAT.Ecode) the backend decodes or delivers. */
 enum {

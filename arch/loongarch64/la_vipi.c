@@ -4,6 +4,10 @@
  * IPI unit use): status, enable, set, clear, four 64-bit mailboxes, and the two send registers a
  * core uses to interrupt another core or write its mailbox. Guest IOCSR accesses trap (GSPR) and
  * land here; the status bits reach the guest as ESTAT.IS[12] at the next entry (la_virq.c).
+ *
+ * A vCPU that is off behaves like a Loongson core its firmware parked: an IPI while its mailbox 0
+ * holds an address starts it there (direct-address mode, PLV0, interrupts off, IPI status clear),
+ * which is how Linux/LoongArch starts its secondary CPUs (mail the entry, then send an IPI).
  */
 #include <hal/hal.h>
 #include <vm/vm.h>
@@ -71,7 +75,24 @@ static bool la_vipi_mailbox(struct la_vcpu *v, uint64_t addr, unsigned width, bo
 	return true;
 }
 
-bool la_vipi_access(struct la_vcpu *v, uint64_t addr, unsigned width, bool write, uint64_t *data)
+/* IPI_SEND to @t: its status bit, or, when @t is off with an address in mailbox 0, its start. */
+static void la_vipi_send(struct la_vcpu *t, uint32_t vector, struct vcpu_exit *exit)
+{
+	enum vcpu_state state = __atomic_load_n(&t->vcpu->state, __ATOMIC_ACQUIRE);
+	uint64_t entry = t->ipi.mailbox[0];
+
+	if ((state == VCPU_CREATED || state == VCPU_STOPPED) && entry) {
+		exit->kind = VCPU_EXIT_CPU_UP;
+		exit->cpu_up.target = t->vcpu->guest_cpu_id;
+		exit->cpu_up.entry = entry;
+		exit->cpu_up.arg = 0;
+		return;
+	}
+	la_vipi_raise(t, vector);
+}
+
+bool la_vipi_access(struct la_vcpu *v, uint64_t addr, unsigned width, bool write, uint64_t *data,
+		    struct vcpu_exit *exit)
 {
 	struct la_vcpu *t;
 
@@ -107,7 +128,7 @@ bool la_vipi_access(struct la_vcpu *v, uint64_t addr, unsigned width, bool write
 			return false;
 		t = la_vipi_target(v, *data);
 		if (t)
-			la_vipi_raise(t, (uint32_t)*data & 0x1f);
+			la_vipi_send(t, (uint32_t)*data & 0x1f, exit);
 		return true;
 	case LA_VIPI_MAIL_SEND:
 		if (!write)

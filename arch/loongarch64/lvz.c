@@ -54,6 +54,8 @@ void la_lvz_probe(struct vcpu_hw_info *info)
 	}
 
 	la_fp_probe();
+	la_guest_vendor = la_iocsr_read64(LA_IOCSR_VENDOR);
+	la_guest_cpuname = la_iocsr_read64(LA_IOCSR_CPUNAME);
 	la_vtimer_width_mask = la_timer_width_mask();
 	la_vtimer_stops_in_root = la_vtimer_probe_stops();
 	hal_printf("loongarch64: guest timer %s in root mode\n",

@@ -160,6 +160,7 @@ static void la_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
 			v->ctx.gpr[exit->sysreg.reg] = exit->sysreg.data;
 		break;
 	case VCPU_EXIT_HALT:
+	case VCPU_EXIT_CPU_UP: /* an IPI_SEND that started a parked vCPU (la_vipi.c) */
 		break;
 	default:
 		return;

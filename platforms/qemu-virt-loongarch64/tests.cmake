@@ -2,7 +2,8 @@
 #
 # PV_LOONGARCH_LVZ_QEMU (docs/loongarch64.md) names an LVZ-capable QEMU; run.sh uses it whenever it
 # is set. The boot test is the stock-QEMU one (LVZ absent reported, machine powered off) and runs
-# without it; the guest suite needs LVZ and exists only when the variable is set at configure time.
+# without it; the guest suite and Linux need LVZ and exist only when the variable is set at
+# configure time.
 pv_system_test(NAME boot PLATFORM qemu-virt-loongarch64 ARCH loongarch64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/boot.expect TIMEOUT 60)
 set_tests_properties(system.qemu-virt-loongarch64.boot PROPERTIES
@@ -14,6 +15,14 @@ if(NOT "$ENV{PV_LOONGARCH_LVZ_QEMU}" STREQUAL "")
     CONFIG ${CMAKE_CURRENT_LIST_DIR}/guest-suite.config)
   set_tests_properties(system.qemu-virt-loongarch64.guest-suite PROPERTIES
     ENVIRONMENT "PV_LOONGARCH_LVZ_QEMU=$ENV{PV_LOONGARCH_LVZ_QEMU}")
+  # Linux in a 2-vCPU VM (vms/linux.dts). Its kernel is built from Debian 13's sources the first
+  # time (scripts/build-guest-kernel.sh, tens of minutes): the test allows for it.
+  pv_system_test(NAME linux PLATFORM qemu-virt-loongarch64 ARCH loongarch64
+    EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux.expect TIMEOUT 300
+    CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux.config FETCH linux-loongarch64 LABELS linux)
+  set_property(TEST system.qemu-virt-loongarch64.linux APPEND PROPERTY ENVIRONMENT
+    "PV_LOONGARCH_LVZ_QEMU=$ENV{PV_LOONGARCH_LVZ_QEMU}")
+  set_tests_properties(system.qemu-virt-loongarch64.linux PROPERTIES TIMEOUT 3600)
 endif()
 
 # The board's fw_cfg reader on a made-up device (host).

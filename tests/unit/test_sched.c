@@ -69,6 +69,21 @@ static void test_two_vms_run_on_their_cpus(void **state)
 	assert_true(fake_hw.ipis[2] >= 1);
 }
 
+/* The boot CPU waits in the loop to power the machine off even when no vCPU is pinned to it:
+ * the VM's stop wakes it too, or it would sleep on with every VM stopped. */
+static void test_stop_wakes_the_boot_cpu_without_vcpus(void **state)
+{
+	(void)state;
+	const struct vm_config *cfgs[] = { &cfg1 };
+	assert_int_equal(sched_create_vms(cfgs, 1, &fix_pool), 1);
+	assert_int_equal(sched_cpu_mask(), 0xc);
+	script_stop(sched_vm(0), 0);
+	fake_hw.on_wait = run_cpu2;
+	sched_run_cpu(0);
+	assert_true(sched_all_stopped());
+	assert_int_equal(fake_hw.ipis[0], 1);
+}
+
 static void test_vm_that_cannot_be_created_is_left_out(void **state)
 {
 	(void)state;
@@ -269,6 +284,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_two_vms_run_on_their_cpus),
+		T(test_stop_wakes_the_boot_cpu_without_vcpus),
 		T(test_vm_that_cannot_be_created_is_left_out),
 		T(test_too_many_vms),
 		T(test_no_vm_means_all_stopped),

@@ -68,7 +68,10 @@ static void test_linux_kernel_initrd_and_device_tree(void **state)
 	assert_true(l->initrd.raw >= DF_RAM + 0x1000 + 0x20000);
 	expect_guest(l->initrd.raw, initrd, 256);
 	expect_guest(l->initrd.raw + sizeof(initrd) - 100, initrd + sizeof(initrd) - 100, 100);
-	/* The boot argument is the device tree, which says where the initrd is. */
+	/* The boot argument is the device tree, which says where the initrd is; this kernel takes
+	 * no other boot information. */
+	assert_false(l->has_boot_info);
+	assert_int_equal(l->nboot_args, 1);
 	assert_int_equal(fake_vcpu(&vm.vcpus[0])->regs[0], l->fdt.raw);
 	assert_int_equal(vm_read_guest(&vm, l->fdt, tree, sizeof(tree)), PV_OK);
 	assert_int_equal(fdt_check_header(tree), 0);
@@ -81,6 +84,69 @@ static void test_linux_kernel_initrd_and_device_tree(void **state)
 				      "initrd at 0x"));
 	assert_true(fake_log_contains("loaded 70064 bytes"));
 	vm_destroy(&vm);
+}
+
+/* A kernel whose boot protocol takes boot information (arch_vm_desc.linux_info; on the fake a
+ * "FAKEKRNI" header): entered at its header's entry offset, the block written where the backend
+ * says with the device tree's address and the command line, the boot vCPU's three arguments set. */
+static void test_linux_boot_information(void **state)
+{
+	(void)state;
+	/* Text offset 0x10000, footprint 0x20000, entry 0x20 into the image. */
+	static const uint8_t kernel[64] =
+		"FAKEKRNI\x00\x00\x01\x00\x00\x00\x02\x00\x20\x00\x00\x00kernel-body";
+	const struct vm_layout *l = &vm.layout;
+	const struct fake_vcpu *boot;
+	uint8_t info[64];
+	uint64_t fdt_at;
+
+	df_add_file("Image", kernel, sizeof(kernel));
+	df_set_str("/vm0/kernel", "format", "linux");
+	df_set_str("/vm0/kernel", "file", "Image");
+	df_del("/vm0/kernel", "load-address");
+	df_set_str("/vm0/kernel", "bootargs", "console=fake0");
+	start();
+
+	boot = fake_vcpu(&vm.vcpus[0]);
+	assert_int_equal(boot->pc, DF_RAM + 0x10000 + 0x20);
+	assert_true(l->has_boot_info);
+	assert_int_equal(l->boot_info.raw, DF_RAM + FAKE_INFO_OFFSET);
+	assert_int_equal(l->nboot_args, 3);
+	assert_int_equal(boot->regs[0], FAKE_INFO_ARG0);
+	assert_int_equal(boot->regs[1], DF_RAM + FAKE_INFO_OFFSET + 16);
+	assert_int_equal(boot->regs[2], DF_RAM + FAKE_INFO_OFFSET);
+	assert_int_equal(vm_read_guest(&vm, l->boot_info, info, sizeof(info)), PV_OK);
+	assert_memory_equal(info, "FAKEINFO", 8);
+	memcpy(&fdt_at, info + 8, sizeof(fdt_at));
+	assert_int_equal(fdt_at, l->fdt.raw);
+	assert_string_equal((const char *)info + 16, "console=fake0");
+	assert_true(fake_log_contains("vm vm0: kernel at 0x40010000, boot information at "
+				      "0x40008000, device tree at 0x400f0000; entry 0x40010020"));
+	vm_destroy(&vm);
+}
+
+/* What the backend refuses in its boot information stops the build, and the block cannot overlap
+ * an image. */
+static void test_linux_boot_information_refused(void **state)
+{
+	(void)state;
+	static const uint8_t kernel[64] =
+		"FAKEKRNI\x00\x00\x01\x00\x00\x00\x02\x00\x20\x00\x00\x00kernel-body";
+	static const uint8_t low[64] =
+		"FAKEKRNI\x00\x10\x00\x00\x00\x00\x02\x00\x20\x00\x00\x00kernel-body";
+	static char longline[FAKE_INFO_SIZE];
+
+	memset(longline, 'x', sizeof(longline) - 1);
+	df_add_file("Image", kernel, sizeof(kernel));
+	df_add_file("Low", low, sizeof(low));
+	df_set_str("/vm0/kernel", "format", "linux");
+	df_set_str("/vm0/kernel", "file", "Image");
+	df_del("/vm0/kernel", "load-address");
+	df_set_str("/vm0/kernel", "bootargs", longline);
+	df_expect_error("/vm0", "/vm0", "boot information: command line too long for the fake");
+	df_set_str("/vm0/kernel", "bootargs", "ok");
+	df_set_str("/vm0/kernel", "file", "Low");
+	df_expect_error("/vm0", "/vm0", "boot information (at 0x40008000) overlaps kernel");
 }
 
 static void test_linux_load_address_must_keep_alignment(void **state)
@@ -209,6 +275,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_linux_kernel_initrd_and_device_tree, setup,
+						fix_teardown),
+		cmocka_unit_test_setup_teardown(test_linux_boot_information, setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_linux_boot_information_refused, setup,
 						fix_teardown),
 		cmocka_unit_test_setup_teardown(test_linux_load_address_must_keep_alignment, setup,
 						fix_teardown),

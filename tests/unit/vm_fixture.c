@@ -57,5 +57,8 @@ void fix_vm_start(struct vm *vm)
 	if (err)
 		print_message("vm_create failed; console says:\n%s\n", fake_hw.log);
 	assert_int_equal(err, PV_OK);
-	assert_int_equal(vm_load(vm), PV_OK);
+	err = vm_load(vm);
+	if (err)
+		print_message("vm_load failed; console says:\n%s\n", fake_hw.log);
+	assert_int_equal(err, PV_OK);
 }

@@ -89,8 +89,11 @@ static void cmd_show(struct vmdesc *d)
 		printf("vm %s: %u vCPU(s) on CPU", c->name, c->nvcpus);
 		for (unsigned v = 0; v < c->nvcpus; v++)
 			printf("%s%u", v ? "," : " ", c->pcpu[v]);
-		printf("; entry 0x%llx, argument 0x%llx\n", (unsigned long long)l.entry.raw,
-		       (unsigned long long)l.boot_arg);
+		printf("; entry 0x%llx, argument%s 0x%llx", (unsigned long long)l.entry.raw,
+		       l.nboot_args > 1 ? "s" : "", (unsigned long long)l.boot_arg);
+		for (unsigned a = 1; a < l.nboot_args; a++)
+			printf(", 0x%llx", (unsigned long long)l.boot_args_more[a - 1]);
+		printf("\n");
 		if (c->bootargs)
 			printf("  bootargs  %s\n", c->bootargs);
 		for (unsigned m = 0; m < c->nmem; m++)
@@ -98,7 +101,9 @@ static void cmd_show(struct vmdesc *d)
 			       (unsigned long long)(c->mem[m].gpa.raw + c->mem[m].size - 1));
 		for (unsigned p = 0; p < l.nplaced; p++)
 			printf("  %-9s 0x%llx-0x%llx\n",
-			       l.placed[p].img ? l.placed[p].img->node : "devicetree",
+			       l.placed[p].img	       ? l.placed[p].img->node
+			       : l.placed[p].boot_info ? "bootinfo"
+						       : "devicetree",
 			       (unsigned long long)l.placed[p].gpa.raw,
 			       (unsigned long long)(l.placed[p].gpa.raw + l.placed[p].span - 1));
 		for (unsigned v = 0; v < c->ndevs; v++)

@@ -549,6 +549,83 @@ static void test_gspr_iocsr_ipi(void **state)
 	assert_int_equal(lv[1].ipi.mailbox[0], 0xcafef00dULL << 32);
 }
 
+/* A vCPU that is off starts, as a core its firmware parked, when an IPI reaches it with an
+ * address in its mailbox 0: the core's CPU_UP, completed (PC advanced) by the core. Without an
+ * address, or once it runs, an IPI is only its status bit. */
+static void test_gspr_ipi_starts_parked_vcpu(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	lv[0].ctx.gpr[6] = 0x1040; /* IPI_SEND to vCPU 1, vector 2 */
+	lv[0].ctx.gpr[5] = 1u << 16 | 2;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(6, 5, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(e.kind, VCPU_EXIT_NONE);
+	assert_int_equal(lv[1].ipi.status, 1u << 2);
+	assert_int_equal(lv[0].ctx.pc, 0x1004);
+	/* MAIL_SEND the entry into vCPU 1's mailbox 0, high word then low word, as Linux does. */
+	lv[0].ctx.gpr[6] = 0x1048;
+	lv[0].ctx.gpr[5] = 0x00000000ULL << 32 | 1u << 16 | 1u << 2;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(7, 5, 6), &e), LA_ACT_EMULATED);
+	lv[0].ctx.gpr[5] = 0x00221000ULL << 32 | 1u << 16 | 0u << 2;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(7, 5, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[1].ipi.mailbox[0], 0x221000);
+	lv[1].ipi.status = 0;
+	lv[0].ctx.pc = 0x1000;
+	lv[0].ctx.gpr[6] = 0x1040;
+	lv[0].ctx.gpr[5] = 1u << 16 | 2;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(6, 5, 6), &e), LA_ACT_CORE);
+	assert_int_equal(e.kind, VCPU_EXIT_CPU_UP);
+	assert_int_equal(e.cpu_up.target, 1);
+	assert_int_equal(e.cpu_up.entry, 0x221000);
+	assert_int_equal(e.cpu_up.arg, 0);
+	assert_int_equal(lv[0].ctx.pc, 0x1000);
+	assert_int_equal(lv[1].ipi.status,
+			 0); /* the start clears it, as the firmware's loop does */
+	/* The same for a vCPU the guest stopped; a running one just gets the interrupt. */
+	vm.vcpus[1].state = VCPU_STOPPED;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(6, 5, 6), &e), LA_ACT_CORE);
+	assert_int_equal(e.kind, VCPU_EXIT_CPU_UP);
+	vm.vcpus[1].state = VCPU_RUNNING;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(6, 5, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(e.kind, VCPU_EXIT_NONE);
+	assert_int_equal(lv[1].ipi.status, 1u << 2);
+}
+
+/* The identification registers Linux's cpu_probe reads: features (IPI through IOCSR, a virtual
+ * machine), and the host's vendor and CPU name, 32 or 64 bits wide; writes, other widths and the
+ * addresses between them are not served here. */
+static void test_gspr_iocsr_identification(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	la_guest_vendor = 0x6e6f73676e6f6f4cULL; /* "Loongson" */
+	la_guest_cpuname = 0x303030354133ULL;	 /* "3A5000" */
+	lv[0].ctx.gpr[6] = 0x8;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(2, 9, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.gpr[9], 1u << 4 | 1u << 11);
+	lv[0].ctx.gpr[6] = 0x10;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(3, 9, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.gpr[9], 0x6e6f73676e6f6f4cULL);
+	lv[0].ctx.gpr[6] = 0x14;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(2, 9, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.gpr[9], 0x6e6f7367u);
+	lv[0].ctx.gpr[6] = 0x20;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(3, 9, 6), &e), LA_ACT_EMULATED);
+	assert_int_equal(lv[0].ctx.gpr[9], 0x303030354133ULL);
+	assert_int_equal(lv[0].ctx.pc, 0x1010);
+	lv[0].ctx.gpr[6] = 0x8;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(6, 9, 6), &e), LA_ACT_CORE); /* wr.w */
+	assert_int_equal(e.kind, VCPU_EXIT_SYSREG);
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(0, 9, 6), &e), LA_ACT_CORE); /* rd.b */
+	lv[0].ctx.gpr[6] = 0x18;
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(3, 9, 6), &e), LA_ACT_CORE);
+	lv[0].ctx.gpr[6] = 0xc; /* misaligned for a 64-bit read */
+	assert_int_equal(decode(0, 0x16, 0, 0, IOCSR(3, 9, 6), &e), LA_ACT_CORE);
+	assert_int_equal(lv[0].ctx.pc, 0x1010);
+}
+
 static void test_gspr_iocsr_core(void **state)
 {
 	struct vcpu_exit e;
@@ -588,6 +665,8 @@ int main(void)
 		cmocka_unit_test_setup(test_gspr_idle, setup),
 		cmocka_unit_test_setup(test_gspr_csr, setup),
 		cmocka_unit_test_setup(test_gspr_iocsr_ipi, setup),
+		cmocka_unit_test_setup(test_gspr_ipi_starts_parked_vcpu, setup),
+		cmocka_unit_test_setup(test_gspr_iocsr_identification, setup),
 		cmocka_unit_test_setup(test_gspr_iocsr_core, setup),
 		cmocka_unit_test_setup(test_gspr_user_mode, setup),
 		cmocka_unit_test_setup(test_gspr_dbcl_cacop, setup),

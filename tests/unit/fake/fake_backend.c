@@ -262,6 +262,8 @@ static int fake_set_reg(struct vcpu *vcpu, unsigned reg, uint64_t value)
 
 	if (reg == VCPU_REG_PC)
 		f->pc = value;
+	else if (reg >= VCPU_REG_ARG0 && reg <= VCPU_REG_ARG3) /* argument n is regs[n] */
+		f->regs[reg - VCPU_REG_ARG0] = value;
 	else if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + FAKE_NREGS)
 		f->regs[reg - VCPU_REG_GPR_BASE] = value;
 	else

@@ -19,6 +19,9 @@
 /* The fake VM description side (fake_vm_desc.c). */
 #define FAKE_ELF_MACHINE  0x7e7e
 #define FAKE_INTC_PHANDLE 0x7
+#define FAKE_INFO_OFFSET  0x8000 /* "FAKEKRNI" kernels' boot information (fake_vm_desc.c) */
+#define FAKE_INFO_SIZE	  0x1000
+#define FAKE_INFO_ARG0	  0x1f0
 #define FAKE_INTC_BASE	  0x7f000000ULL
 #define FAKE_INTC_SIZE	  0x10000ULL
 

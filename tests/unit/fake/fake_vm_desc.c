@@ -2,7 +2,11 @@
 /*
  * The fake backend's VM description side (vm/arch_vm_desc.h), unlike any real architecture on
  * purpose: its "Linux" kernels carry a 16-byte header ("FAKEKERN", text offset as a 32-bit
- * little-endian word, footprint as another) and align to 64 KiB; its device tree has /cpus, an
+ * little-endian word, footprint as another) and align to 64 KiB. A "FAKEKRNI" kernel has a 20-byte
+ * header (the entry point's offset from the load address follows) and takes boot information: a
+ * block FAKE_INFO_OFFSET into its RAM region holding "FAKEINFO", the device tree's address and the
+ * command line, with the boot vCPU's arguments FAKE_INFO_ARG0, the command line's address and the
+ * block's. Its device tree has /cpus, an
  * interrupt controller with one-cell specifiers offset by 100, and a fake interrupt controller
  * window at FAKE_INTC_BASE.
  */
@@ -11,6 +15,7 @@
 #include <string.h>
 #include <vm/arch_vm_desc.h>
 #include <vm/vm_fdt.h>
+#include <vm/vm_layout.h>
 
 #include "fake_backend.h"
 
@@ -19,18 +24,54 @@ static uint32_t fake_le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static bool fake_takes_info(const void *image, uint64_t size)
+{
+	return image && size >= 20 && memcmp(image, "FAKEKRNI", 8) == 0;
+}
+
 static int fake_linux_header(const void *image, uint64_t size, uint64_t *text_offset,
 			     uint64_t *footprint, char *why, size_t why_len)
 {
 	const uint8_t *h = image;
 
-	if (size < 16 || memcmp(h, "FAKEKERN", 8) != 0) {
+	if (size < 16 || (memcmp(h, "FAKEKERN", 8) != 0 && !fake_takes_info(image, size)) ||
+	    (fake_takes_info(image, size) && fake_le32(h + 16) >= size)) {
 		pv_snprintf(why, why_len, "no FAKEKERN header");
 		return -PV_EINVAL;
 	}
 	*text_offset = fake_le32(h + 8);
 	*footprint = fake_le32(h + 12);
 	return PV_OK;
+}
+
+static uint64_t fake_linux_entry(const void *image, uint64_t size)
+{
+	return fake_takes_info(image, size) ? fake_le32((const uint8_t *)image + 16) : 0;
+}
+
+static int fake_linux_info(const struct vm_config *cfg, const struct vm_layout *layout, uint64_t at,
+			   void *buf, uint64_t args[VM_BOOT_ARGS], char *why, size_t why_len)
+{
+	const struct vm_image_config *k = vm_config_image(cfg, VM_IMAGE_KERNEL);
+	const char *cmdline = cfg->bootargs ? cfg->bootargs : "";
+	size_t len = strlen(cmdline);
+	uint8_t *b = buf;
+
+	if (!k || !fake_takes_info(k->data, k->size))
+		return 0;
+	if (16 + len + 1 > FAKE_INFO_SIZE) {
+		pv_snprintf(why, why_len, "command line too long for the fake");
+		return -PV_EINVAL;
+	}
+	args[0] = FAKE_INFO_ARG0;
+	args[1] = at + 16;
+	args[2] = at;
+	if (b) {
+		memcpy(b, "FAKEINFO", 8);
+		memcpy(b + 8, &layout->fdt.raw, 8);
+		memcpy(b + 16, cmdline, len + 1);
+	}
+	return 3;
 }
 
 static int fake_fdt_arch(void *fdt, const struct vm_config *cfg, uint32_t *intc_phandle)
@@ -82,6 +123,10 @@ const struct arch_vm_desc arch_vm_desc = {
 	.ram_align = 4096,
 	.linux_align = PV_KIB(64),
 	.linux_header = fake_linux_header,
+	.linux_entry = fake_linux_entry,
+	.linux_info_offset = FAKE_INFO_OFFSET,
+	.linux_info_size = FAKE_INFO_SIZE,
+	.linux_info = fake_linux_info,
 	.fdt_arch = fake_fdt_arch,
 	.fdt_irq = fake_fdt_irq,
 	.max_irq_line = 31,

@@ -37,6 +37,25 @@ struct arch_vm_desc {
 	int (*linux_header)(const void *image, uint64_t size, uint64_t *text_offset,
 			    uint64_t *footprint, char *why, size_t why_len);
 
+	/* Where the kernel is entered, as an offset from its load address, for kernels whose header
+	 * names an entry point inside the image (loongarch64); only called on an image linux_header
+	 * accepted, which checked the entry lies inside it. NULL: entered at the load address. */
+	uint64_t (*linux_entry)(const void *image, uint64_t size);
+
+	/* Boot information a Linux kernel takes besides the device tree's address (loongarch64: an
+	 * EFI system table whose configuration table names the device tree, and the command line):
+	 * a block of linux_info_size bytes at linux_info_offset from the start of the kernel's RAM
+	 * region. With @buf NULL, linux_info checks that @cfg's boot information fits, before the
+	 * device tree is placed (@layout says whether there is one); otherwise it writes the block,
+	 * for guest-physical address @at, into @buf (linux_info_size bytes, zeroed), @layout
+	 * complete. Either way it writes the boot vCPU's argument registers into @args and returns
+	 * how many (1 to VM_BOOT_ARGS); 0 when this kernel takes no such block (none is placed),
+	 * -PV_EINVAL with @why filled when it cannot be written. NULL: never such a block. */
+	uint64_t linux_info_offset;
+	uint64_t linux_info_size;
+	int (*linux_info)(const struct vm_config *cfg, const struct vm_layout *layout, uint64_t at,
+			  void *buf, uint64_t args[VM_BOOT_ARGS], char *why, size_t why_len);
+
 	/* Adds the architecture's nodes to a guest device tree under construction (/cpus, the
 	 * interrupt controller, timers, firmware) and returns the interrupt controller's phandle in
 	 * @intc_phandle (0: devices get no interrupt-parent). A negative libfdt error when the tree

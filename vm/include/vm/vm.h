@@ -18,7 +18,7 @@
 #define VM_MAX_DEV_CONFIGS 8
 #define VM_MAX_IMAGES	   6
 #define VM_DEV_ARENA	   2048
-_Static_assert(VM_MAX_IMAGES + 1 <= VM_LAYOUT_MAX_PLACED, "layout too small for the images");
+_Static_assert(VM_MAX_IMAGES + 2 <= VM_LAYOUT_MAX_PLACED, "layout too small for the images");
 
 enum vm_state {
 	VM_CREATED = 0, /* objects allocated, memory not yet loaded */

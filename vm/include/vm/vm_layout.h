@@ -14,8 +14,12 @@
 struct vm_config;
 struct vm_image_config;
 
-/* Images, plus a generated device tree (vm.h checks VM_MAX_IMAGES fits). */
+/* Images, plus a generated device tree and the backend's Linux boot information (vm.h checks
+ * VM_MAX_IMAGES fits). */
 #define VM_LAYOUT_MAX_PLACED 8
+
+/* Argument registers the boot vCPU may start with (the platform calling convention's first). */
+#define VM_BOOT_ARGS 3
 
 /* Room reserved for a generated device tree. */
 #define VM_FDT_MAX PV_KIB(64)
@@ -23,14 +27,22 @@ struct vm_image_config;
 /* A placed image: guest-physical [gpa, gpa + span) is its footprint (at least its bytes; a Linux
  * kernel's footprint includes the memory it claims after its file, e.g. its .bss). */
 struct vm_placed {
-	const struct vm_image_config *img; /* NULL for the generated device tree */
+	const struct vm_image_config *img; /* NULL for the generated device tree or boot_info */
+	bool boot_info; /* the backend's Linux boot information (arch_vm_desc.linux_info) */
 	gpa_t gpa;
 	uint64_t span;
 };
 
+/* What a placed block is, for messages: its image's node, "device tree" or "boot information". */
+const char *vm_placed_name(const struct vm_placed *p);
+
 struct vm_layout {
 	gpa_t entry;
-	uint64_t boot_arg;
+	uint64_t boot_arg; /* the boot vCPU's first argument register */
+	/* Argument registers set at entry: boot_arg, then boot_args_more[0..nboot_args - 2] (a
+	 * backend's linux_info may set more than one). */
+	unsigned nboot_args;
+	uint64_t boot_args_more[VM_BOOT_ARGS - 1];
 	unsigned nplaced;
 	struct vm_placed placed[VM_LAYOUT_MAX_PLACED];
 	bool has_fdt; /* a device tree is passed (generated or the VM's own) */
@@ -39,6 +51,8 @@ struct vm_layout {
 	bool has_initrd;
 	gpa_t initrd;
 	uint64_t initrd_size;
+	bool has_boot_info; /* arch_vm_desc.linux_info's block, at boot_info */
+	gpa_t boot_info;
 };
 
 /* Computes @out for @cfg. -PV_EINVAL with @err filled when the images do not fit. A firmware-placed

@@ -151,6 +151,13 @@
 #define LA_GTLBC_TOTI	    (1u << 13) /* guest TLB instructions trap to the root */
 #define LA_GTLBC_TGID_SHIFT 16	       /* the guest ID root TLB instructions use (bits 23:16) */
 
+/* IOCSR: identification registers (what Linux's cpu_probe reads). */
+#define LA_IOCSR_FEATURES 0x8
+#define LA_IOCSR_VENDOR	  0x10	     /* 8 ASCII bytes */
+#define LA_IOCSR_CPUNAME  0x20	     /* 8 ASCII bytes */
+#define LA_IOCSRF_CSRIPI  (1u << 4)  /* the IPI block is reached through IOCSR */
+#define LA_IOCSRF_VM	  (1u << 11) /* running in a virtual machine */
+
 /* IOCSR: the per-core IPI block (Loongson IPI, as QEMU's loongarch_ipi models it). */
 #define LA_IOCSR_IPI_STATUS	0x1000
 #define LA_IOCSR_IPI_EN		0x1004
@@ -181,6 +188,7 @@
 #define la_csr_read(csr)	    ((uint64_t)__builtin_loongarch_csrrd_d(csr))
 #define la_csr_write(csr, val)	    ((void)__builtin_loongarch_csrwr_d((unsigned long)(val), (csr)))
 #define la_iocsr_read32(addr)	    ((uint32_t)__builtin_loongarch_iocsrrd_w(addr))
+#define la_iocsr_read64(addr)	    ((uint64_t)__builtin_loongarch_iocsrrd_d(addr))
 #define la_iocsr_write32(addr, val) __builtin_loongarch_iocsrwr_w((unsigned int)(val), (addr))
 
 static inline uint32_t la_cpucfg(uint32_t word)
