@@ -13,6 +13,10 @@
 #    Limits: Linux under Polyvisor at most 3% more than bare; loading at most one instruction per
 #    four bytes. A figure over its limit, or a board that printed fewer figures than expected,
 #    fails the run.
+# A board that cannot be measured here is skipped with a line saying why, and does not fail the
+# run: it has no emulator (no run.sh) or its emulator is not installed (run.sh exits 77), its
+# emulator offers no hardware virtualization, or its architecture has no guest-suite layer yet
+# (build-image.sh exits 77).
 # Writes build/bench/results.json and prints a table.
 # usage: bench.sh [platform...]
 set -uo pipefail
@@ -38,6 +42,7 @@ fi
 status=0
 json="{"
 sep=""
+skipped="" # why a benchmark that returned false skipped its board ("" when it failed)
 
 # build <platform> <build dir> <fragment>: a build tree seeded from the defconfig and the fragment.
 build() {
@@ -48,10 +53,26 @@ build() {
 		printf '%s\n' "$seed" >"$build/.config"
 		printf '%s\n' "$seed" >"$build/.config.seed"
 	fi
-	"$root/scripts/build-image.sh" "$p" "$build" >"$out/$p.build.log" 2>&1 || {
+	"$root/scripts/build-image.sh" "$p" "$build" >"$out/$p.build.log" 2>&1
+	case $? in
+	0) ;;
+	77)
+		skipped=$(tail -n 1 "$out/$p.build.log" | sed 's/^build-image: [^:]*: //')
+		return 1
+		;;
+	*)
 		echo "bench: building $p failed (see $out/$p.build.log)" >&2
 		return 1
-	}
+		;;
+	esac
+}
+
+# emulator_ran <status> <log>: after run.sh exited with <status>, having written <log>; false
+# when the board's emulator is not installed (status 77).
+emulator_ran() {
+	[ "$1" -ne 77 ] && return 0
+	skipped=$(tail -n 1 "$2" | sed 's/^run.sh: //')
+	return 1
 }
 
 # The guest's counter frequency in Hz, from the hypervisor's "loaded ... ticks of F Hz" line.
@@ -74,6 +95,7 @@ bench_suite() {
 	local build=$root/build/bench-$p rc figures
 	build "$p" "$build" "$root/platforms/$p/bench.config" || return 1
 	PV_BENCH=1 timeout 600 "$root/platforms/$p/run.sh" "$build" >"$out/$p.log" 2>&1 </dev/null
+	emulator_ran $? "$out/$p.log" || return 1
 	"$root/scripts/bench-judge.sh" "$p" "$out/$p.log" "$out/$p.json"
 	rc=$?
 	figures=$(cat "$out/$p.json")
@@ -100,6 +122,7 @@ bench_linux() {
 	done < <("$build/tools/pv-vmdesc" show "$build/vms/vms.pkg" |
 		sed -nE 's/^  ram +(0x[0-9a-f]+)-(0x[0-9a-f]+)$/\1 \2/p')
 	PV_BENCH=1 timeout 900 "$root/platforms/$p/run.sh" "$build" >"$log" 2>&1 </dev/null
+	emulator_ran $? "$log" || return 1
 	PV_BENCH=1 PV_BARE_KERNEL=$dir/Image PV_BARE_INITRD=$dir/initrd.cpio PV_BARE_APPEND=$bootargs \
 		PV_BARE_DTB=$out/$p.linux.dtb PV_BARE_MACHINE="$BENCH_LINUX_BARE_MACHINE -m ${ram_mib}M" timeout 900 "$root/platforms/$p/run.sh" \
 		"$build" >"$bare" 2>&1 </dev/null
@@ -133,14 +156,28 @@ bench_linux() {
 	fi
 }
 
+# skip_said <board>: after a benchmark of <board> returned false: true, having said why, when
+# it skipped the board; false when it failed.
+skip_said() {
+	[ -n "$skipped" ] || return 1
+	echo "bench: $1 skipped: $skipped" >&2
+	skipped=""
+}
+
 printf '%-24s %-16s %12s %8s\n' board benchmark instructions iters
 for p in "${platforms[@]}"; do
 	entries=""
+	if [ ! -x "$root/platforms/$p/run.sh" ]; then
+		echo "bench: $p skipped: it has no emulator (no platforms/$p/run.sh)" >&2
+		continue
+	fi
 	if [ -f "$root/platforms/$p/bench.config" ]; then
-		bench_suite "$p" || status=1
+		bench_suite "$p" || skip_said "$p" || status=1
+	elif [ ! -f "$root/platforms/$p/bench-linux.env" ]; then
+		echo "bench: $p has no benchmark (platforms/$p/bench.config, bench-linux.env)" >&2
 	fi
 	if [ -f "$root/platforms/$p/bench-linux.env" ]; then
-		bench_linux "$p" || status=1
+		bench_linux "$p" || skip_said "$p" || status=1
 	fi
 	if [ -n "$entries" ]; then
 		json+="$sep\"$p\": {$entries}"

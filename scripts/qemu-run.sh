@@ -14,6 +14,7 @@
 # Bare runs (the Linux boot benchmark's reference, no hypervisor): PV_BARE_KERNEL (a kernel QEMU
 # boots itself), PV_BARE_INITRD, PV_BARE_APPEND, PV_BARE_DTB (the device tree to give it),
 # PV_BARE_MACHINE (machine options instead of the board's, split on spaces).
+# Exit status 77 (with a line saying so) when <qemu> is not installed: the board cannot boot here.
 # Serial goes to stdout; QEMU's own log (-d, and what a QEMU fork logs on its own) goes to
 # <build-dir>/qemu-debug.log, never into the serial output the tests judge. QEMU exits when the
 # hypervisor (or the bare guest) powers the machine off.
@@ -38,6 +39,11 @@ qemu_run() {
 		exit 2
 	fi
 	local build=$1 elf=$1/polyvisor.elf
+	if ! command -v "$qemu" >/dev/null; then
+		echo "run.sh: $qemu is not installed: this board cannot boot here" \
+			"(scripts/deps.sh lists the Debian packages)" >&2
+		exit 77
+	fi
 	local args
 	if [ -n "${PV_BARE_KERNEL:-}" ]; then
 		read -r -a machine <<<"${PV_BARE_MACHINE:-${machine[*]}}"

@@ -7,6 +7,7 @@
 #include <hal/boot.h>
 #include <hal/hal.h>
 #include <hal/page_pool.h>
+#include <pv/fmt.h>
 #include <vm/hv_vms.h>
 #include <vm/sched.h>
 
@@ -130,7 +131,12 @@ void hv_main(struct boot_info *bi)
 	nvms = hv_read_vms(bi, configs, SCHED_MAX_VMS);
 	setup_page_pool(bi);
 
-	arch_backend.vcpu->probe(&hw);
+	/* A backend in its first steps may have no probe yet (docs/porting.md): no guests then. */
+	if (arch_backend.vcpu->probe)
+		arch_backend.vcpu->probe(&hw);
+	else
+		pv_snprintf(hw.summary, sizeof(hw.summary), "the %s backend has no probe yet",
+			    arch_backend.name);
 	hal_printf("virtualization: %s [%s]\n", hw.summary, hw.supported ? "present" : "absent");
 	if (!hw.supported) {
 		hal_printf("no hardware virtualization: guests cannot run on this machine\n");

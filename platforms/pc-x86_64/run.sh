@@ -7,7 +7,7 @@
 #
 # bochs' exit status means nothing (it is 1 after a clean "Shutdown", some models crash on exit),
 # so the status here only says whether bochs ran and the console printed something; the serial
-# log is what tells whether the hypervisor did its job.
+# log is what tells whether the hypervisor did its job. Exit status 77: bochs is not installed.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,8 +27,9 @@ if [ ! -f "$iso" ]; then
 	exit 1
 fi
 if ! command -v bochs >/dev/null; then
-	echo "run.sh: bochs not found (Debian packages: bochs bochsbios vgabios)" >&2
-	exit 1
+	echo "run.sh: bochs is not installed: this board cannot boot here" \
+		"(Debian packages: bochs bochsbios vgabios)" >&2
+	exit 77
 fi
 
 # bochs' time-stamp counter advances one tick per instruction, so the TSC rate the hypervisor

@@ -30,18 +30,26 @@ enum vcpu_reg {
 	VCPU_REG_GPR_BASE = 16, /* VCPU_REG_GPR_BASE + n: backend general register n */
 };
 
+/*
+ * A member the core may find NULL says what the core does then. A backend in its first steps may
+ * leave them all NULL (docs/porting.md); create, set_entry, attach_s2, run and complete come
+ * together: vm_create refuses a VM ("cannot run guests yet") while one of them is missing.
+ */
 struct vcpu_ops {
 	/* Probes the current CPU for virtualization support. Context: boot CPU, early boot, no locks;
-	 * must not fault on hardware without the extension. */
+	 * must not fault on hardware without the extension. NULL: the banner says the backend has no
+	 * probe yet, and no guest runs. */
 	void (*probe)(struct vcpu_hw_info *info);
 
 	/* Turns virtualization on / off on the current CPU (enter the virtualization mode, trap defaults). Returns PV_OK
-	 * or a negative pv_err with the cause printed. Context: each physical CPU once, IRQs off. */
+	 * or a negative pv_err with the cause printed. Context: each physical CPU once, IRQs off.
+	 * cpu_enable NULL: no guest runs. The core does not call cpu_disable today. */
 	int (*cpu_enable)(void);
 	void (*cpu_disable)(void);
 
 	/* Allocates and initialises the backend state of @vcpu (vcpu->arch). Context: any CPU,
-	 * VM lock held; may allocate page frames, never blocks otherwise. */
+	 * VM lock held; may allocate page frames, never blocks otherwise. destroy NULL: nothing to
+	 * release. */
 	int (*create)(struct vcpu *vcpu);
 	void (*destroy)(struct vcpu *vcpu);
 
@@ -64,16 +72,17 @@ struct vcpu_ops {
 
 	/* Delivers a synchronous fault for the access in @exit to the guest (the
 	 * architecture's abort or page-fault exception). Returns -PV_ENOTSUP if the guest cannot take it (then the VM is stopped).
-	 * Context: current CPU, after run() returned @exit. */
+	 * Context: current CPU, after run() returned @exit. NULL: every bad access stops the VM. */
 	int (*inject_fault)(struct vcpu *vcpu, const struct vcpu_exit *exit);
 
 	/* Reads / writes a register. -PV_EINVAL for a register the backend does not have.
-	 * Context: current CPU (or any CPU while the vCPU was never run), vCPU not running. */
+	 * Context: current CPU (or any CPU while the vCPU was never run), vCPU not running.
+	 * get_reg NULL: log lines show PC 0. The core does not call set_reg today. */
 	int (*get_reg)(struct vcpu *vcpu, unsigned reg, uint64_t *value);
 	int (*set_reg)(struct vcpu *vcpu, unsigned reg, uint64_t value);
 
 	/* Marks virtual interrupt @virq pending for the vCPU; delivered at the next entry.
-	 * Context: any CPU, vcpu->virq_lock held; never blocks. */
+	 * Context: any CPU, vcpu->virq_lock held; never blocks. The core does not call it today. */
 	int (*inject_irq)(struct vcpu *vcpu, uint32_t virq);
 
 	/* For a vCPU that idles off its CPU (VCPU_HALTED, another vCPU may be loaded there): the
