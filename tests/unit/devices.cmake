@@ -4,3 +4,4 @@ pv_unit_test(NAME testdev SOURCES ${d}/test_testdev.c ${d}/vm_fixture.c LABELS d
 pv_unit_test(NAME vuart_ns16550 SOURCES ${d}/test_vuart_ns16550.c ${d}/vm_fixture.c
   LABELS devices FAKE)
 pv_unit_test(NAME sched SOURCES ${d}/test_sched.c ${d}/vm_fixture.c LABELS core FAKE)
+pv_unit_test(NAME virtqueue SOURCES ${d}/test_virtqueue.c ${d}/vm_fixture.c LABELS devices FAKE)
