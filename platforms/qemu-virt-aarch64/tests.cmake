@@ -17,3 +17,11 @@ execute_process(COMMAND ${PV_ROOT}/scripts/cache-dir.sh OUTPUT_VARIABLE qv_cache
   OUTPUT_STRIP_TRAILING_WHITESPACE)
 set_property(TEST system.qemu-virt-aarch64.linux-firmware-images APPEND PROPERTY ENVIRONMENT
   "PV_QEMU_EXTRA=-device loader,file=${qv_cache}/guests/linux-arm64/initrd.cpio,addr=0xb0000000,force-raw=on")
+# virtio: Linux with its root file system on virtio-blk, a read-only disk and a virtio console
+# (vms/linux-virtio.dts); three Linux VMs on two virtual switches (vms/linux-net.dts).
+pv_system_test(NAME linux-virtio-blk PLATFORM qemu-virt-aarch64 ARCH aarch64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-blk.expect TIMEOUT 300
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-blk.config FETCH linux-arm64 LABELS linux virtio)
+pv_system_test(NAME linux-virtio-net PLATFORM qemu-virt-aarch64 ARCH aarch64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-net.expect TIMEOUT 400
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-net.config FETCH linux-arm64 LABELS linux virtio)

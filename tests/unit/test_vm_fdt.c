@@ -165,6 +165,18 @@ static void test_virtio_devices(void **state)
 	assert_non_null(fdt_getprop(out, node, "dma-coherent", NULL));
 	assert_int_equal(u32_at("/virtio@a000200", "interrupts", 0), 117);
 	assert_string_equal(str("/chosen", "stdout-path"), "/uart@9000000");
+	/* Devices come in the description's order, which guests probe them in (vda, vdb...). */
+	const char *order[8];
+	int n = 0, child;
+	fdt_for_each_subnode (child, out, 0) {
+		const char *name = fdt_get_name(out, child, NULL);
+		if (n < 8 && (strncmp(name, "virtio", 6) == 0 || strncmp(name, "uart", 4) == 0 ||
+			      strncmp(name, "testdev", 7) == 0))
+			order[n++] = name;
+	}
+	assert_int_equal(n, 4);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(order[i], df_cfg.devs[i].node);
 }
 
 static void test_tree_too_small_is_an_error(void **state)
