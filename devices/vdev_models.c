@@ -11,12 +11,8 @@
 #include <vm/vm.h>
 
 static const struct vdev_model *const vdev_models[] = {
-	&vuart_pl011_model,
-	&vuart_ns16550_model,
-	&testdev_model,
-	&virtio_blk_model,
-	&virtio_console_model,
-	&virtio_net_model,
+	&vuart_pl011_model, &vuart_ns16550_model,  &testdev_model,
+	&virtio_blk_model,  &virtio_console_model, &virtio_net_model,
 };
 
 const struct vdev_model *vdev_model_find(const char *compatible)

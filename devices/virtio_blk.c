@@ -25,17 +25,17 @@ static bool vblk_in_disk(const struct virtio_blk *b, uint64_t sector, uint64_t b
 /* Serves one request. The header is read once, into hypervisor memory; the data moves straight
  * between the disk and the guest's buffers. Returns -PV_EFAULT when the chain cannot be a request
  * (no header, no status byte): the device then needs a reset. */
-static int vblk_request(struct virtio_blk *b, const struct vq_chain *c)
+static int vblk_request(void *dev, const struct vq_chain *c, const char **why)
 {
+	struct virtio_blk *b = dev;
 	struct vm *vm = b->t.vm;
 	struct vblk_hdr h;
 	uint64_t len, used = 1;
 	uint8_t status = VIRTIO_BLK_S_OK;
 	int rc = PV_OK;
 
-	if (vq_read(vm, c, 0, &h, sizeof(h)))
-		return -PV_EFAULT;
-	if (c->in_len < 1)
+	*why = "request without header or status byte";
+	if (vq_read(vm, c, 0, &h, sizeof(h)) || c->in_len < 1)
 		return -PV_EFAULT;
 	switch (h.type) {
 	case VIRTIO_BLK_T_IN:
@@ -66,9 +66,8 @@ static int vblk_request(struct virtio_blk *b, const struct vq_chain *c)
 		status = VIRTIO_BLK_S_UNSUPP;
 		break;
 	}
-	if (rc)
-		return -PV_EFAULT;
-	if (vq_write(vm, c, c->in_len - 1, &status, 1))
+	*why = "request buffer is not RAM";
+	if (rc || vq_write(vm, c, c->in_len - 1, &status, 1))
 		return -PV_EFAULT;
 	virtio_mmio_complete(&b->t, 0, c->head, (uint32_t)used);
 	return PV_OK;
@@ -76,29 +75,7 @@ static int vblk_request(struct virtio_blk *b, const struct vq_chain *c)
 
 static void vblk_notify(struct virtio_mmio *t, unsigned qi)
 {
-	struct virtio_blk *b = t->priv;
-	struct virtq *q = &b->q;
-
-	(void)qi;
-	pv_spin_lock(&q->lock);
-	/* At most a queue's worth per notification: a driver adding requests as fast as they are
-	 * served cannot keep this vCPU here, and every later request comes with its own notify. */
-	for (unsigned n = 0; n < q->max && q->ready && virtio_mmio_live(t); n++) {
-		struct vq_chain c;
-		int rc = vq_pop(q, t->vm, &c);
-
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			virtio_mmio_fail(t, 0, q->fault.what, q->fault.value);
-			break;
-		}
-		if (vblk_request(b, &c)) {
-			virtio_mmio_fail(t, 0, "request without header or status byte", c.head);
-			break;
-		}
-	}
-	pv_spin_unlock(&q->lock);
+	virtio_mmio_serve(t, qi, vblk_request);
 }
 
 static const struct virtio_type vblk_type = {

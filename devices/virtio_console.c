@@ -8,10 +8,12 @@
 #define VCON_STEP 64u
 
 /* Prints a transmitted chain on the VM's console. */
-static int vcon_transmit(struct virtio_console *con, const struct vq_chain *c)
+static int vcon_transmit(void *dev, const struct vq_chain *c, const char **why)
 {
+	struct virtio_console *con = dev;
 	char buf[VCON_STEP];
 
+	*why = "transmit buffer is not RAM";
 	for (uint64_t off = 0; off < c->out_len; off += VCON_STEP) {
 		uint64_t n = c->out_len - off < VCON_STEP ? c->out_len - off : VCON_STEP;
 
@@ -26,29 +28,9 @@ static int vcon_transmit(struct virtio_console *con, const struct vq_chain *c)
 
 static void vcon_notify(struct virtio_mmio *t, unsigned qi)
 {
-	struct virtio_console *con = t->priv;
-	struct virtq *q = &con->q[VIRTIO_CONSOLE_TX];
-
 	/* Receive buffers are used when input comes; only transmissions need work now. */
-	if (qi != VIRTIO_CONSOLE_TX)
-		return;
-	pv_spin_lock(&q->lock);
-	for (unsigned n = 0; n < q->max && q->ready && virtio_mmio_live(t); n++) {
-		struct vq_chain c;
-		int rc = vq_pop(q, t->vm, &c);
-
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			virtio_mmio_fail(t, VIRTIO_CONSOLE_TX, q->fault.what, q->fault.value);
-			break;
-		}
-		if (vcon_transmit(con, &c)) {
-			virtio_mmio_fail(t, VIRTIO_CONSOLE_TX, "transmit buffer is not RAM", c.head);
-			break;
-		}
-	}
-	pv_spin_unlock(&q->lock);
+	if (qi == VIRTIO_CONSOLE_TX)
+		virtio_mmio_serve(t, qi, vcon_transmit);
 }
 
 size_t virtio_console_input(struct virtio_console *con, const char *buf, size_t len)
@@ -70,7 +52,8 @@ size_t virtio_console_input(struct virtio_console *con, const char *buf, size_t 
 		}
 		n = len - done < c.in_len ? len - done : c.in_len;
 		if (vq_write(con->t.vm, &c, 0, buf + done, n)) {
-			virtio_mmio_fail(&con->t, VIRTIO_CONSOLE_RX, "receive buffer is not RAM", 0);
+			virtio_mmio_fail(&con->t, VIRTIO_CONSOLE_RX, "receive buffer is not RAM",
+					 0);
 			break;
 		}
 		done += n;

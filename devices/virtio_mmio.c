@@ -91,7 +91,8 @@ static void virtio_ack(struct virtio_mmio *t, uint32_t bits)
 
 void virtio_mmio_fail(struct virtio_mmio *t, int q, const char *what, uint64_t value)
 {
-	uint32_t before = __atomic_fetch_or(&t->status, VIRTIO_STATUS_NEEDS_RESET, __ATOMIC_ACQ_REL);
+	uint32_t before =
+		__atomic_fetch_or(&t->status, VIRTIO_STATUS_NEEDS_RESET, __ATOMIC_ACQ_REL);
 
 	if (before & VIRTIO_STATUS_NEEDS_RESET)
 		return;
@@ -118,6 +119,31 @@ void virtio_mmio_complete(struct virtio_mmio *t, unsigned q, uint16_t head, uint
 		virtio_mmio_fail(t, (int)q, vq->fault.what, vq->fault.value);
 	else if (want)
 		virtio_mmio_interrupt(t, VIRTIO_MMIO_INT_VRING);
+}
+
+void virtio_mmio_serve(struct virtio_mmio *t, unsigned q,
+		       int (*serve)(void *dev, const struct vq_chain *c, const char **why))
+{
+	struct virtq *vq = &t->queues[q];
+
+	pv_spin_lock(&vq->lock);
+	for (unsigned n = 0; n < vq->max && vq->ready && virtio_mmio_live(t); n++) {
+		struct vq_chain c;
+		const char *why = "";
+		int rc = vq_pop(vq, t->vm, &c);
+
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			virtio_mmio_fail(t, (int)q, vq->fault.what, vq->fault.value);
+			break;
+		}
+		if (serve(t->priv, &c, &why)) {
+			virtio_mmio_fail(t, (int)q, why, c.head);
+			break;
+		}
+	}
+	pv_spin_unlock(&vq->lock);
 }
 
 /* Back to the reset state: every queue stopped, features and interrupts cleared. Caller holds

@@ -44,10 +44,12 @@ static bool vnet_deliver(void *dev, const uint8_t *frame, uint32_t len)
 }
 
 /* Sends one transmitted chain: its header (no offload asked for: ignored), then the frame. */
-static int vnet_transmit(struct virtio_net *n, const struct vq_chain *c)
+static int vnet_transmit(void *dev, const struct vq_chain *c, const char **why)
 {
+	struct virtio_net *n = dev;
 	uint64_t len = c->out_len;
 
+	*why = "transmit buffer is not RAM";
 	if (len < VIRTIO_NET_HDR || len - VIRTIO_NET_HDR > VSWITCH_FRAME_MAX) {
 		vswitch_refuse(n->port);
 	} else {
@@ -62,29 +64,9 @@ static int vnet_transmit(struct virtio_net *n, const struct vq_chain *c)
 
 static void vnet_notify(struct virtio_mmio *t, unsigned qi)
 {
-	struct virtio_net *n = t->priv;
-	struct virtq *q = &n->q[VIRTIO_NET_TX];
-
 	/* New receive buffers need no work: frames take them as they come. */
-	if (qi != VIRTIO_NET_TX)
-		return;
-	pv_spin_lock(&q->lock);
-	for (unsigned k = 0; k < q->max && q->ready && virtio_mmio_live(t); k++) {
-		struct vq_chain c;
-		int rc = vq_pop(q, t->vm, &c);
-
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			virtio_mmio_fail(t, VIRTIO_NET_TX, q->fault.what, q->fault.value);
-			break;
-		}
-		if (vnet_transmit(n, &c)) {
-			virtio_mmio_fail(t, VIRTIO_NET_TX, "transmit buffer is not RAM", c.head);
-			break;
-		}
-	}
-	pv_spin_unlock(&q->lock);
+	if (qi == VIRTIO_NET_TX)
+		virtio_mmio_serve(t, qi, vnet_transmit);
 }
 
 static const struct virtio_type vnet_type = {

@@ -128,13 +128,15 @@ int vq_pop(struct virtq *q, const struct vm *vm, struct vq_chain *c)
 		if (n >= q->num)
 			return vq_fail(q, "descriptor chain loops, from head", head);
 		if (n >= q->chain_max)
-			return vq_fail(q, "descriptor chain longer than the device takes", q->chain_max);
+			return vq_fail(q, "descriptor chain longer than the device takes",
+				       q->chain_max);
 		if (vq_read_desc(q, vm, i, &d))
 			return -PV_EFAULT;
 		if (d.flags & VIRTQ_DESC_F_INDIRECT)
 			return vq_fail(q, "indirect descriptor (not negotiated)", i);
 		if (!(d.flags & VIRTQ_DESC_F_WRITE) && n > nout)
-			return vq_fail(q, "device-readable descriptor after a device-writable one", i);
+			return vq_fail(q, "device-readable descriptor after a device-writable one",
+				       i);
 		if (d.len && vm_gpa_pieces(vm, gpa(d.addr), d.len, NULL, 0) < 0)
 			return vq_fail(q, "buffer is not the VM's RAM", d.addr);
 		b = &q->chain[n++];

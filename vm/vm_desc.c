@@ -42,7 +42,7 @@ static bool name_in(const char *name, const char *const *list)
 
 /* Refuses any property of @node in none of the lists @allowed (NULL entries are skipped). */
 int desc_only_props_of(struct desc_ctx *c, int node, const char *const *const *allowed,
-			      unsigned nlists)
+		       unsigned nlists)
 {
 	int prop;
 
@@ -120,8 +120,8 @@ const char *desc_string(struct desc_ctx *c, int node, const char *name, int *bad
 
 /* (address, size) pairs of @name, in the description's cell counts. Returns the number of pairs
  * (at most @max), or a negative error; 0 when absent. */
-int desc_pairs(struct desc_ctx *c, int node, const char *name, uint64_t *addr,
-		      uint64_t *size, int max)
+int desc_pairs(struct desc_ctx *c, int node, const char *name, uint64_t *addr, uint64_t *size,
+	       int max)
 {
 	int len, stride = 4 * (c->acells + c->scells);
 	const uint8_t *p = fdt_getprop(c->fdt, node, name, &len);
@@ -256,8 +256,7 @@ int desc_image_bytes(struct desc_ctx *c, int node, bool own, struct vm_image_con
 		img->size = n;
 	} else if (c->src->file) {
 		char why[256] = "";
-		if (c->src->file(c->src->ctx, file, own, &img->data, &img->size, why,
-				 sizeof(why)))
+		if (c->src->file(c->src->ctx, file, own, &img->data, &img->size, why, sizeof(why)))
 			return desc_fail(c, "file \"%s\": %s", file, why);
 	} else {
 		return desc_fail(c, "file \"%s\" was not embedded when the image was built", file);

@@ -12,8 +12,8 @@
 
 static const char *const desc_device_props[] = { "compatible", "reg",	     "port",
 						 "reg-shift",  "interrupts", NULL };
-static const char *const desc_dev_image_props[] = { "file", "host-address", "size", "read-only",
-						    VM_DESC_DATA_PROP, NULL };
+static const char *const desc_dev_image_props[] = { "file",	 "host-address",    "size",
+						    "read-only", VM_DESC_DATA_PROP, NULL };
 static const char *const desc_dev_link_props[] = { "switch", "local-mac-address", NULL };
 
 /* A disk's image: its bytes as an image's, and whether the guest may write them. */
@@ -130,8 +130,8 @@ static unsigned desc_bytes_of(const struct vm_config *cfg,
 		out[n++] = (struct desc_bytes){ &cfg->images[i], false };
 	for (unsigned i = 0; i < cfg->ndevs && i < VM_MAX_DEV_CONFIGS; i++)
 		if (cfg->devs[i].has_image)
-			out[n++] = (struct desc_bytes){ &cfg->devs[i].image,
-							!cfg->devs[i].read_only };
+			out[n++] =
+				(struct desc_bytes){ &cfg->devs[i].image, !cfg->devs[i].read_only };
 	return n;
 }
 
@@ -150,10 +150,9 @@ static int desc_check_bytes(const struct vm_config *a, const struct desc_bytes *
 				  b->name, y->node);
 	if ((p->writable || q->writable) && x->data && y->data &&
 	    ranges_overlap((uintptr_t)x->data, x->size, (uintptr_t)y->data, y->size))
-		return vm_err_set(err, a->name,
-				  "the writable disk '%s' shares its bytes with VM %s's '%s'",
-				  p->writable ? x->node : y->node, b->name,
-				  p->writable ? y->node : x->node);
+		return vm_err_set(
+			err, a->name, "the writable disk '%s' shares its bytes with VM %s's '%s'",
+			p->writable ? x->node : y->node, b->name, p->writable ? y->node : x->node);
 	return PV_OK;
 }
 

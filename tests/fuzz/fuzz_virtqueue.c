@@ -51,7 +51,8 @@ static void setup_once(void)
 		abort();
 	vm.pool = &pool;
 	vm.nchunks = 2;
-	vm.chunks[0] = (struct vm_mem_chunk){ gpa(RAM_GPA), hpa(0x100000000ULL + 0x20000), CHUNK, 3 };
+	vm.chunks[0] =
+		(struct vm_mem_chunk){ gpa(RAM_GPA), hpa(0x100000000ULL + 0x20000), CHUNK, 3 };
 	vm.chunks[1] = (struct vm_mem_chunk){ gpa(RAM_GPA + CHUNK), hpa(0x100000000ULL), CHUNK, 3 };
 }
 
@@ -103,7 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size -= 9;
 	/* The input's bytes: the descriptor table first, the rest the available ring. */
 	{
-		size_t ndesc = size < VIRTQ_DESC_AREA(q.num) ? size : (size_t)VIRTQ_DESC_AREA(q.num);
+		size_t ndesc =
+			size < VIRTQ_DESC_AREA(q.num) ? size : (size_t)VIRTQ_DESC_AREA(q.num);
 
 		put(q.desc, data, ndesc);
 		put(q.avail, data + ndesc, size - ndesc);

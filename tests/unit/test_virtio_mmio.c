@@ -295,7 +295,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_register_access_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console_output_and_interrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_queue_needs_reset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_ring_on_enable_needs_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_ring_on_enable_needs_reset, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_console_input, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

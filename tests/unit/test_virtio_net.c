@@ -18,14 +18,19 @@
 #define TXBUF (FIX_RAM_GPA + 0x20000)
 #define RXBUF (FIX_RAM_GPA + 0x30000)
 
-enum { A, B, C, NVMS };
+enum {
+	A,
+	B,
+	C,
+	NVMS
+};
 
 static struct vm vms[NVMS];
 static struct vm_config cfgs[NVMS];
 static struct vdrv drv[NVMS];
-static const uint8_t mac[NVMS][6] = {
-	{ 0x02, 0, 0, 0, 0, 0xa }, { 0x02, 0, 0, 0, 0, 0xb }, { 0x02, 0, 0, 0, 0, 0xc }
-};
+static const uint8_t mac[NVMS][6] = { { 0x02, 0, 0, 0, 0, 0xa },
+				      { 0x02, 0, 0, 0, 0, 0xb },
+				      { 0x02, 0, 0, 0, 0, 0xc } };
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 static int setup(void **state)
@@ -166,8 +171,8 @@ static void test_bad_frames_are_refused(void **state)
 {
 	(void)state;
 	post_rx(B, 8, 1600);
-	send(A, mac[B], mac[B], 60); /* b's address as source: spoofed */
-	send(A, mac[B], mac[A], 13); /* shorter than an Ethernet header */
+	send(A, mac[B], mac[B], 60);   /* b's address as source: spoofed */
+	send(A, mac[B], mac[A], 13);   /* shorter than an Ethernet header */
 	send(A, mac[B], mac[A], 1519); /* longer than the largest frame */
 	assert_int_equal(received(B, A), 0);
 	assert_int_equal(net_of(A)->port->refused, 3);
@@ -253,9 +258,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_frames_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_receiver_without_buffers_drops, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_receive_queue_fails_the_receiver_only,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_destroyed_vm_leaves_its_switch, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_malformed_receive_queue_fails_the_receiver_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_destroyed_vm_leaves_its_switch, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_report_at_stop, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

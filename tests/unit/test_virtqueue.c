@@ -252,12 +252,12 @@ static void test_buffers_outside_ram(void **state)
 {
 	(void)state;
 	static const uint64_t bad[][2] = {
-		{ 0x09000000, 8 },			     /* a device window */
-		{ FIX_RAM_GPA - 8, 16 },		     /* starts before RAM */
-		{ FIX_RAM_GPA + FIX_RAM_SIZE - 8, 16 },	     /* runs past its end */
-		{ FIX_RAM_GPA + FIX_RAM_SIZE, 1 },	     /* just past it */
-		{ 0xfffffffffffffff0ULL, 0x20 },	     /* wraps around */
-		{ FIX_RAM_GPA, 0xffffffffu },		     /* an oversized length */
+		{ 0x09000000, 8 },			/* a device window */
+		{ FIX_RAM_GPA - 8, 16 },		/* starts before RAM */
+		{ FIX_RAM_GPA + FIX_RAM_SIZE - 8, 16 }, /* runs past its end */
+		{ FIX_RAM_GPA + FIX_RAM_SIZE, 1 },	/* just past it */
+		{ 0xfffffffffffffff0ULL, 0x20 },	/* wraps around */
+		{ FIX_RAM_GPA, 0xffffffffu },		/* an oversized length */
 	};
 
 	for (unsigned i = 0; i < PV_ARRAY_SIZE(bad); i++) {

@@ -83,7 +83,8 @@ static void test_device_property_errors(void **state)
 	df_expect_error("/vm0", "disk@a000000", "give the image's 'file' or its 'host-address'");
 	setup(state);
 	df_set_str(DISK, "file", "odd.img");
-	df_expect_error("/vm0", "vm0", "device disk@a000000: image of 1000 bytes, not a multiple of 512");
+	df_expect_error("/vm0", "vm0",
+			"device disk@a000000: image of 1000 bytes, not a multiple of 512");
 	setup(state);
 	df_set_str(DISK, "file", "empty.bin");
 	df_expect_error("/vm0", "disk@a000000", "is empty");

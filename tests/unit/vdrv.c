@@ -107,8 +107,8 @@ void vdrv_start(struct vdrv *d, struct vm *vm, uint64_t base, uint64_t want, uns
 	assert_int_equal(vdrv_rd(d, R_STATUS), 0x0f);
 }
 
-void vdrv_desc(struct vdrv *d, unsigned q, uint16_t i, uint64_t addr, uint32_t len,
-	       uint16_t flags, uint16_t next)
+void vdrv_desc(struct vdrv *d, unsigned q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+	       uint16_t next)
 {
 	uint8_t *p = vdrv_mem(d, d->q[q].desc + 16u * i, 16);
 

@@ -38,8 +38,8 @@ void vdrv_start(struct vdrv *d, struct vm *vm, uint64_t base, uint64_t want, uns
 		uint16_t num, uint64_t rings);
 
 /* Writes descriptor @i of queue @q. */
-void vdrv_desc(struct vdrv *d, unsigned q, uint16_t i, uint64_t addr, uint32_t len,
-	       uint16_t flags, uint16_t next);
+void vdrv_desc(struct vdrv *d, unsigned q, uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+	       uint16_t next);
 
 /* Publishes chain @head in queue @q's available ring (without notifying). */
 void vdrv_avail(struct vdrv *d, unsigned q, uint16_t head);

@@ -30,19 +30,19 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "virtio fields are rea
 #define VIRTIO_ID_CONSOLE 3u
 
 /* Split virtqueue: descriptor flags, ring flags. */
-#define VIRTQ_DESC_F_NEXT	1u
-#define VIRTQ_DESC_F_WRITE	2u
-#define VIRTQ_DESC_F_INDIRECT	4u
+#define VIRTQ_DESC_F_NEXT	   1u
+#define VIRTQ_DESC_F_WRITE	   2u
+#define VIRTQ_DESC_F_INDIRECT	   4u
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1u
 
 /* Sizes of the three areas of a split virtqueue of @n entries (without event-index fields, which
  * are only there with VIRTIO_F_EVENT_IDX). */
-#define VIRTQ_DESC_SIZE	      16u
-#define VIRTQ_DESC_AREA(n)    ((uint64_t)(n) * VIRTQ_DESC_SIZE)
-#define VIRTQ_AVAIL_AREA(n)   (4u + 2u * (uint64_t)(n))
-#define VIRTQ_USED_AREA(n)    (4u + 8u * (uint64_t)(n))
-#define VIRTQ_DESC_ALIGN      16u
-#define VIRTQ_AVAIL_ALIGN     2u
-#define VIRTQ_USED_ALIGN      4u
+#define VIRTQ_DESC_SIZE	    16u
+#define VIRTQ_DESC_AREA(n)  ((uint64_t)(n) * VIRTQ_DESC_SIZE)
+#define VIRTQ_AVAIL_AREA(n) (4u + 2u * (uint64_t)(n))
+#define VIRTQ_USED_AREA(n)  (4u + 8u * (uint64_t)(n))
+#define VIRTQ_DESC_ALIGN    16u
+#define VIRTQ_AVAIL_ALIGN   2u
+#define VIRTQ_USED_ALIGN    4u
 
 #endif

@@ -13,7 +13,7 @@
 #include <devices/virtio_mmio.h>
 
 #define VIRTIO_BLK_SECTOR    512u
-#define VIRTIO_BLK_QUEUE     128u /* entries of its request queue */
+#define VIRTIO_BLK_QUEUE     128u		     /* entries of its request queue */
 #define VIRTIO_BLK_SEG_MAX   (VIRTIO_BLK_QUEUE - 2u) /* data buffers per request */
 #define VIRTIO_BLK_ID_BYTES  20u
 #define VIRTIO_BLK_CFG_BYTES 24u /* capacity, size_max, seg_max, geometry, blk_size */

@@ -96,6 +96,15 @@ void virtio_mmio_interrupt(struct virtio_mmio *t, uint32_t bits);
  * the driver resets the device. Context: any CPU, any of the device's locks may be held. */
 void virtio_mmio_fail(struct virtio_mmio *t, int q, const char *what, uint64_t value);
 
+/* Serves what the driver published on queue @q: takes its chains one by one (at most a queue's
+ * worth: a driver adding chains as fast as they are served cannot keep the CPU here, and every
+ * later chain comes with its own notification) and hands each to @serve, which returns the chain
+ * to the driver (virtio_mmio_complete) or fails with -PV_EFAULT, *@why saying why. A malformed
+ * chain or a failure fails the device and ends the batch. Context: a notify handler; takes the
+ * queue's lock. */
+void virtio_mmio_serve(struct virtio_mmio *t, unsigned q,
+		       int (*serve)(void *dev, const struct vq_chain *c, const char **why));
+
 /* Returns a used chain and signals the driver if it wants it. A used ring that cannot be written
  * fails the device. Caller holds the queue's lock. */
 void virtio_mmio_complete(struct virtio_mmio *t, unsigned q, uint16_t head, uint32_t len);

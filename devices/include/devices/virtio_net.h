@@ -12,13 +12,13 @@
 #include <devices/virtio_mmio.h>
 #include <devices/vswitch.h>
 
-#define VIRTIO_NET_F_MAC	 5
-#define VIRTIO_NET_HDR		 12u /* struct virtio_net_hdr_v1, num_buffers included */
-#define VIRTIO_NET_QUEUE	 256u
-#define VIRTIO_NET_CHAIN	 8u
-#define VIRTIO_NET_RX		 0u
-#define VIRTIO_NET_TX		 1u
-#define VIRTIO_NET_CFG_BYTES	 6u /* the MAC address */
+#define VIRTIO_NET_F_MAC     5
+#define VIRTIO_NET_HDR	     12u /* struct virtio_net_hdr_v1, num_buffers included */
+#define VIRTIO_NET_QUEUE     256u
+#define VIRTIO_NET_CHAIN     8u
+#define VIRTIO_NET_RX	     0u
+#define VIRTIO_NET_TX	     1u
+#define VIRTIO_NET_CFG_BYTES 6u /* the MAC address */
 
 struct virtio_net {
 	struct virtio_mmio t;

@@ -44,9 +44,9 @@ struct virtq {
 	uint64_t desc, avail, used; /* guest-physical addresses of the three areas */
 	bool ready;
 	/* Device state while ready. */
-	uint16_t last_avail;  /* next available-ring slot to take (free-running) */
+	uint16_t last_avail;   /* next available-ring slot to take (free-running) */
 	uint16_t avail_shadow; /* the available index last read from the guest */
-	uint16_t used_idx;    /* the used index, the device's own copy (free-running) */
+	uint16_t used_idx;     /* the used index, the device's own copy (free-running) */
 	/* Scratch the device provides for the chain being processed: at most @chain_max buffers. */
 	struct vq_buf *chain;
 	uint16_t chain_max;
@@ -56,9 +56,9 @@ struct virtq {
 /* A chain taken from the available ring: device-readable buffers first, then device-writable
  * ones, as the descriptors said when they were read. */
 struct vq_chain {
-	uint16_t head; /* the head descriptor's index, returned in the used ring */
-	uint16_t n;    /* buffers */
-	uint16_t nout; /* buf[0..nout) are device-readable, buf[nout..n) device-writable */
+	uint16_t head;	  /* the head descriptor's index, returned in the used ring */
+	uint16_t n;	  /* buffers */
+	uint16_t nout;	  /* buf[0..nout) are device-readable, buf[nout..n) device-writable */
 	uint64_t out_len; /* bytes the device may read */
 	uint64_t in_len;  /* bytes the device may write */
 	const struct vq_buf *buf;

@@ -32,7 +32,6 @@ enum vm_state {
 struct vm;
 struct vdev_model;
 
-
 /* How the kernel image is started. */
 enum vm_boot_format {
 	VM_BOOT_RAW =
