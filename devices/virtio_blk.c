@@ -12,6 +12,9 @@ struct vblk_hdr {
 	uint64_t sector;
 };
 _Static_assert(sizeof(struct vblk_hdr) == 16, "virtio-blk request header is 16 bytes");
+/* A VM of disks only, with its interrupt controller's state (2 KiB at most), fits its arena. */
+_Static_assert(VM_MAX_DEV_CONFIGS * (sizeof(struct virtio_blk) + 16) + 2048 <= VM_DEV_ARENA,
+	       "the device arena is too small for a VM of virtio disks");
 
 /* Whether [sector, sector + bytes / 512) lies on the disk; @bytes is whole sectors. */
 static bool vblk_in_disk(const struct virtio_blk *b, uint64_t sector, uint64_t bytes)
