@@ -139,7 +139,8 @@ bench_linux() {
 }
 
 bench_net() {
-	local p=$1 build=$root/build/bench-net-$p log=$out/$p.net.log guest hz bytes ticks rtt mbps rtt_us
+	local p=$1
+	local build=$root/build/bench-net-$p log=$out/$p.net.log guest g hz bytes ticks rtt mbps rtt_us
 	guest=$(sed -n 's/^# guests: *//p' "$root/platforms/$p/bench-net.config")
 	for g in $guest; do
 		"$root/scripts/fetch-guest.sh" "$g" >/dev/null || return 1

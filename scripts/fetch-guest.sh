@@ -95,8 +95,11 @@ fetch_kernel() {
 	if [ "$virtio" = 1 ]; then
 		rm -rf "$dest/modules"
 		mkdir -p "$dest/modules"
-		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards \
-			$(for m in "${modules[@]}"; do printf './lib/modules/*/%s.ko ' "$m"; done)
+		local patterns=()
+		for m in "${modules[@]}"; do
+			patterns+=("./lib/modules/*/$m.ko")
+		done
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards "${patterns[@]}"
 		for m in "${modules[@]}"; do
 			cp "$(ls "$work"/lib/modules/*/"$m".ko)" "$dest/modules/"
 		done

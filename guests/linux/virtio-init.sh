@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # /init.d/local of the virtio test initramfs (scripts/fetch-guest.sh builds it), sourced by /init
 # (guests/linux/init.sh) after its checks. It loads the virtio drivers Debian builds as modules,
 # then does what the kernel command line asks:
@@ -71,7 +72,7 @@ net/a)
 	pv_up 02:00:00:00:01:01 10.0.1.1/24
 	pv_wait_for 10.0.1.3 && pv_wait_for 10.0.0.2 &&
 		ping -c 5 10.0.0.2 | grep -E 'transmitted|round-trip' | sed 's/^/polyvisor-net: /'
-	echo done | nc 10.0.0.2 5000
+	echo "done" | nc 10.0.0.2 5000
 	# The done signal for c's sniffer: 99 bytes of ICMP payload.
 	ping -c 1 -s 99 10.0.1.3 >/dev/null
 	;;
