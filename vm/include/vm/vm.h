@@ -18,7 +18,7 @@
 #define VM_MAX_DEV_CONFIGS 8
 #define VM_MAX_IMAGES	   6
 #define VM_DEV_ARENA	   24576 /* eight devices of the largest model (virtio-blk) fit */
-#define VM_LINK_NAME_MAX   16 /* a network switch's name, with its NUL */
+#define VM_LINK_NAME_MAX   16	 /* a network switch's name, with its NUL */
 _Static_assert(VM_MAX_IMAGES + 1 <= VM_LAYOUT_MAX_PLACED, "layout too small for the images");
 
 enum vm_state {
