@@ -20,8 +20,10 @@ set(PV_CORE_SOURCES
   ${PV_ROOT}/vcpu/exit.c
   ${PV_ROOT}/irq/vdev.c
   ${PV_ROOT}/vm/vm.c
+  ${PV_ROOT}/vm/guest_mem.c
   ${PV_ROOT}/vm/vm_config.c
   ${PV_ROOT}/vm/vm_desc.c
+  ${PV_ROOT}/vm/vm_desc_dev.c
   ${PV_ROOT}/vm/vm_elf.c
   ${PV_ROOT}/vm/vm_fdt.c
   ${PV_ROOT}/vm/vm_layout.c
@@ -34,6 +36,12 @@ set(PV_CORE_SOURCES
   ${PV_ROOT}/devices/vuart_pl011.c
   ${PV_ROOT}/devices/vpoweroff.c
   ${PV_ROOT}/devices/vdev_models.c
+  ${PV_ROOT}/devices/virtqueue.c
+  ${PV_ROOT}/devices/virtio_mmio.c
+  ${PV_ROOT}/devices/virtio_blk.c
+  ${PV_ROOT}/devices/virtio_console.c
+  ${PV_ROOT}/devices/virtio_net.c
+  ${PV_ROOT}/devices/vswitch.c
 )
 # Core pieces that only make sense in an image (they own the console and the boot path).
 set(PV_CORE_IMAGE_SOURCES

@@ -2,6 +2,9 @@
 /* The emulated device models VM descriptions can name (irq/vdev_model.h). */
 #include <devices/testdev.h>
 #include <devices/vpoweroff.h>
+#include <devices/virtio_blk.h>
+#include <devices/virtio_console.h>
+#include <devices/virtio_net.h>
 #include <devices/vuart_ns16550.h>
 #include <devices/vuart_pl011.h>
 #include <irq/vdev_model.h>
@@ -13,6 +16,9 @@ static const struct vdev_model *const vdev_models[] = {
 	&vuart_ns16550_model,
 	&testdev_model,
 	&vpoweroff_model,
+	&virtio_blk_model,
+	&virtio_console_model,
+	&virtio_net_model,
 };
 
 const struct vdev_model *vdev_model_find(const char *compatible)
@@ -25,7 +31,7 @@ const struct vdev_model *vdev_model_find(const char *compatible)
 
 const char *vdev_model_names(void)
 {
-	static char names[160];
+	static char names[256];
 	size_t len = 0;
 
 	for (unsigned i = 0; i < PV_ARRAY_SIZE(vdev_models); i++) {

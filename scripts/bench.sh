@@ -13,6 +13,10 @@
 #    Limits: Linux under Polyvisor at most 3% more than bare; loading at most one instruction per
 #    four bytes. A figure over its limit, or a board that printed fewer figures than expected,
 #    fails the run.
+#  - Inter-VM network: a board with platforms/<board>/bench-net.config runs two Linux VMs on one
+#    virtual switch (virtio-net): the round-trip time of ping (inter_vm_rtt_us, microseconds of
+#    guest time) and the throughput of 16 MiB sent through busybox nc (inter_vm_mbps, MB/s of
+#    guest time, counted by the receiver from its first byte to its last).
 # A board that cannot be measured here is skipped with a line saying why, and does not fail the
 # run: it has no emulator (no run.sh) or its emulator is not installed (run.sh exits 77), its
 # emulator offers no hardware virtualization, or its architecture has no guest-suite layer yet
@@ -28,7 +32,8 @@ if [ $# -gt 0 ]; then
 	platforms=("$@")
 else
 	platforms=()
-	for f in "$root"/platforms/*/bench.config "$root"/platforms/*/bench-linux.env; do
+	for f in "$root"/platforms/*/bench.config "$root"/platforms/*/bench-linux.env \
+		"$root"/platforms/*/bench-net.config; do
 		[ -e "$f" ] || continue
 		p=$(basename "$(dirname "$f")")
 		case " ${platforms[*]} " in *" $p "*) ;; *) platforms+=("$p") ;; esac
@@ -156,6 +161,31 @@ bench_linux() {
 	fi
 }
 
+bench_net() {
+	local p=$1
+	local build=$root/build/bench-net-$p log=$out/$p.net.log guest g hz bytes ticks rtt mbps rtt_us
+	guest=$(sed -n 's/^# guests: *//p' "$root/platforms/$p/bench-net.config")
+	for g in $guest; do
+		"$root/scripts/fetch-guest.sh" "$g" >/dev/null || return 1
+	done
+	build "$p" "$build" "$root/platforms/$p/bench-net.config" || return 1
+	PV_BENCH=1 timeout 1800 "$root/platforms/$p/run.sh" "$build" >"$log" 2>&1 </dev/null
+	hz=$(counter_hz "$log")
+	read -r bytes ticks < <(tr -d '\r' <"$log" |
+		sed -nE 's/^\[b\] polyvisor-net: received ([0-9]+) bytes in ([0-9]+) ticks$/\1 \2/p')
+	rtt=$(tr -d '\r' <"$log" |
+		sed -nE 's|^\[a\] polyvisor-net: round-trip min/avg/max = [0-9.]+/([0-9.]+)/.*|\1|p')
+	if [ -z "$hz" ] || [ -z "$bytes" ] || [ -z "$ticks" ] || [ "$ticks" = 0 ] || [ -z "$rtt" ]; then
+		echo "bench: $p: the inter-VM network figures are missing (see $log)" >&2
+		return 1
+	fi
+	mbps=$(awk -v b="$bytes" -v t="$ticks" -v hz="$hz" 'BEGIN { printf "%.2f", b / (t / hz) / 1e6 }')
+	rtt_us=$(awk -v r="$rtt" 'BEGIN { printf "%.1f", r * 1000 }')
+	printf '%-24s %-16s %12s %8s\n' "$p" inter_vm_mbps "$mbps" "$bytes"
+	printf '%-24s %-16s %12s %8s\n' "$p" inter_vm_rtt_us "$rtt_us" 10
+	add inter_vm "{\"mbps\": $mbps, \"bytes\": $bytes, \"ticks\": $ticks, \"rtt_us\": $rtt_us}"
+}
+
 # skip_said <board>: after a benchmark of <board> returned false: true, having said why, when
 # it skipped the board; false when it failed.
 skip_said() {
@@ -178,6 +208,9 @@ for p in "${platforms[@]}"; do
 	fi
 	if [ -f "$root/platforms/$p/bench-linux.env" ]; then
 		bench_linux "$p" || skip_said "$p" || status=1
+	fi
+	if [ -f "$root/platforms/$p/bench-net.config" ]; then
+		bench_net "$p" || skip_said "$p" || status=1
 	fi
 	if [ -n "$entries" ]; then
 		json+="$sep\"$p\": {$entries}"

@@ -7,8 +7,10 @@ packages=(
 	# build
 	cmake ninja-build make pkg-config python3 python3-kconfiglib git
 	gcc libc6-dev gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu clang-19 lld-19 llvm-19
-	# host tests and checks
-	libcmocka-dev libfdt-dev device-tree-compiler clang-format-19 cppcheck
+	# host tests and checks (libclang-rt-19-dev: clang's libFuzzer, for tests/fuzz/)
+	libcmocka-dev libfdt-dev device-tree-compiler clang-format-19 cppcheck libclang-rt-19-dev
+	# test guests' disk images (mke2fs -d)
+	e2fsprogs
 	# emulators and boot media
 	qemu-system-arm qemu-system-misc qemu-system-x86 opensbi u-boot-qemu
 	bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools

@@ -17,15 +17,27 @@ static bool overlap(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
 	return a < b + bsize && b < a + asize;
 }
 
+/* The VM's @i-th source of bytes: its images, then its devices' images (disks). NULL past the
+ * last. */
+static const struct vm_image_config *hv_bytes(const struct vm_config *cfg, unsigned i)
+{
+	if (i < cfg->nimages)
+		return &cfg->images[i];
+	for (unsigned d = 0; d < cfg->ndevs; d++)
+		if (cfg->devs[d].has_image && i-- == cfg->nimages)
+			return &cfg->devs[d].image;
+	return NULL;
+}
+
 /* A firmware-placed image must lie in RAM the firmware reported, away from the hypervisor and
  * from what the firmware reserved for itself; it is then reserved for the VM. */
 static int hv_claim_images(struct boot_info *bi, const struct vm_config *cfg)
 {
 	uint64_t image = (uintptr_t)__pv_image_start;
 	uint64_t image_size = (uint64_t)((uintptr_t)__pv_image_end - (uintptr_t)__pv_image_start);
+	const struct vm_image_config *img;
 
-	for (unsigned i = 0; i < cfg->nimages; i++) {
-		const struct vm_image_config *img = &cfg->images[i];
+	for (unsigned i = 0; (img = hv_bytes(cfg, i)) != NULL; i++) {
 		bool in_ram = false;
 
 		if (!img->firmware)
@@ -50,9 +62,7 @@ static int hv_claim_images(struct boot_info *bi, const struct vm_config *cfg)
 				return -PV_EINVAL;
 			}
 	}
-	for (unsigned i = 0; i < cfg->nimages; i++) {
-		const struct vm_image_config *img = &cfg->images[i];
-
+	for (unsigned i = 0; (img = hv_bytes(cfg, i)) != NULL; i++) {
 		if (!img->firmware)
 			continue;
 		if (boot_add_reserved(bi, img->host_addr, img->size)) {

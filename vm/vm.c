@@ -27,11 +27,6 @@ const char *vm_state_name(enum vm_state state)
 	return "invalid";
 }
 
-static bool range_inside(uint64_t base, uint64_t size, uint64_t outer, uint64_t outer_size)
-{
-	return base >= outer && size <= outer_size && base - outer <= outer_size - size;
-}
-
 static unsigned floor_log2(uint64_t v)
 {
 	unsigned n = 0;
@@ -83,6 +78,13 @@ static void vm_release(struct vm *vm, bool s2_ready)
 {
 	const struct vcpu_ops *ops = arch_backend.vcpu;
 
+	for (unsigned i = vm->ndevs_created; i-- > 0;) {
+		const struct vm_dev_config *dev = &vm->config->devs[i];
+
+		if (dev->model->destroy)
+			dev->model->destroy(vm, dev);
+	}
+	vm->ndevs_created = 0;
 	if (arch_backend.virq && vm->virq)
 		arch_backend.virq->vm_destroy(vm);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
@@ -162,6 +164,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct
 				   pv_strerror(err));
 			goto fail;
 		}
+		vm->ndevs_created = i + 1;
 	}
 	return PV_OK;
 
@@ -195,6 +198,12 @@ void vm_stop(struct vm *vm, int64_t code, const char *reason)
 	if (!first)
 		return;
 	hal_printf("vm %s: stopped: %s (code %lld)\n", vm->name, reason, (long long)code);
+	for (unsigned i = 0; i < vm->ndevs_created; i++) {
+		const struct vm_dev_config *dev = &vm->config->devs[i];
+
+		if (dev->model->report)
+			dev->model->report(vm, dev);
+	}
 	/* vCPUs on other CPUs leave their run loops at their next exit; make that exit come now. */
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		const struct vcpu *v = &vm->vcpus[i];
@@ -204,76 +213,6 @@ void vm_stop(struct vm *vm, int64_t code, const char *reason)
 	}
 	/* Idle CPUs re-check whether every VM has stopped. */
 	sched_kick_all();
-}
-
-/* The chunk of guest RAM holding @addr, or NULL. */
-static const struct vm_mem_chunk *vm_chunk(const struct vm *vm, uint64_t addr)
-{
-	for (unsigned i = 0; i < vm->nchunks; i++)
-		if (range_inside(addr, 1, vm->chunks[i].gpa.raw, vm->chunks[i].size))
-			return &vm->chunks[i];
-	return NULL;
-}
-
-/* Calls @fn on each host-memory piece of guest RAM [addr, addr + len), in order, after checking
- * that every byte is guest RAM (nothing is done for a range that is not: -PV_EFAULT). */
-static int vm_ram_walk(struct vm *vm, gpa_t addr, uint64_t len,
-		       void (*fn)(uint8_t *host, uint64_t n, uint64_t done, void *ctx), void *ctx)
-{
-	for (int pass = 0; pass < 2; pass++) {
-		uint64_t a = addr.raw, left = len, done = 0;
-
-		if (a + len < a)
-			return -PV_EFAULT;
-		while (left) {
-			const struct vm_mem_chunk *c = vm_chunk(vm, a);
-			uint64_t off, n;
-
-			if (!c)
-				return -PV_EFAULT;
-			off = a - c->gpa.raw;
-			n = c->size - off < left ? c->size - off : left;
-			if (pass)
-				fn((uint8_t *)page_pool_virt(vm->pool, hpa(c->hpa.raw + off)), n,
-				   done, ctx);
-			a += n;
-			left -= n;
-			done += n;
-		}
-	}
-	return PV_OK;
-}
-
-static void vm_piece_to_guest(uint8_t *host, uint64_t n, uint64_t done, void *src)
-{
-	memcpy(host, (const uint8_t *)src + done, (size_t)n);
-}
-
-static void vm_piece_from_guest(uint8_t *host, uint64_t n, uint64_t done, void *dst)
-{
-	memcpy((uint8_t *)dst + done, host, (size_t)n);
-}
-
-static void vm_piece_clean(uint8_t *host, uint64_t n, uint64_t done, void *ctx)
-{
-	(void)done;
-	(void)ctx;
-	hal_cpu.dcache_clean_inval(host, (size_t)n);
-}
-
-int vm_write_guest(struct vm *vm, gpa_t addr, const void *src, uint64_t len)
-{
-	return vm_ram_walk(vm, addr, len, vm_piece_to_guest, (void *)(uintptr_t)src);
-}
-
-int vm_read_guest(struct vm *vm, gpa_t addr, void *dst, uint64_t len)
-{
-	return vm_ram_walk(vm, addr, len, vm_piece_from_guest, dst);
-}
-
-int vm_clean_guest(struct vm *vm, gpa_t addr, uint64_t len)
-{
-	return vm_ram_walk(vm, addr, len, vm_piece_clean, NULL);
 }
 
 void *vm_dev_alloc(struct vm *vm, size_t size)

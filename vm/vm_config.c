@@ -157,6 +157,64 @@ static int check_device_place(const struct vm_config *cfg, unsigned d, const cha
 	return PV_OK;
 }
 
+/* A disk's image and a network device's switch and address, for the models that have them. */
+static int check_device_backing(const struct vm_dev_config *dev, const char *name,
+				struct vm_err *err)
+{
+	const struct vdev_model *m = dev->model;
+
+	if (!!m->image_block != dev->has_image)
+		return vm_err_set(err, name, "device %s: %s", dev->node,
+				  dev->has_image ? "this device has no image"
+						 : "give its image ('file' or 'host-address')");
+	if (dev->has_image) {
+		if (dev->image.size == 0 || dev->image.size % m->image_block)
+			return vm_err_set(err, name,
+					  "device %s: image of %llu bytes, not a multiple of %llu",
+					  dev->node, (unsigned long long)dev->image.size,
+					  (unsigned long long)m->image_block);
+		if (!dev->image.data && !dev->image.firmware)
+			return vm_err_set(err, name, "device %s: image has no bytes", dev->node);
+		if (dev->image.firmware &&
+		    dev->image.host_addr.raw + dev->image.size < dev->image.host_addr.raw)
+			return vm_err_set(err, name, "device %s: image wraps around host memory",
+					  dev->node);
+	}
+	if (!!m->link != !!dev->link)
+		return vm_err_set(err, name, "device %s: %s", dev->node,
+				  dev->link ? "this device plugs into no switch"
+					    : "name its 'switch'");
+	if (dev->link) {
+		static const uint8_t zero[6];
+
+		if (!dev->link[0] || strlen(dev->link) >= VM_LINK_NAME_MAX)
+			return vm_err_set(err, name, "device %s: switch name of 1 to %u characters",
+					  dev->node, VM_LINK_NAME_MAX - 1);
+		if ((dev->mac[0] & 1) || memcmp(dev->mac, zero, 6) == 0)
+			return vm_err_set(err, name,
+					  "device %s: MAC address is not a unicast address",
+					  dev->node);
+	}
+	return PV_OK;
+}
+
+void vm_dev_default_mac(const char *vm, const char *node, uint8_t mac[6])
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (const char *s = vm; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	h = (h ^ '/') * 16777619u;
+	for (const char *s = node; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	mac[0] = 0x02;
+	mac[1] = 0x70;
+	mac[2] = 0x76;
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
+}
+
 static int check_devices(const struct vm_config *cfg, const char *name, struct vm_err *err)
 {
 	struct arch_vm_range ranges[ARCH_VM_MAX_RANGES];
@@ -199,6 +257,9 @@ static int check_devices(const struct vm_config *cfg, const char *name, struct v
 					  "0x%llx",
 					  dev->node, (unsigned long long)vdev_model_window(dev),
 					  (unsigned long long)dev->size);
+		rc = check_device_backing(dev, name, err);
+		if (rc)
+			return rc;
 		if (dev->has_irq && (!m->irq || !arch_vm_desc.irq_line))
 			return vm_err_set(
 				err, name, "device %s: %s", dev->node,

@@ -12,20 +12,9 @@
 #include <vm/vm_desc.h>
 #include <vm/vm_layout.h>
 
-/* Cell counts of addresses and sizes in the description (the root's #address-cells and
- * #size-cells, 1 or 2 each), and the node being read, whose path messages name. */
-struct desc_ctx {
-	const void *fdt;
-	const struct vm_desc_source *src;
-	int acells, scells;
-	struct vm_err *err;
-	int node;
-};
+#include "vm_desc_read.h"
 
-static int desc_fail(struct desc_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int desc_fail(struct desc_ctx *c, const char *fmt, ...)
+int desc_fail(struct desc_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -51,20 +40,30 @@ static bool name_in(const char *name, const char *const *list)
 	return false;
 }
 
-/* Refuses any property of @node not in @allowed. */
-static int desc_only_props(struct desc_ctx *c, int node, const char *const *allowed)
+/* Refuses any property of @node in none of the lists @allowed (NULL entries are skipped). */
+int desc_only_props_of(struct desc_ctx *c, int node, const char *const *const *allowed,
+		       unsigned nlists)
 {
 	int prop;
 
 	fdt_for_each_property_offset (prop, c->fdt, node) {
 		const char *name;
+		bool known;
 
 		if (!fdt_getprop_by_offset(c->fdt, prop, &name, NULL))
 			return desc_fail(c, "unreadable property");
-		if (!name_in(name, allowed) && strcmp(name, "phandle") != 0)
+		known = strcmp(name, "phandle") == 0;
+		for (unsigned i = 0; i < nlists && !known; i++)
+			known = allowed[i] && name_in(name, allowed[i]);
+		if (!known)
 			return desc_fail(c, "unknown property '%s'", name);
 	}
 	return PV_OK;
+}
+
+static int desc_only_props(struct desc_ctx *c, int node, const char *const *allowed)
+{
+	return desc_only_props_of(c, node, &allowed, 1);
 }
 
 static uint64_t be_cells(const uint8_t *p, int n)
@@ -91,7 +90,7 @@ static int desc_u64(struct desc_ctx *c, int node, const char *name, uint64_t *v)
 	return PV_OK;
 }
 
-static int desc_u32(struct desc_ctx *c, int node, const char *name, uint32_t *v)
+int desc_u32(struct desc_ctx *c, int node, const char *name, uint32_t *v)
 {
 	int len;
 	const uint8_t *p = fdt_getprop(c->fdt, node, name, &len);
@@ -105,7 +104,7 @@ static int desc_u32(struct desc_ctx *c, int node, const char *name, uint32_t *v)
 }
 
 /* A NUL-terminated string property; NULL when absent (or -PV_EINVAL through @bad). */
-static const char *desc_string(struct desc_ctx *c, int node, const char *name, int *bad)
+const char *desc_string(struct desc_ctx *c, int node, const char *name, int *bad)
 {
 	int len;
 	const char *s = fdt_getprop(c->fdt, node, name, &len);
@@ -121,8 +120,8 @@ static const char *desc_string(struct desc_ctx *c, int node, const char *name, i
 
 /* (address, size) pairs of @name, in the description's cell counts. Returns the number of pairs
  * (at most @max), or a negative error; 0 when absent. */
-static int desc_pairs(struct desc_ctx *c, int node, const char *name, uint64_t *addr,
-		      uint64_t *size, int max)
+int desc_pairs(struct desc_ctx *c, int node, const char *name, uint64_t *addr, uint64_t *size,
+	       int max)
 {
 	int len, stride = 4 * (c->acells + c->scells);
 	const uint8_t *p = fdt_getprop(c->fdt, node, name, &len);
@@ -217,7 +216,7 @@ static int desc_policy(struct desc_ctx *c, int node, struct vm_config *cfg)
 
 /* Where an image's bytes are: embedded ("pv,data" in the package, or "file" at build time) or
  * placed by the firmware ("host-address" and "size"). */
-static int desc_image_bytes(struct desc_ctx *c, int node, struct vm_image_config *img)
+int desc_image_bytes(struct desc_ctx *c, int node, bool own, struct vm_image_config *img)
 {
 	int len, bad = 0;
 	const uint8_t *data = fdt_getprop(c->fdt, node, VM_DESC_DATA_PROP, &len);
@@ -257,7 +256,7 @@ static int desc_image_bytes(struct desc_ctx *c, int node, struct vm_image_config
 		img->size = n;
 	} else if (c->src->file) {
 		char why[256] = "";
-		if (c->src->file(c->src->ctx, file, &img->data, &img->size, why, sizeof(why)))
+		if (c->src->file(c->src->ctx, file, own, &img->data, &img->size, why, sizeof(why)))
 			return desc_fail(c, "file \"%s\": %s", file, why);
 	} else {
 		return desc_fail(c, "file \"%s\" was not embedded when the image was built", file);
@@ -327,7 +326,7 @@ static int desc_image(struct desc_ctx *c, int node, const char *name, struct vm_
 		return err;
 	img = &cfg->images[cfg->nimages];
 	*img = (struct vm_image_config){ .role = role, .node = name };
-	err = desc_image_bytes(c, node, img);
+	err = desc_image_bytes(c, node, false, img);
 	if (err)
 		return err;
 	if (desc_u64(c, node, "load-address", &img->load.raw) == PV_OK)
@@ -342,57 +341,6 @@ static int desc_image(struct desc_ctx *c, int node, const char *name, struct vm_
 	if (c->err->msg[0])
 		return -PV_EINVAL;
 	cfg->nimages++;
-	return PV_OK;
-}
-
-static const char *const desc_device_props[] = { "compatible", "reg",	     "port",
-						 "reg-shift",  "interrupts", NULL };
-
-static int desc_device(struct desc_ctx *c, int node, const char *name, struct vm_config *cfg)
-{
-	int bad = 0, n, err;
-	const char *compat = desc_string(c, node, "compatible", &bad);
-	const struct vdev_model *model = compat ? vdev_model_find(compat) : NULL;
-	struct vm_dev_config *dev;
-	uint64_t base, size;
-	uint32_t port, shift = 0, irq;
-
-	if (bad)
-		return bad;
-	if (!model)
-		return desc_fail(c, "unknown device \"%s\" (known: %s)", compat,
-				 vdev_model_names());
-	if (cfg->ndevs >= VM_MAX_DEV_CONFIGS)
-		return desc_fail(c, "at most %u devices per VM", VM_MAX_DEV_CONFIGS);
-	err = desc_only_props(c, node, desc_device_props);
-	if (err)
-		return err;
-	dev = &cfg->devs[cfg->ndevs];
-	*dev = (struct vm_dev_config){ .model = model, .node = name };
-	n = desc_pairs(c, node, "reg", &base, &size, 1);
-	if (n < 0)
-		return n;
-	if (desc_u32(c, node, "port", &port) == PV_OK) {
-		if (n)
-			return desc_fail(c, "give 'reg' (MMIO) or 'port' (I/O ports), not both");
-		dev->space = VDEV_SPACE_PIO;
-		dev->base = port;
-	} else if (n == 1) {
-		dev->space = VDEV_SPACE_MMIO;
-		dev->base = base;
-		dev->size = size;
-	} else {
-		return desc_fail(c, "no 'reg' (MMIO) or 'port' (I/O ports)");
-	}
-	if (desc_u32(c, node, "reg-shift", &shift) == PV_OK)
-		dev->reg_shift = shift;
-	if (desc_u32(c, node, "interrupts", &irq) == PV_OK) {
-		dev->has_irq = true;
-		dev->irq = irq;
-	}
-	if (c->err->msg[0])
-		return -PV_EINVAL;
-	cfg->ndevs++;
 	return PV_OK;
 }
 
@@ -495,43 +443,4 @@ int vm_desc_parse_vm(const void *fdt, int node, const struct vm_desc_source *src
 	if (rc && fdt_get_path(fdt, node, err->where, (int)sizeof(err->where)))
 		err->where[0] = '\0';
 	return rc;
-}
-
-static bool ranges_overlap(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
-{
-	return a < b + bsize && b < a + asize;
-}
-
-int vm_desc_check_all(const struct vm_config *const *cfgs, unsigned count, struct vm_err *err)
-{
-	for (unsigned i = 0; i < count; i++) {
-		for (unsigned j = 0; j < i; j++) {
-			const struct vm_config *a = cfgs[i], *b = cfgs[j];
-
-			for (unsigned x = 0; x < a->nvcpus; x++)
-				for (unsigned y = 0; y < b->nvcpus; y++)
-					if (a->pcpu[x] == b->pcpu[y] &&
-					    !(a->shared_cpus && b->shared_cpus))
-						return vm_err_set(
-							err, a->name,
-							"physical CPU %u is also VM %s's; give "
-							"each VM its own CPUs, or mark both "
-							"'shared-cpus'",
-							a->pcpu[x], b->name);
-			for (unsigned x = 0; x < a->nimages; x++)
-				for (unsigned y = 0; y < b->nimages; y++) {
-					const struct vm_image_config *p = &a->images[x],
-								     *q = &b->images[y];
-					if (p->firmware && q->firmware &&
-					    ranges_overlap(p->host_addr.raw, p->size,
-							   q->host_addr.raw, q->size))
-						return vm_err_set(
-							err, a->name,
-							"image '%s' overlaps VM %s's image '%s' "
-							"in host memory",
-							p->node, b->name, q->node);
-				}
-		}
-	}
-	return PV_OK;
 }

@@ -129,7 +129,9 @@ static int fdt_tree(void *fdt, const struct vm_config *cfg, const struct vm_layo
 		rc = arch_vm_desc.fdt_arch(fdt, cfg, &ctx.intc_phandle);
 	if (!rc && ctx.intc_phandle)
 		rc = fdt_setprop_u32(fdt, 0, "interrupt-parent", ctx.intc_phandle);
-	for (unsigned i = 0; !rc && i < cfg->ndevs; i++) {
+	/* Added last first: libfdt puts a new node before its siblings, and guests probe devices
+	 * in tree order (the first virtio disk of the description is vda). */
+	for (unsigned i = cfg->ndevs; !rc && i-- > 0;) {
 		const struct vm_dev_config *dev = &cfg->devs[i];
 		/* Device trees describe memory-mapped devices; port devices are found by probing. */
 		if (dev->model->fdt_node && dev->space == VDEV_SPACE_MMIO)

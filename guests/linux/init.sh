@@ -13,8 +13,10 @@ echo "polyvisor-init: cpus online $(cat /sys/devices/system/cpu/online)"
 errors=$(dmesg -r | grep -c '^<[0-3]>')
 dmesg -r | grep '^<[0-3]>' | sed 's/^/polyvisor-init: kernel error: /'
 echo "polyvisor-init: kernel errors $errors"
-if [ -x /init.d/local ]; then
-	/init.d/local
+# An initramfs variant's own steps, in this shell (PID 1): they may hand over to a root file
+# system with exec switch_root.
+if [ -f /init.d/local ]; then
+	. /init.d/local
 fi
 echo "polyvisor-init: done, powering off"
 poweroff -f

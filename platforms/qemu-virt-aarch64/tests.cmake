@@ -25,3 +25,13 @@ pv_system_test(NAME guest-suite-max PLATFORM qemu-virt-aarch64 ARCH aarch64
   CONFIG ${CMAKE_CURRENT_LIST_DIR}/guest-suite.config)
 set_property(TEST system.qemu-virt-aarch64.guest-suite-max APPEND PROPERTY ENVIRONMENT
   "PV_QEMU_EXTRA=-cpu max,pauth-impdef=on")
+# virtio: Linux with its root file system on virtio-blk, a read-only disk and a virtio console
+# (vms/linux-virtio.dts); three Linux VMs on two virtual switches (vms/linux-net.dts).
+pv_system_test(NAME linux-virtio-blk PLATFORM qemu-virt-aarch64 ARCH aarch64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-blk.expect TIMEOUT 300
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-blk.config FETCH linux-arm64 LABELS linux virtio)
+set_property(TEST system.qemu-virt-aarch64.linux-virtio-blk APPEND PROPERTY ENVIRONMENT
+  "PV_QEMU_EXTRA=-device loader,file=${qv_cache}/guests/linux-arm64/rootfs.ext4,addr=0xb0000000,force-raw=on")
+pv_system_test(NAME linux-virtio-net PLATFORM qemu-virt-aarch64 ARCH aarch64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-net.expect TIMEOUT 400
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-net.config FETCH linux-arm64 LABELS linux virtio)

@@ -26,3 +26,4 @@ pv_unit_test(NAME vm_fdt SOURCES ${d}/test_vm_fdt.c ${d}/desc_fixture.c LABELS c
 pv_unit_test(NAME vm_load SOURCES ${d}/test_vm_load.c ${d}/desc_fixture.c ${d}/vm_fixture.c
   LABELS core FAKE)
 pv_unit_test(NAME vm_config SOURCES ${d}/test_vm_config.c LABELS core FAKE)
+pv_unit_test(NAME vm_desc_dev SOURCES ${d}/test_vm_desc_dev.c ${d}/desc_fixture.c LABELS core FAKE)

@@ -29,10 +29,11 @@ void df_add_file(const char *name, const void *data, uint64_t size)
 	df_files[df_nfiles++] = (struct df_file){ name, data, size };
 }
 
-static int df_resolve(void *ctx, const char *path, const void **data, uint64_t *size, char *why,
-		      size_t why_len)
+static int df_resolve(void *ctx, const char *path, bool own, const void **data, uint64_t *size,
+		      char *why, size_t why_len)
 {
 	(void)ctx;
+	(void)own;
 	for (unsigned i = 0; i < df_nfiles; i++)
 		if (strcmp(df_files[i].name, path) == 0) {
 			*data = df_files[i].data;

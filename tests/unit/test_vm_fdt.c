@@ -138,6 +138,47 @@ static void test_two_uarts_share_one_clock_and_first_is_stdout(void **state)
 	assert_non_null(str("/chosen", "stdout-path"));
 }
 
+/* virtio-mmio devices: "virtio,mmio" nodes with their window, line and dma-coherent (the device
+ * reaches guest RAM through the caches); a virtio console is not the UART stdout-path names. */
+static void test_virtio_devices(void **state)
+{
+	(void)state;
+	static uint8_t disk[1024];
+	const char *path = "/vm0/virtio@a000000";
+	int node;
+
+	df_add_file("disk.img", disk, sizeof(disk));
+	df_set_str(path, "compatible", "polyvisor,virtio-blk");
+	df_set_u64s(path, "reg", (const uint64_t[]){ 0x0a000000, 0x200 }, 2);
+	df_set_u32s(path, "interrupts", (const uint32_t[]){ 16 }, 1);
+	df_set_str(path, "file", "disk.img");
+	df_set_str("/vm0/virtio@a000200", "compatible", "polyvisor,virtio-console");
+	df_set_u64s("/vm0/virtio@a000200", "reg", (const uint64_t[]){ 0x0a000200, 0x200 }, 2);
+	df_set_u32s("/vm0/virtio@a000200", "interrupts", (const uint32_t[]){ 17 }, 1);
+	build();
+	assert_string_equal(str("/virtio@a000000", "compatible"), "virtio,mmio");
+	assert_int_equal(u64_at("/virtio@a000000", "reg", 0), 0x0a000000);
+	assert_int_equal(u64_at("/virtio@a000000", "reg", 1), 0x200);
+	assert_int_equal(u32_at("/virtio@a000000", "interrupts", 0), 116);
+	node = fdt_path_offset(out, "/virtio@a000200");
+	assert_true(node >= 0);
+	assert_non_null(fdt_getprop(out, node, "dma-coherent", NULL));
+	assert_int_equal(u32_at("/virtio@a000200", "interrupts", 0), 117);
+	assert_string_equal(str("/chosen", "stdout-path"), "/uart@9000000");
+	/* Devices come in the description's order, which guests probe them in (vda, vdb...). */
+	const char *order[8];
+	int n = 0, child;
+	fdt_for_each_subnode (child, out, 0) {
+		const char *name = fdt_get_name(out, child, NULL);
+		if (n < 8 && (strncmp(name, "virtio", 6) == 0 || strncmp(name, "uart", 4) == 0 ||
+			      strncmp(name, "testdev", 7) == 0))
+			order[n++] = name;
+	}
+	assert_int_equal(n, 4);
+	for (int i = 0; i < n; i++)
+		assert_string_equal(order[i], df_cfg.devs[i].node);
+}
+
 static void test_tree_too_small_is_an_error(void **state)
 {
 	(void)state;
@@ -158,6 +199,7 @@ int main(void)
 		cmocka_unit_test_setup(test_tree_for_a_linux_guest, setup),
 		cmocka_unit_test_setup(test_ns16550_and_port_devices, setup),
 		cmocka_unit_test_setup(test_two_uarts_share_one_clock_and_first_is_stdout, setup),
+		cmocka_unit_test_setup(test_virtio_devices, setup),
 		cmocka_unit_test_setup(test_tree_too_small_is_an_error, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,15 +49,15 @@ static uint8_t *read_whole(const char *path, uint64_t *size)
 }
 
 /* vm_desc_source.file: finds @name in the search directories (or as given, if absolute). */
-static int resolve_file(void *ctx, const char *name, const void **data, uint64_t *size, char *why,
-			size_t why_len)
+static int resolve_file(void *ctx, const char *name, bool own, const void **data, uint64_t *size,
+			char *why, size_t why_len)
 {
 	struct vmdesc *d = ctx;
 	struct vmdesc_file *f;
 	char path[4096];
 
-	for (unsigned i = 0; i < d->nfiles; i++)
-		if (strcmp(d->files[i].name, name) == 0) {
+	for (unsigned i = 0; i < d->nfiles && !own; i++)
+		if (!d->files[i].own && strcmp(d->files[i].name, name) == 0) {
 			*data = d->files[i].data;
 			*size = d->files[i].size;
 			return 0;
@@ -89,6 +89,7 @@ static int resolve_file(void *ctx, const char *name, const void **data, uint64_t
 	}
 	f->name = strdup(name);
 	f->path = strdup(path);
+	f->own = own;
 	d->nfiles++;
 	*data = f->data;
 	*size = f->size;

@@ -2,7 +2,9 @@
 /*
  * pv-vmdesc pack: the description with every "file" image embedded after it. Each file is stored
  * once, 4 KiB-aligned, and each image node gets "pv,data" = <offset size> (64-bit each, from the
- * package's start). The result is read back as the hypervisor will read it before it is written.
+ * package's start); a disk the guest writes (a device with a "file" and no "read-only") gets a
+ * copy of its own, as its writes change it in place. The result is read back as the hypervisor
+ * will read it before it is written.
  */
 #include "vmdesc.h"
 
@@ -18,11 +20,19 @@ static uint64_t align_up(uint64_t v)
 	return (v + PACK_ALIGN - 1) & ~(uint64_t)(PACK_ALIGN - 1);
 }
 
-static const struct vmdesc_file *find_file(const struct vmdesc *d, const char *name)
+/* The shared copy of @name, or the @nth copy of its own a writable disk got (they were read in
+ * the order the nodes come in, as they are marked). */
+static const struct vmdesc_file *find_file(const struct vmdesc *d, const char *name, bool own,
+					   unsigned nth)
 {
-	for (unsigned i = 0; i < d->nfiles; i++)
-		if (strcmp(d->files[i].name, name) == 0)
-			return &d->files[i];
+	for (unsigned i = 0; i < d->nfiles; i++) {
+		const struct vmdesc_file *f = &d->files[i];
+
+		if (f->own != own)
+			continue;
+		if (own ? nth-- == 0 : strcmp(f->name, name) == 0)
+			return strcmp(f->name, name) == 0 ? f : NULL;
+	}
 	return NULL;
 }
 
@@ -31,18 +41,22 @@ static const struct vmdesc_file *find_file(const struct vmdesc *d, const char *n
 static int mark_images(const struct vmdesc *d, uint8_t *fdt, bool final)
 {
 	int vm = -1;
+	unsigned owned = 0;
 
 	while ((vm = vm_desc_next_vm(fdt, vm)) >= 0) {
 		int child;
 
 		fdt_for_each_subnode (child, fdt, vm) {
 			const char *name = fdt_getprop(fdt, child, "file", NULL);
-			const struct vmdesc_file *f = name ? find_file(d, name) : NULL;
+			bool own = fdt_getprop(fdt, child, "compatible", NULL) &&
+				   !fdt_getprop(fdt, child, "read-only", NULL);
+			const struct vmdesc_file *f = name ? find_file(d, name, own, owned) : NULL;
 			fdt64_t cells[2] = { 0, 0 };
 			int rc;
 
-			if (!name || fdt_getprop(fdt, child, "compatible", NULL))
+			if (!name)
 				continue;
+			owned += own;
 			if (!f)
 				return -FDT_ERR_NOTFOUND;
 			if (final) {

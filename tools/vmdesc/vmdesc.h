@@ -9,7 +9,7 @@
 #include <vm/vm_desc.h>
 
 #define VMDESC_MAX_DIRS	 16
-#define VMDESC_MAX_FILES (VM_DESC_MAX_VMS * VM_MAX_IMAGES)
+#define VMDESC_MAX_FILES (VM_DESC_MAX_VMS * (VM_MAX_IMAGES + VM_MAX_DEV_CONFIGS))
 
 struct vmdesc_opts {
 	const char *input, *vm, *out, *source, *depfile;
@@ -17,9 +17,11 @@ struct vmdesc_opts {
 	unsigned ndirs;
 };
 
-/* A file an image names, read once however many images name it. */
+/* A file an image names, read once however many images name it; a disk the guest writes gets a
+ * copy of its own (@own), in the order the description names them. */
 struct vmdesc_file {
 	char *name; /* as the description writes it */
+	bool own;
 	char *path; /* where it was found */
 	uint8_t *data;
 	uint64_t size;

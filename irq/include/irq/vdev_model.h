@@ -26,6 +26,11 @@ struct vdev_model {
 	unsigned max_reg_shift; /* 0: fixed register stride */
 	bool console;		/* a UART: the guest's console (stdout-path) */
 	bool irq;		/* it has an interrupt line */
+	/* Backed by an image the description names like an image's bytes ("file" or
+	 * "host-address" + "size", and "read-only"), whose size is a multiple of this. 0: none. */
+	uint64_t image_block;
+	/* Plugged into a network switch: "switch" names it, "local-mac-address" gives the MAC. */
+	bool link;
 
 	/* Creates the device in @vm (state from vm_dev_alloc, registered with vdev_register).
 	 * Context: vm_create, VM not running; never blocks. */
@@ -34,6 +39,14 @@ struct vdev_model {
 	/* Adds the device's node(s) under the root of @fdt. NULL: the device has no node. Returns 0
 	 * or a negative libfdt error. Context: any, pure. */
 	int (*fdt_node)(void *fdt, const struct vm_dev_config *cfg, struct vdev_fdt_ctx *ctx);
+
+	/* Releases what create took outside the VM's own memory (a switch port), for a device
+	 * create succeeded on. NULL: nothing. Context: vm_destroy, the VM not running. */
+	void (*destroy)(struct vm *vm, const struct vm_dev_config *cfg);
+
+	/* Says what the device did (its counters) when its VM has stopped. NULL: nothing to say.
+	 * Context: the CPU that stopped the VM, no lock held. */
+	void (*report)(struct vm *vm, const struct vm_dev_config *cfg);
 };
 
 /* The model named @compatible, or NULL. */

@@ -17,7 +17,8 @@
 #define VM_CONSOLE_LINE	   120
 #define VM_MAX_DEV_CONFIGS 8
 #define VM_MAX_IMAGES	   6
-#define VM_DEV_ARENA	   2048
+#define VM_DEV_ARENA	   24576 /* eight devices of the largest model (virtio-blk) fit */
+#define VM_LINK_NAME_MAX   16	 /* a network switch's name, with its NUL */
 _Static_assert(VM_MAX_IMAGES + 2 <= VM_LAYOUT_MAX_PLACED, "layout too small for the images");
 
 enum vm_state {
@@ -30,24 +31,6 @@ enum vm_state {
 
 struct vm;
 struct vdev_model;
-
-/* An emulated device of a VM: which model (devices/), where it sits, its interrupt line. */
-struct vm_dev_config {
-	const struct vdev_model *model;
-	const char *node; /* the description's node name, for messages and the device tree */
-	enum vdev_space space;
-	uint64_t base;
-	uint64_t size;	    /* register window; 0: the model's own size */
-	unsigned reg_shift; /* register stride, for devices that have one */
-	bool has_irq;
-	uint32_t irq; /* the VM's interrupt line, numbered as the backend's vm description says */
-};
-
-/* One region of guest RAM, backed by host frames the VM owns (allocated at vm_create). */
-struct vm_mem_config {
-	gpa_t gpa;
-	uint64_t size;
-};
 
 /* How the kernel image is started. */
 enum vm_boot_format {
@@ -74,6 +57,34 @@ struct vm_image_config {
 	hpa_t host_addr;
 	bool has_load; /* load is given (else vm_layout chooses) */
 	gpa_t load;
+};
+
+/* An emulated device of a VM: which model (devices/), where it sits, its interrupt line. */
+struct vm_dev_config {
+	const struct vdev_model *model;
+	const char *node; /* the description's node name, for messages and the device tree */
+	enum vdev_space space;
+	uint64_t base;
+	uint64_t size;	    /* register window; 0: the model's own size */
+	unsigned reg_shift; /* register stride, for devices that have one */
+	bool has_irq;
+	uint32_t irq; /* the VM's interrupt line, numbered as the backend's vm description says */
+	/* Models backed by an image (a disk, vdev_model.image_block): its bytes, as an image's,
+	 * and whether the guest may only read them. A writable image's bytes are the device's
+	 * alone: the guest's writes change them in place. */
+	bool has_image;
+	bool read_only;
+	struct vm_image_config image;
+	/* Models plugged into a network switch (vdev_model.link): the switch's name and the
+	 * device's MAC address. */
+	const char *link;
+	uint8_t mac[6];
+};
+
+/* One region of guest RAM, backed by host frames the VM owns (allocated at vm_create). */
+struct vm_mem_config {
+	gpa_t gpa;
+	uint64_t size;
 };
 
 struct vm_config {
@@ -120,6 +131,7 @@ struct vm {
 	struct vm_mem_chunk chunks[VM_MAX_MEM_CHUNKS];
 	unsigned nvdevs;
 	struct vdev *vdevs[VM_MAX_VDEVS];
+	unsigned ndevs_created; /* config->devs[0..n) exist (their model's destroy is due) */
 	struct vdev *vdev_last; /* vdev_find's hint: the device found last */
 	void *virq;		/* interrupt-controller state, owned by virq_ops */
 	int64_t exit_code;	/* set by VM_STOP or a fault */
@@ -159,8 +171,8 @@ void vm_destroy(struct vm *vm);
 void vm_stop(struct vm *vm, int64_t code, const char *reason);
 
 /* Copies @len bytes between hypervisor memory and guest RAM through the VM's own regions (not
- * stage 2, so device ranges are never touched). -PV_EFAULT, with nothing copied, if any byte is
- * outside guest RAM. */
+ * stage 2, so device ranges are never touched; vm/guest_mem.h translates). -PV_EFAULT, with
+ * nothing copied, if any byte is outside guest RAM. */
 int vm_write_guest(struct vm *vm, gpa_t addr, const void *src, uint64_t len);
 int vm_read_guest(struct vm *vm, gpa_t addr, void *dst, uint64_t len);
 

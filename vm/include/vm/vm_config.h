@@ -14,4 +14,8 @@
 /* PV_OK, or -PV_EINVAL with @err saying what is wrong (err->where: the VM's name). */
 int vm_config_check(const struct vm_config *cfg, struct vm_err *err);
 
+/* The MAC address of network device @node of VM @vm when the description gives none: locally
+ * administered, unicast, "02:70:76" then 24 bits of a hash of "<vm>/<node>". */
+void vm_dev_default_mac(const char *vm, const char *node, uint8_t mac[6]);
+
 #endif

@@ -29,9 +29,10 @@ struct vm_desc_source {
 
 	/* Resolves a "file" property that has no "pv,data" (build time). NULL: such an image is an
 	 * error (the description was not packed). Fills @data and @size, or returns a negative
-	 * pv_err with @why filled. */
-	int (*file)(void *ctx, const char *path, const void **data, uint64_t *size, char *why,
-		    size_t why_len);
+	 * pv_err with @why filled. @own asks for bytes no other image shares (a disk the guest
+	 * writes), else one copy serves every image naming @path. */
+	int (*file)(void *ctx, const char *path, bool own, const void **data, uint64_t *size,
+		    char *why, size_t why_len);
 	void *ctx;
 
 	/* Whether "host-address" images are readable at their address (the hypervisor, which maps
@@ -51,7 +52,9 @@ int vm_desc_parse_vm(const void *fdt, int node, const struct vm_desc_source *src
 		     struct vm_config *cfg, struct vm_err *err);
 
 /* Checks what no single VM can see: a physical CPU given to two VMs that do not both allow
- * sharing ("shared-cpus"), and firmware-placed images overlapping each other. */
+ * sharing ("shared-cpus"), firmware-placed images overlapping each other, a disk the guest writes
+ * sharing its bytes with any other image or disk, and two network devices with one MAC address
+ * on one switch. */
 int vm_desc_check_all(const struct vm_config *const *cfgs, unsigned count, struct vm_err *err);
 
 #endif
