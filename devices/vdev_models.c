@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* The emulated device models VM descriptions can name (irq/vdev_model.h). */
 #include <devices/testdev.h>
-#include <devices/vpoweroff.h>
 #include <devices/virtio_blk.h>
 #include <devices/virtio_console.h>
 #include <devices/virtio_net.h>
+#include <devices/vpoweroff.h>
 #include <devices/vuart_ns16550.h>
 #include <devices/vuart_pl011.h>
 #include <irq/vdev_model.h>
@@ -12,13 +12,8 @@
 #include <vm/vm.h>
 
 static const struct vdev_model *const vdev_models[] = {
-	&vuart_pl011_model,
-	&vuart_ns16550_model,
-	&testdev_model,
-	&vpoweroff_model,
-	&virtio_blk_model,
-	&virtio_console_model,
-	&virtio_net_model,
+	&vuart_pl011_model, &vuart_ns16550_model,  &testdev_model,    &vpoweroff_model,
+	&virtio_blk_model,  &virtio_console_model, &virtio_net_model,
 };
 
 const struct vdev_model *vdev_model_find(const char *compatible)

@@ -94,7 +94,8 @@ static bool sched_runnable(struct vcpu *v)
 	case VCPU_READY:
 		return true;
 	case VCPU_HALTED:
-		return virq && virq->pending(v);
+		/* Without an interrupt controller nothing can say: it looks again itself. */
+		return !virq || virq->pending(v);
 	default:
 		return false;
 	}

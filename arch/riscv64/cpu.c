@@ -109,6 +109,9 @@ static void riscv_wait_for_interrupt(void)
 	csr_read(CSR_SIP, sip);
 	if (sip & SIP_STIP)
 		hv_timer_fired();
+	/* A kick's work is done by whoever woke up; left pending, every later wfi returns at once. */
+	if (sip & SIP_SSIP)
+		csr_clear(CSR_SIP, SIP_SSIP);
 }
 
 void riscv_timer_init(void)
