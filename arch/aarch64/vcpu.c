@@ -441,4 +441,5 @@ const struct vcpu_ops a64_vcpu_ops = {
 	.get_reg = a64_vcpu_get_reg,
 	.set_reg = a64_vcpu_set_reg,
 	.inject_irq = a64_vcpu_inject_irq,
+	.wake_deadline = a64_vtimer_wake_deadline,
 };

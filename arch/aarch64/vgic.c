@@ -103,6 +103,26 @@ static bool a64_vtimer_asserted(const struct a64_vcpu *a)
 	       (A64_CNTV_ENABLE | A64_CNTV_ISTATUS);
 }
 
+/* The physical counter value at which the guest's timer fires, 0 if it is disarmed or masked (or
+ * set so far ahead that the sum wraps: never). Its registers are the hardware's while @a is
+ * loaded here; a vCPU put off its CPU has its timer only in software. */
+static uint64_t a64_vtimer_deadline(const struct a64_vcpu *a)
+{
+	bool loaded = a64_is_loaded(a);
+	uint64_t ctl = loaded ? a64_read_cntv_ctl_el0() : a->el1.cntv_ctl;
+	uint64_t cval = loaded ? a64_read_cntv_cval_el0() : a->el1.cntv_cval;
+
+	if ((ctl & (A64_CNTV_ENABLE | A64_CNTV_IMASK)) != A64_CNTV_ENABLE ||
+	    cval > UINT64_MAX - a->cntvoff)
+		return 0;
+	return cval + a->cntvoff;
+}
+
+uint64_t a64_vtimer_wake_deadline(struct vcpu *vcpu)
+{
+	return a64_vtimer_deadline(vcpu->arch);
+}
+
 /* Unmasks the physical sources of the held INTIDs that are done. When @a is not loaded here its
  * load unmasks them anyway. Caller holds the virq lock. */
 static void a64_vgic_release_hw(struct a64_vcpu *a, bool loaded)
@@ -321,11 +341,22 @@ static int a64_vgic_send_ipi(struct vcpu *from, struct vcpu *to, uint32_t irq)
 	return irq < 16 ? a64_vgic_raise(to, irq) : -PV_EINVAL;
 }
 
+/* Also for a vCPU idling off its CPU whose timer has fired since: its CNTV is not in the
+ * hardware, so no PPI says so (the scheduler picks it, and its load brings the timer back). */
 static bool a64_vgic_pending(struct vcpu *vcpu)
 {
 	const struct a64_vgic_cpu *c = vcpu->virq;
+	const struct a64_vcpu *a = vcpu->arch;
+	uint64_t d;
 
-	return c && a64_vgic_has_pending(c);
+	if (!c)
+		return false;
+	if (a64_vgic_has_pending(c))
+		return true;
+	if (!a || a64_is_loaded(a))
+		return false;
+	d = a64_vtimer_deadline(a);
+	return d && a64_read_cntpct() >= d;
 }
 
 const struct virq_ops a64_virq_ops = {

@@ -4,3 +4,7 @@ pv_system_test(NAME boot PLATFORM pc-x86_64 ARCH x86_64
 pv_system_test(NAME guest-suite PLATFORM pc-x86_64 ARCH x86_64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/guest-suite.expect TIMEOUT 240
   CONFIG ${CMAKE_CURRENT_LIST_DIR}/guest-suite.config)
+# Fair sharing of a CPU: a vCPU sharing its CPU with a VM spinning with interrupts masked runs.
+pv_system_test(NAME sharing PLATFORM pc-x86_64 ARCH x86_64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/sharing.expect TIMEOUT 240
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/sharing.config)

@@ -35,3 +35,7 @@ set_property(TEST system.qemu-virt-aarch64.linux-virtio-blk APPEND PROPERTY ENVI
 pv_system_test(NAME linux-virtio-net PLATFORM qemu-virt-aarch64 ARCH aarch64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-net.expect TIMEOUT 400
   CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-net.config FETCH linux-arm64 LABELS linux virtio)
+# Fair sharing of a CPU: a vCPU sharing its CPU with a VM spinning with interrupts masked runs.
+pv_system_test(NAME sharing PLATFORM qemu-virt-aarch64 ARCH aarch64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/sharing.expect TIMEOUT 240
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/sharing.config)

@@ -23,6 +23,12 @@ if(NOT "$ENV{PV_LOONGARCH_LVZ_QEMU}" STREQUAL "")
   set_property(TEST system.qemu-virt-loongarch64.linux APPEND PROPERTY ENVIRONMENT
     "PV_LOONGARCH_LVZ_QEMU=$ENV{PV_LOONGARCH_LVZ_QEMU}")
   set_tests_properties(system.qemu-virt-loongarch64.linux PROPERTIES TIMEOUT 3600)
+  # Fair sharing of a CPU (vms/sharing.dts).
+  pv_system_test(NAME sharing PLATFORM qemu-virt-loongarch64 ARCH loongarch64
+    EXPECT ${CMAKE_CURRENT_LIST_DIR}/sharing.expect TIMEOUT 240
+    CONFIG ${CMAKE_CURRENT_LIST_DIR}/sharing.config)
+  set_property(TEST system.qemu-virt-loongarch64.sharing APPEND PROPERTY ENVIRONMENT
+    "PV_LOONGARCH_LVZ_QEMU=$ENV{PV_LOONGARCH_LVZ_QEMU}")
 endif()
 
 # The board's fw_cfg reader on a made-up device (host).

@@ -11,3 +11,7 @@ pv_system_test(NAME no-h PLATFORM qemu-virt-riscv64 ARCH riscv64
   CONFIG ${CMAKE_CURRENT_LIST_DIR}/guest-suite.config)
 set_tests_properties(system.qemu-virt-riscv64.no-h PROPERTIES
   ENVIRONMENT "PV_QEMU_EXTRA=-cpu rv64,h=false")
+# Fair sharing of a CPU: a vCPU sharing its CPU with a VM spinning with interrupts masked runs.
+pv_system_test(NAME sharing PLATFORM qemu-virt-riscv64 ARCH riscv64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/sharing.expect TIMEOUT 240
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/sharing.config)

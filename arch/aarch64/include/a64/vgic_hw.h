@@ -23,6 +23,10 @@ void a64_vgic_sync(struct vcpu *vcpu);
 void a64_vgic_maintenance(void);
 void a64_vgic_vtimer_fired(void);
 
+/* vcpu_ops.wake_deadline: when the guest's virtual timer fires, in physical counter ticks (0: it
+ * is disarmed or masked). Context: the vCPU's CPU. */
+uint64_t a64_vtimer_wake_deadline(struct vcpu *vcpu);
+
 /* Marks @intid pending for @vcpu and wakes its CPU if it runs elsewhere. Context: any CPU. */
 int a64_vgic_inject(struct vcpu *vcpu, uint32_t intid);
 

@@ -9,6 +9,13 @@
 #define G_MODE_SUITE 0 /* run every check, print the summary, stop the VM */
 #define G_MODE_BAD   1 /* print one line, then write outside guest RAM (the VM must be stopped) */
 #define G_MODE_BENCH 2 /* run the benchmarks, print BENCH lines, stop the VM */
-#define G_MODE_ARCH  0x100 /* and up: modes an arch layer defines for itself (g_arch_mode) */
+#define G_MODE_SPIN  3 /* spin with interrupts masked for G_SPIN_MS, then stop the VM */
+#define G_MODE_SHARE 4 /* the sharing check only: vCPU 1 shares a CPU with a spinning VM */
+
+/* Longer than the sharing check waits for its second vCPU (G_MODE_SHARE, from 50 ms to 250 ms
+ * after boot): that vCPU, on the spinner's CPU, runs in time only if the hypervisor takes the
+ * CPU away from the spinner. */
+#define G_SPIN_MS   400
+#define G_MODE_ARCH 0x100 /* and up: modes an arch layer defines for itself (g_arch_mode) */
 
 #endif
