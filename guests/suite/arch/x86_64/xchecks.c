@@ -489,16 +489,17 @@ void g_x86_plant(void)
 	uint64_t gs = rdmsr(MSR_GS_BASE);
 	uint32_t mxcsr = PLANT_MXCSR;
 
-	/* IA32_KERNEL_GS_BASE by SWAPGS, the others by WRMSR (a #GP is ignored: the VM is
-	 * about to be stopped anyway). */
+	/* CR8 first: on a hypervisor that let it reach the real TPR, the physical CPU would take
+	 * no interrupt from here on, whatever stops this VM. */
+	g_x_set_cr8(PLANT_CR8);
+	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+	/* IA32_KERNEL_GS_BASE by SWAPGS, the others by WRMSR. */
 	wrmsr(MSR_GS_BASE, x_msrs[4].plant);
 	__asm__ volatile("swapgs");
 	wrmsr(MSR_GS_BASE, gs);
 	for (unsigned i = 0; i < X_MSRS; i++)
 		if (x_msrs[i].msr != MSR_KERNEL_GS && x_msr_offered(i))
-			(void)try_wrmsr(x_msrs[i].msr, x_msrs[i].plant);
-	g_x_set_cr8(PLANT_CR8);
-	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+			wrmsr(x_msrs[i].msr, x_msrs[i].plant);
 	for (unsigned i = 0; i < 4; i++)
 		write_dr(i, PLANT_DR(i));
 	write_dr(6, PLANT_DR6);
