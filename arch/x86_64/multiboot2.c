@@ -94,8 +94,7 @@ static void add_reserved(struct boot_info *bi, uint64_t base, uint64_t len, cons
 }
 
 /* The entries of a memory-map tag of @size bytes. */
-static int parse_mmap(const struct mb2_mmap *mm, size_t size, uint64_t limit,
-		      struct boot_info *bi)
+static int parse_mmap(const struct mb2_mmap *mm, size_t size, uint64_t limit, struct boot_info *bi)
 {
 	const uint8_t *base = (const uint8_t *)mm;
 
@@ -123,8 +122,7 @@ int x86_mb2_parse(const void *mbi, size_t avail, uint64_t addr, uint64_t idmap_l
 	int err;
 
 	if (!mbi || ((uintptr_t)mbi | addr) % 8 || avail < sizeof(*info) ||
-	    info->total_size < sizeof(*info) + sizeof(struct mb2_tag) ||
-	    info->total_size > avail) {
+	    info->total_size < sizeof(*info) + sizeof(struct mb2_tag) || info->total_size > avail) {
 		hal_printf("x86: multiboot2 information at 0x%llx is malformed\n",
 			   (unsigned long long)addr);
 		return -PV_EINVAL;

@@ -8,10 +8,10 @@
  * Implemented: ID, version, TPR (also as CR8: MOV to and from CR8 exit, vmx_exit.c), PPR, EOI,
  * LDR, SVR, ISR/TMR/IRR reads, ESR, ICR (fixed delivery, physical destination including the
  * broadcast id 0xffffffff, or the self / all / all-but-self shorthands; INIT and Start-Up,
- * below), LVTs as plain storage, the timer in TSC-deadline mode only, SELF_IPI. The one-shot and periodic
- * timer modes (initial count) are refused with #GP: a guest learns the TSC rate from CPUID leaf
- * 0x40000010 instead. Other delivery modes (lowest priority, SMI, NMI) and logical destinations
- * raise #GP.
+ * below), LVTs as plain storage, the timer in TSC-deadline mode only, SELF_IPI. The one-shot
+ * and periodic timer modes (initial count) are refused with #GP: a guest learns the TSC rate from
+ * CPUID leaf 0x40000010 instead. Other delivery modes (lowest priority, SMI, NMI) and logical
+ * destinations raise #GP.
  *
  * INIT-SIPI-SIPI (SDM vol. 3, "MP Initialization"): an INIT (level assert) to another vCPU of
  * the VM that is not running (created, or stopped) resets its local APIC and puts it in the
@@ -138,7 +138,6 @@ int vlapic_next_vector(struct vcpu *vcpu)
 	struct vlapic *l = lapic_of(vcpu);
 	uint64_t irr[4];
 	int vector;
-
 
 	/* This runs before every entry and mostly finds IRR empty: one test for that. */
 	for (unsigned i = 0; i < 4; i++)

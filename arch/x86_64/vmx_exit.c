@@ -278,25 +278,25 @@ static int read_guest_phys(void *ctx, uint64_t addr, void *buf, size_t len)
 	return vm_read_guest(ctx, gpa(addr), buf, len);
 }
 
-/* An EPT violation: the VMCS fields for vmx_ept_decode, and the value of a store's register. */
+/* An EPT violation: the VMCS fields for vmx_ept_decode, and the value of a store's register.
+ * The fields are assigned one by one: an initializer would clear the struct first, and this is
+ * the MMIO exit's path. */
 static void exit_ept(struct vmx_vcpu *v, struct vcpu_exit *exit, uint64_t qual)
 {
-	struct vmx_guest_mem mem = { read_guest_phys, guest_ram_host, v->vcpu->vm };
-	struct vmx_ept_exit e = {
-		.qual = qual,
-		.gpa = vmcs_read(VMCS_GUEST_PHYS_ADDR),
-		.rip = vmcs_read(VMCS_GUEST_RIP),
-		.cr0 = vmcs_read(VMCS_GUEST_CR0),
-		.cr3 = vmcs_read(VMCS_GUEST_CR3),
-		.cr4 = vmcs_read(VMCS_GUEST_CR4),
-		.efer = vmcs_read(VMCS_GUEST_EFER),
-		.cs_ar = (uint32_t)vmcs_read(VMCS_GUEST_ES_AR + 2u * VMCS_SEG_CS),
-	};
+	static const struct vmx_guest_mem mem = { read_guest_phys, guest_ram_host };
 	struct x86_mmio_insn insn;
+	struct vmx_ept_exit e;
 
-	if (!vmx_ept_long_mode(e.efer, e.cs_ar))
-		e.cs_base = vmcs_read(VMCS_GUEST_CS_BASE);
-	vmx_ept_decode(&e, &v->icache, &mem, exit, &insn);
+	e.qual = qual;
+	e.gpa = vmcs_read(VMCS_GUEST_PHYS_ADDR);
+	e.rip = vmcs_read(VMCS_GUEST_RIP);
+	e.cr0 = vmcs_read(VMCS_GUEST_CR0);
+	e.cr3 = vmcs_read(VMCS_GUEST_CR3);
+	e.cr4 = vmcs_read(VMCS_GUEST_CR4);
+	e.efer = vmcs_read(VMCS_GUEST_EFER);
+	e.cs_ar = (uint32_t)vmcs_read(VMCS_GUEST_ES_AR + 2u * VMCS_SEG_CS);
+	e.cs_base = vmx_ept_long_mode(e.efer, e.cs_ar) ? 0 : vmcs_read(VMCS_GUEST_CS_BASE);
+	vmx_ept_decode(&e, &v->icache, &mem, v->vcpu->vm, exit, &insn);
 	if (exit->kind != VCPU_EXIT_MMIO)
 		return;
 	v->mmio_len = insn.len;

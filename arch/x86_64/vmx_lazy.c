@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* The software-switched guest state (vmx_lazy.h): its MSR list and reset values. */
+/* The software-switched guest state (vmx_lazy.h): its MSR list, reset values, and the moves
+ * between an image and the CPU's registers. */
 #include <string.h>
+#include <x86/cpu.h>
 
 #include "vmx_lazy.h"
 #include "vmx_policy.h"
@@ -25,3 +27,29 @@ void vmx_lazy_reset(struct vmx_lazy *s)
 	memcpy(&s->fx[24], &mxcsr, sizeof(mxcsr));
 	s->dr6 = X86_DR6_RESET;
 }
+
+static void lazy_save(struct vmx_lazy *s, unsigned nmsrs)
+{
+	__asm__ volatile("fxsave64 %0" : "=m"(s->fx));
+	for (unsigned i = 0; i < nmsrs; i++)
+		s->msr[i] = x86_rdmsr(vmx_lazy_msrs[i]);
+	s->dr[0] = x86_read_dr0();
+	s->dr[1] = x86_read_dr1();
+	s->dr[2] = x86_read_dr2();
+	s->dr[3] = x86_read_dr3();
+	s->dr6 = x86_read_dr6();
+}
+
+static void lazy_load(const struct vmx_lazy *s, unsigned nmsrs)
+{
+	__asm__ volatile("fxrstor64 %0" : : "m"(s->fx));
+	for (unsigned i = 0; i < nmsrs; i++)
+		x86_wrmsr(vmx_lazy_msrs[i], s->msr[i]);
+	x86_write_dr0(s->dr[0]);
+	x86_write_dr1(s->dr[1]);
+	x86_write_dr2(s->dr[2]);
+	x86_write_dr3(s->dr[3]);
+	x86_write_dr6(s->dr6);
+}
+
+const struct vmx_lazy_hw vmx_lazy_cpu = { .save = lazy_save, .load = lazy_load };

@@ -48,7 +48,7 @@ struct vmx_lazy_hw {
 	void (*save)(struct vmx_lazy *s, unsigned nmsrs);
 	void (*load)(const struct vmx_lazy *s, unsigned nmsrs);
 };
-extern const struct vmx_lazy_hw vmx_lazy_cpu; /* the real registers (vmx_vcpu.c) */
+extern const struct vmx_lazy_hw vmx_lazy_cpu; /* the calling CPU's registers */
 
 /* The architectural state after power-on and INIT: x87 control word 0x37f, MXCSR 0x1f80, every
  * other register 0, DR6 0xffff0ff0. */

@@ -46,9 +46,9 @@
 /* FSRM, MD_CLEAR, SERIALIZE. */
 #define LEAF7_EDX (PV_BIT(4) | PV_BIT(10) | PV_BIT(14))
 /* LAHF/SAHF, LZCNT, PREFETCHW; SYSCALL, NX, 1 GiB pages, long mode. */
-#define LEAF81_ECX (PV_BIT(0) | PV_BIT(5) | PV_BIT(8))
-#define LEAF81_EDX (PV_BIT(11) | PV_BIT(20) | PV_BIT(26) | PV_BIT(29))
-#define LEAF87_EDX PV_BIT(8) /* invariant TSC */
+#define LEAF81_ECX   (PV_BIT(0) | PV_BIT(5) | PV_BIT(8))
+#define LEAF81_EDX   (PV_BIT(11) | PV_BIT(20) | PV_BIT(26) | PV_BIT(29))
+#define LEAF87_EDX   PV_BIT(8) /* invariant TSC */
 #define MAX_EXT_LEAF 0x80000008u
 
 void vmx_decode_io_qual(uint64_t qual, struct vmx_io_qual *io)
@@ -166,9 +166,9 @@ static struct x86_cpuid basic_leaf(uint32_t leaf, uint32_t subleaf, struct x86_c
 				   const struct cpuid_ctx *ctx)
 {
 	switch (leaf) {
-	case 0: /* highest leaf, vendor */
-	case 2: /* cache and TLB descriptors */
-	case 4: /* cache parameters */
+	case 0:	   /* highest leaf, vendor */
+	case 2:	   /* cache and TLB descriptors */
+	case 4:	   /* cache parameters */
 	case 0x15: /* TSC / crystal clock ratio */
 	case 0x16: /* processor frequencies */
 		return r;

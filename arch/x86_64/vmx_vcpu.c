@@ -16,8 +16,9 @@
  * IA32_KERNEL_GS_BASE, IA32_TSC_AUX, DR0-DR3 and DR6) stays in the CPU while the hypervisor runs
  * and is switched only when another vCPU enters there (vmx_lazy.h says why that is safe). The
  * hypervisor is built with -mgeneral-regs-only -mno-sse -mno-mmx and has no x87, MMX or SSE
- * instruction besides the FXSAVE64/FXRSTOR64 below (check: objdump -d of the image). XSAVE is
- * hidden from the guest (vmx_policy.c), so the FXSAVE image is the guest's whole extended state.
+ * instruction besides the FXSAVE64/FXRSTOR64 in vmx_lazy.c (check: objdump -d of the image).
+ * XSAVE is hidden from the guest (vmx_policy.c), so the FXSAVE image is the guest's whole
+ * extended state.
  */
 #include <hal/arch_backend.h>
 #include <hal/hal.h>
@@ -365,32 +366,6 @@ static void prepare_events(struct vmx_vcpu *v)
 	set_proc(v, window ? v->proc | (uint32_t)VMX_PROC_INTR_WINDOW
 			   : v->proc & ~(uint32_t)VMX_PROC_INTR_WINDOW);
 }
-
-static void lazy_save(struct vmx_lazy *s, unsigned nmsrs)
-{
-	__asm__ volatile("fxsave64 %0" : "=m"(s->fx));
-	for (unsigned i = 0; i < nmsrs; i++)
-		s->msr[i] = x86_rdmsr(vmx_lazy_msrs[i]);
-	s->dr[0] = x86_read_dr0();
-	s->dr[1] = x86_read_dr1();
-	s->dr[2] = x86_read_dr2();
-	s->dr[3] = x86_read_dr3();
-	s->dr6 = x86_read_dr6();
-}
-
-static void lazy_load(const struct vmx_lazy *s, unsigned nmsrs)
-{
-	__asm__ volatile("fxrstor64 %0" : : "m"(s->fx));
-	for (unsigned i = 0; i < nmsrs; i++)
-		x86_wrmsr(vmx_lazy_msrs[i], s->msr[i]);
-	x86_write_dr0(s->dr[0]);
-	x86_write_dr1(s->dr[1]);
-	x86_write_dr2(s->dr[2]);
-	x86_write_dr3(s->dr[3]);
-	x86_write_dr6(s->dr6);
-}
-
-const struct vmx_lazy_hw vmx_lazy_cpu = { .save = lazy_save, .load = lazy_load };
 
 /*
  * Enters the guest and handles its exits here, with the core's vm_exit_inline (the run loop's

@@ -52,8 +52,8 @@ struct vlapic {
 #define VLAPIC_SIPI_START PV_BIT(9)
 
 struct vmx_vcpu {
-	struct vmx_gprs g;	 /* first: vmx_entry.S */
-	struct vmx_lazy lazy;	 /* FP/SSE, syscall MSRs, DR0-3/DR6 (vmx_lazy.h) */
+	struct vmx_gprs g;    /* first: vmx_entry.S */
+	struct vmx_lazy lazy; /* FP/SSE, syscall MSRs, DR0-3/DR6 (vmx_lazy.h) */
 	struct vcpu *vcpu;
 	hpa_t self, vmcs;
 	uint64_t eptp;

@@ -102,7 +102,7 @@ static void test_grub_like(void **state)
 		{ 0, 0x9fc00, MB_RAM },
 		{ 0xf0000, 0x10000, MB_RSVD },
 		{ 0x100000, 0x1ff00000, MB_RAM },
-		{ 0xfff00000, 0x200000, MB_RAM },   /* crosses the 4 GiB identity map */
+		{ 0xfff00000, 0x200000, MB_RAM },    /* crosses the 4 GiB identity map */
 		{ 0x100000000, 0x40000000, MB_RAM }, /* above it */
 	};
 	size_t mod;

@@ -96,6 +96,18 @@ static void test_controls(void **state)
 	assert_int_equal(c.exit & 0x36dfbu, 0x36dfbu);
 }
 
+/* The computation refuses @caps, naming the field and the bits the CPU lacks. */
+static void expect_missing(const struct vmx_cap_msrs *caps, const char *field, uint32_t bits)
+{
+	struct vmx_controls c;
+	const char *what;
+	uint32_t missing;
+
+	assert_int_equal(vmx_controls_compute(caps, &c, &what, &missing), -PV_ENOTSUP);
+	assert_string_equal(what, field);
+	assert_int_equal(missing, bits);
+}
+
 static void test_controls_missing(void **state)
 {
 	struct vmx_cap_msrs caps = haswell();
@@ -105,33 +117,21 @@ static void test_controls_missing(void **state)
 
 	(void)state;
 	caps.proc2 = CAP(0, 0x2); /* EPT, but no unrestricted guest */
-	assert_int_equal(vmx_controls_compute(&caps, &c, &what, &missing), -PV_ENOTSUP);
-	assert_string_equal(what, "secondary processor-based");
-	assert_int_equal(missing, VMX_PROC2_UNRESTRICTED_ON);
-
+	expect_missing(&caps, "secondary processor-based", VMX_PROC2_UNRESTRICTED_ON);
 	caps = haswell();
 	caps.exit = CAP(0, 0x3fffff & ~(uint32_t)VMX_EXIT_LOAD_EFER);
-	assert_int_equal(vmx_controls_compute(&caps, &c, &what, &missing), -PV_ENOTSUP);
-	assert_string_equal(what, "VM-exit");
-	assert_int_equal(missing, VMX_EXIT_LOAD_EFER);
-
+	expect_missing(&caps, "VM-exit", VMX_EXIT_LOAD_EFER);
 	caps = haswell();
 	caps.misc &= ~VMX_MISC_STORE_LMA;
-	assert_int_equal(vmx_controls_compute(&caps, &c, &what, &missing), -PV_ENOTSUP);
-
+	expect_missing(&caps, "IA32_VMX_MISC (LMA saved on exit)", (uint32_t)VMX_MISC_STORE_LMA);
 	/* no CR8 exiting: a guest would set the real TPR */
 	caps = haswell();
 	caps.proc = CAP(0x04006172, 0xfff9fffe & ~(uint32_t)VMX_PROC_CR8_LOAD);
-	assert_int_equal(vmx_controls_compute(&caps, &c, &what, &missing), -PV_ENOTSUP);
-	assert_string_equal(what, "processor-based");
-	assert_int_equal(missing, VMX_PROC_CR8_LOAD);
-
+	expect_missing(&caps, "processor-based", VMX_PROC_CR8_LOAD);
 	/* no PAT loading at entry */
 	caps = haswell();
 	caps.entry = CAP(0x11fb, 0xd3ff & ~(uint32_t)VMX_ENTRY_LOAD_PAT);
-	assert_int_equal(vmx_controls_compute(&caps, &c, &what, &missing), -PV_ENOTSUP);
-	assert_string_equal(what, "VM-entry");
-	assert_int_equal(missing, VMX_ENTRY_LOAD_PAT);
+	expect_missing(&caps, "VM-entry", VMX_ENTRY_LOAD_PAT);
 
 	/* without INVPCID and RDTSCP the guest is told it has neither */
 	caps = haswell();
@@ -139,7 +139,6 @@ static void test_controls_missing(void **state)
 	assert_int_equal(vmx_controls_compute(&caps, &c, &what, &missing), PV_OK);
 	assert_false(c.invpcid);
 	assert_false(c.rdtscp);
-
 	/* VPID allowed but no INVVPID: not used */
 	caps = haswell();
 	caps.ept_vpid &= ~PV_BIT(32);

@@ -43,7 +43,7 @@ static const void *fake_host(void *ctx, uint64_t gpa, size_t len)
 	return &ram[gpa];
 }
 
-static const struct vmx_guest_mem mem = { fake_read, fake_host, NULL };
+static const struct vmx_guest_mem mem = { fake_read, fake_host };
 static struct x86_icache cache;
 
 static int setup(void **state)
@@ -68,18 +68,19 @@ static void put64(uint64_t addr, uint64_t v)
 /* 32-bit protected mode, paging off. */
 static struct vmx_ept_exit flat32(uint64_t qual, uint64_t rip)
 {
-	return (struct vmx_ept_exit){ .qual = qual, .gpa = MMIO_GPA, .rip = rip, .cr0 = CR0_PE,
-				      .cs_ar = AR_CODE32 };
+	return (struct vmx_ept_exit){
+		.qual = qual, .gpa = MMIO_GPA, .rip = rip, .cr0 = CR0_PE, .cs_ar = AR_CODE32
+	};
 }
 
 /* 64-bit mode on page tables at 0x1000: linear 0x400000 -> 0x3000, 0x401000 -> 0x5000. */
 static struct vmx_ept_exit long64(uint64_t qual, uint64_t rip)
 {
-	put64(0x1000, 0x2000 | PTE);		 /* PML4[0] -> PDPT */
-	put64(0x2000, 0x6000 | PTE);		 /* PDPT[0] -> PD */
-	put64(0x6000 + 2 * 8, 0x7000 | PTE);	 /* PD[2] (0x400000) -> PT */
-	put64(0x7000 + 0 * 8, 0x3000 | PTE);	 /* PT[0] -> 0x3000 */
-	put64(0x7000 + 1 * 8, 0x5000 | PTE);	 /* PT[1] -> 0x5000 */
+	put64(0x1000, 0x2000 | PTE);	     /* PML4[0] -> PDPT */
+	put64(0x2000, 0x6000 | PTE);	     /* PDPT[0] -> PD */
+	put64(0x6000 + 2 * 8, 0x7000 | PTE); /* PD[2] (0x400000) -> PT */
+	put64(0x7000 + 0 * 8, 0x3000 | PTE); /* PT[0] -> 0x3000 */
+	put64(0x7000 + 1 * 8, 0x5000 | PTE); /* PT[1] -> 0x5000 */
 	return (struct vmx_ept_exit){ .qual = qual,
 				      .gpa = MMIO_GPA,
 				      .rip = rip,
@@ -93,7 +94,7 @@ static struct vmx_ept_exit long64(uint64_t qual, uint64_t rip)
 static void decode(const struct vmx_ept_exit *e, struct vcpu_exit *x, struct x86_mmio_insn *insn)
 {
 	memset(x, 0, sizeof(*x));
-	vmx_ept_decode(e, &cache, &mem, x, insn);
+	vmx_ept_decode(e, &cache, &mem, NULL, x, insn);
 }
 
 static void assert_fault(const struct vcpu_exit *x, uint64_t rip, unsigned access)
@@ -241,7 +242,7 @@ static void test_page_crossing(void **state)
 /* The second exit at the same instruction comes from the cache, which a rewrite invalidates. */
 static void test_cache(void **state)
 {
-	static const uint8_t load32[] = { 0x8b, 0x18 };	      /* mov (%rax),%ebx */
+	static const uint8_t load32[] = { 0x8b, 0x18 };	     /* mov (%rax),%ebx */
 	static const uint8_t load8[] = { 0x44, 0x8a, 0x00 }; /* mov (%rax),%r8b */
 	struct vmx_ept_exit e = long64(QUAL_READ, 0x400100);
 	struct vcpu_exit x;

@@ -113,8 +113,9 @@ static void test_cpuid(void **state)
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 
 	/* leaves beyond the host's maximum, and those of hidden features: zero */
-	static const uint32_t zero_leaves[] = { 0x20, 3, 5, 6, 9, 0xa, 0xd, 0xf, 0x10, 0x12, 0x14,
-						0x1f, 0x80000005, 0x80000009, 0x8000001f };
+	static const uint32_t zero_leaves[] = { 0x20, 3,    5,		6,	    9,
+						0xa,  0xd,  0xf,	0x10,	    0x12,
+						0x14, 0x1f, 0x80000005, 0x80000009, 0x8000001f };
 	for (unsigned i = 0; i < sizeof(zero_leaves) / sizeof(zero_leaves[0]); i++) {
 		r = vmx_cpuid_policy(zero_leaves[i], 0, all_ones, &ctx);
 		assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
@@ -337,15 +338,11 @@ static void test_msr_policy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_io_qual),	   cmocka_unit_test(test_ept_qual),
-		cmocka_unit_test(test_cr_qual),
-		cmocka_unit_test(test_cpuid),
-		cmocka_unit_test(test_cpuid_leaf7_ext),
-		cmocka_unit_test(test_cpuid_topology),
-		cmocka_unit_test(test_cpuid_matches_cr4),
-		cmocka_unit_test(test_exit_actions),
-		cmocka_unit_test(test_dr_qual),
-		cmocka_unit_test(test_msr_policy),
+		cmocka_unit_test(test_io_qual),		  cmocka_unit_test(test_ept_qual),
+		cmocka_unit_test(test_cr_qual),		  cmocka_unit_test(test_cpuid),
+		cmocka_unit_test(test_cpuid_leaf7_ext),	  cmocka_unit_test(test_cpuid_topology),
+		cmocka_unit_test(test_cpuid_matches_cr4), cmocka_unit_test(test_exit_actions),
+		cmocka_unit_test(test_dr_qual),		  cmocka_unit_test(test_msr_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,9 +126,7 @@ void g_boot_main(uint64_t arg)
 {
 	idt_build();
 	cpu_init(0);
-	if (arg == G_MODE_SUITE)
-		g_x86_checks();
-	else if (arg == G_MODE_BAD)
+	if (arg == G_MODE_BAD)
 		g_x86_plant();
 	g_main(arg);
 }

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VEC_TIMER     0x40u
-#define MSR_GS_BASE   0xc0000101u
+#define VEC_TIMER      0x40u
+#define MSR_GS_BASE    0xc0000101u
 #define MSR_X2APIC_SVR 0x80fu
 
 static inline void wrmsr(uint32_t msr, uint64_t v)
@@ -45,8 +45,6 @@ extern volatile uint32_t g_recover_vector;
 extern volatile uint64_t g_timer_entry_tsc;
 
 /* xchecks.c */
-/* The x86_64 checks, on the boot vCPU before the arch-neutral ones (mode suite). */
-void g_x86_checks(void);
 /* Mode bad: values in every piece of per-vCPU state, left behind when the VM is stopped. */
 void g_x86_plant(void);
 /* On a started vCPU, first thing: records whether its state is the reset state. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Checks only x86_64 has (docs/x86_64.md, "Guest-visible CPU state"), run by the boot vCPU before
- * the arch-neutral ones, each printing PASS or FAIL like them:
+ * Checks only x86_64 has (docs/x86_64.md, "Guest-visible CPU state"), run by the boot vCPU after
+ * the common ones (g_arch_checks), each printing PASS or FAIL like them:
  *  x86-cr8     MOV to CR8 reaches the emulated local APIC's TPR, not the real one: with CR8 = 15
  *              the guest takes no interrupt, yet the hypervisor still gets its timer interrupt
  *              (the guest's timer vector is requested while the guest spins), and CR8 = 0 lets
@@ -55,8 +55,8 @@ void g_x_wrmsr(uint64_t msr);
 void g_x_invept(uint64_t), g_x_invvpid(uint64_t), g_x_vmxon(uint64_t), g_x_monitor(uint64_t),
 	g_x_mwait(uint64_t), g_x_rdpmc(uint64_t), g_x_getsec(uint64_t), g_x_xsetbv(uint64_t),
 	g_x_invd(uint64_t), g_x_rdtscp(uint64_t), g_x_rdpid(uint64_t), g_x_invpcid(uint64_t),
-	g_x_set_cr4(uint64_t), g_x_set_cr8(uint64_t), g_x_set_dr7(uint64_t),
-	g_x_syscall(uint64_t), g_x_sys_entry(void);
+	g_x_set_cr4(uint64_t), g_x_set_cr8(uint64_t), g_x_set_dr7(uint64_t), g_x_syscall(uint64_t),
+	g_x_sys_entry(void);
 extern char g_x_syscall_ret[];
 
 volatile uint64_t g_x_val;
@@ -77,13 +77,13 @@ static const struct {
 	{ MSR_TSC_AUX, "TSC_AUX", 0, 0x1234u, 0xbadu },
 	{ MSR_PAT, "PAT", PAT_RESET, 0x0007010600070106ULL, 0x0000000000000000ULL },
 };
-#define X_MSRS	     (sizeof(x_msrs) / sizeof(x_msrs[0]))
-#define X_TSC_AUX    5u
-#define PLANT_DR(n)  (0xdead0000ULL + 0x100u * (n))
-#define PLANT_DR7    0x000d0403ULL /* L0, G0 + write breakpoint, 8 bytes, at PLANT_DR(0) */
-#define PLANT_DR6    0xffff0ff1ULL /* B0 */
-#define PLANT_CR8    15u
-#define PLANT_MXCSR  0x7f80u /* rounding toward zero */
+#define X_MSRS	    (sizeof(x_msrs) / sizeof(x_msrs[0]))
+#define X_TSC_AUX   5u
+#define PLANT_DR(n) (0xdead0000ULL + 0x100u * (n))
+#define PLANT_DR7   0x000d0403ULL /* L0, G0 + write breakpoint, 8 bytes, at PLANT_DR(0) */
+#define PLANT_DR6   0xffff0ff1ULL /* B0 */
+#define PLANT_CR8   15u
+#define PLANT_MXCSR 0x7f80u /* rounding toward zero */
 
 static bool has_rdtscp(void)
 {
@@ -327,13 +327,12 @@ void g_x86_on_debug(void)
 
 static void check_debug(void)
 {
-	static const uint64_t pat[4] = { 0x1000, 0xffff800000002000ULL, 0x7fffffff3000ULL,
-					 0x4008 };
+	static const uint64_t pat[4] = { 0x1000, 0xffff800000002000ULL, 0x7fffffff3000ULL, 0x4008 };
 	int fault;
 
 	if (read_dr(6) != DR6_RESET || read_dr(7) != DR7_RESET) {
-		g_fail("x86-debug", "DR6 0x%llx, DR7 0x%llx at start", (unsigned long long)read_dr(6),
-		       (unsigned long long)read_dr(7));
+		g_fail("x86-debug", "DR6 0x%llx, DR7 0x%llx at start",
+		       (unsigned long long)read_dr(6), (unsigned long long)read_dr(7));
 		return;
 	}
 	for (unsigned i = 0; i < 4; i++)
@@ -463,7 +462,7 @@ static void check_cpuid(void)
 	g_pass("x86-cpuid");
 }
 
-void g_x86_checks(void)
+void g_arch_checks(void)
 {
 	check_cr8();
 	check_msr();

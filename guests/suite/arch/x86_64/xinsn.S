@@ -49,23 +49,21 @@ fn g_x_wrmsr
 	wrmsr
 	ret
 
+/* INVEPT / INVVPID / INVPCID of type 2 (all contexts) with a zeroed 16-byte descriptor. */
+	.macro inv_all name, insn
+fn \name
+	sub $24, %rsp
+	movq $0, (%rsp)
+	movq $0, 8(%rsp)
+	mov $2, %eax
+	\insn (%rsp), %rax
+	add $24, %rsp
+	ret
+	.endm
+
 /* Instructions a guest of Polyvisor does not have (or whose effect is nil: INVD). */
-fn g_x_invept
-	sub $24, %rsp
-	movq $0, (%rsp)
-	movq $0, 8(%rsp)
-	mov $2, %eax
-	invept (%rsp), %rax
-	add $24, %rsp
-	ret
-fn g_x_invvpid
-	sub $24, %rsp
-	movq $0, (%rsp)
-	movq $0, 8(%rsp)
-	mov $2, %eax
-	invvpid (%rsp), %rax
-	add $24, %rsp
-	ret
+	inv_all g_x_invept, invept
+	inv_all g_x_invvpid, invvpid
 fn g_x_vmxon
 	sub $24, %rsp
 	movq $0, (%rsp)
@@ -110,14 +108,7 @@ fn g_x_rdpid
 	rdpid %rax
 	mov %rax, g_x_val(%rip)
 	ret
-fn g_x_invpcid
-	sub $24, %rsp
-	movq $0, (%rsp)
-	movq $0, 8(%rsp)
-	mov $2, %eax
-	invpcid (%rsp), %rax
-	add $24, %rsp
-	ret
+	inv_all g_x_invpcid, invpcid
 
 /* Control and debug registers from @rdi. */
 fn g_x_set_cr4
