@@ -7,11 +7,24 @@
 #include <hal/hal.h>
 #include <x86/cpu.h>
 
+#include "multiboot2.h"
 #include "x86_arch.h"
 
 #define MB2_BOOT_MAGIC 0x36d76289u
 
 static struct boot_info x86_boot_info;
+
+/* The boot loader's information at physical @mbi (identity-mapped): the loader vouches for its
+ * total_size, which is all that may be read. */
+static int multiboot2_read(uint32_t mbi, struct boot_info *bi)
+{
+	if (mbi == 0 || mbi % 8) {
+		hal_printf("x86: multiboot2 information at 0x%x is malformed\n", mbi);
+		return -PV_EINVAL;
+	}
+	return x86_mb2_parse((const void *)(uintptr_t)mbi, *(const uint32_t *)(uintptr_t)mbi, mbi,
+			     x86_idmap_limit(), bi);
+}
 
 void x86_boot_main(uint32_t magic, uint32_t mbi)
 {
@@ -26,7 +39,7 @@ void x86_boot_main(uint32_t magic, uint32_t mbi)
 
 	if (magic != MB2_BOOT_MAGIC)
 		hal_panic("x86: entered with 0x%x instead of the multiboot2 magic", magic);
-	if (x86_multiboot2_parse(mbi, bi))
+	if (multiboot2_read(mbi, bi))
 		hal_panic("x86: cannot use the boot loader's information");
 	for (unsigned i = 0; i < bi->nmem; i++)
 		if (bi->mem[i].base.raw + bi->mem[i].size > ram_end)

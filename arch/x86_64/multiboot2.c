@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Reads the multiboot2 boot information: the memory map, the command line and the boot modules.
- * The structure is a sequence of 8-byte aligned tags after an 8-byte header and stays where the
- * loader put it (reserved here), since boot_info.cmdline points into it.
+ * Reads the multiboot2 boot information (multiboot2.h): the memory map, the command line and the
+ * boot modules. The structure is a sequence of 8-byte aligned tags after an 8-byte header and
+ * stays where the loader put it (reserved here), since boot_info.cmdline points into it. Every
+ * size in it is checked against what is left of the structure, in offsets (no pointer ever goes
+ * past its end), so a structure as large as its 32-bit sizes allow is still walked to its end.
  */
 #include <hal/hal.h>
 
-#include "x86_arch.h"
+#include "multiboot2.h"
 
 enum {
 	MB2_TAG_END = 0,
@@ -61,9 +63,8 @@ static const char *tag_string(const struct mb2_tag *tag, size_t offset)
 }
 
 /* Adds usable RAM, dropping what lies beyond the identity map. */
-static void add_ram(struct boot_info *bi, uint64_t base, uint64_t len)
+static void add_ram(struct boot_info *bi, uint64_t base, uint64_t len, uint64_t limit)
 {
-	uint64_t limit = x86_idmap_limit();
 	uint64_t end = base + len;
 
 	if (end < base)
@@ -92,44 +93,50 @@ static void add_reserved(struct boot_info *bi, uint64_t base, uint64_t len, cons
 			   (unsigned long long)base);
 }
 
-static int parse_mmap(const struct mb2_mmap *mm, struct boot_info *bi)
+/* The entries of a memory-map tag of @size bytes. */
+static int parse_mmap(const struct mb2_mmap *mm, size_t size, uint64_t limit, struct boot_info *bi)
 {
-	const uint8_t *p = (const uint8_t *)(mm + 1);
-	const uint8_t *end = (const uint8_t *)mm + mm->tag.size;
+	const uint8_t *base = (const uint8_t *)mm;
 
-	if (mm->entry_size < sizeof(struct mb2_mmap_entry) || mm->entry_size % 8)
+	if (size < sizeof(*mm) || mm->entry_size < sizeof(struct mb2_mmap_entry) ||
+	    mm->entry_size % 8)
 		return -PV_EINVAL;
-	for (; p + mm->entry_size <= end; p += mm->entry_size) {
-		const struct mb2_mmap_entry *e = (const struct mb2_mmap_entry *)p;
+	for (size_t off = sizeof(*mm); off <= size && size - off >= mm->entry_size;
+	     off += mm->entry_size) {
+		const struct mb2_mmap_entry *e = (const struct mb2_mmap_entry *)(base + off);
 
 		if (e->type == MB2_MMAP_AVAILABLE && e->length)
-			add_ram(bi, e->base, e->length);
+			add_ram(bi, e->base, e->length, limit);
 	}
 	return PV_OK;
 }
 
-int x86_multiboot2_parse(uint32_t mbi, struct boot_info *bi)
+int x86_mb2_parse(const void *mbi, size_t avail, uint64_t addr, uint64_t idmap_limit,
+		  struct boot_info *bi)
 {
-	const struct mb2_info *info = (const struct mb2_info *)(uintptr_t)mbi;
-	const uint8_t *p, *end;
+	const struct mb2_info *info = mbi;
+	const uint8_t *base = mbi;
 	const char *loader = NULL;
 	bool have_mmap = false;
+	size_t total, off;
 	int err;
 
-	if (mbi == 0 || mbi % 8 || info->total_size < sizeof(*info) + sizeof(struct mb2_tag)) {
-		hal_printf("x86: multiboot2 information at 0x%x is malformed\n", mbi);
+	if (!mbi || ((uintptr_t)mbi | addr) % 8 || avail < sizeof(*info) ||
+	    info->total_size < sizeof(*info) + sizeof(struct mb2_tag) || info->total_size > avail) {
+		hal_printf("x86: multiboot2 information at 0x%llx is malformed\n",
+			   (unsigned long long)addr);
 		return -PV_EINVAL;
 	}
-	p = (const uint8_t *)(info + 1);
-	end = (const uint8_t *)info + info->total_size;
-	while (p + sizeof(struct mb2_tag) <= end) {
-		const struct mb2_tag *tag = (const struct mb2_tag *)p;
+	total = info->total_size;
+	for (off = sizeof(*info); total - off >= sizeof(struct mb2_tag);) {
+		const struct mb2_tag *tag = (const struct mb2_tag *)(base + off);
+		size_t step;
 
 		if (tag->type == MB2_TAG_END)
 			break;
-		if (tag->size < sizeof(*tag) || tag->size > (size_t)(end - p)) {
+		if (tag->size < sizeof(*tag) || tag->size > total - off) {
 			hal_printf("x86: multiboot2 tag %u at 0x%llx has a bad size %u\n",
-				   tag->type, (unsigned long long)(uintptr_t)p, tag->size);
+				   tag->type, (unsigned long long)(addr + off), tag->size);
 			return -PV_EINVAL;
 		}
 		switch (tag->type) {
@@ -147,11 +154,9 @@ int x86_multiboot2_parse(uint32_t mbi, struct boot_info *bi)
 			break;
 		}
 		case MB2_TAG_MMAP:
-			if (tag->size < sizeof(struct mb2_mmap))
-				return -PV_EINVAL;
-			err = parse_mmap((const struct mb2_mmap *)tag, bi);
+			err = parse_mmap((const struct mb2_mmap *)tag, tag->size, idmap_limit, bi);
 			if (err) {
-				hal_printf("x86: multiboot2 memory map has a bad entry size\n");
+				hal_printf("x86: multiboot2 memory map is malformed\n");
 				return err;
 			}
 			have_mmap = true;
@@ -159,7 +164,11 @@ int x86_multiboot2_parse(uint32_t mbi, struct boot_info *bi)
 		default:
 			break;
 		}
-		p += PV_ALIGN_UP(tag->size, 8u);
+		/* Tags start 8-byte aligned; the padding after the last one may be missing. */
+		step = PV_ALIGN_UP((size_t)tag->size, (size_t)8);
+		if (step >= total - off)
+			break;
+		off += step;
 	}
 	if (!have_mmap) {
 		hal_printf("x86: the boot loader passed no memory map\n");
@@ -167,7 +176,7 @@ int x86_multiboot2_parse(uint32_t mbi, struct boot_info *bi)
 	}
 	/* Real-mode IVT, BIOS data, EBDA, option ROMs: firmware's, whatever the map says. */
 	add_reserved(bi, 0, PV_MIB(1), "first MiB");
-	add_reserved(bi, mbi, info->total_size, "multiboot2 information");
+	add_reserved(bi, addr, total, "multiboot2 information");
 	if (loader)
 		hal_printf("x86: started by %s\n", loader);
 	return PV_OK;

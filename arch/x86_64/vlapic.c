@@ -5,12 +5,13 @@
  * the core hands to the handlers below. There is no xAPIC page: the MMIO window at 0xfee00000 is
  * unbacked, and the guest's CPUID and IA32_APIC_BASE say x2APIC.
  *
- * Implemented: ID, version, TPR, EOI, LDR, SVR, ISR/TMR/IRR reads, ESR, ICR (fixed delivery,
- * physical destination, or the self / all / all-but-self shorthands; INIT and Start-Up, below),
- * LVTs as plain storage, the timer in TSC-deadline mode only, SELF_IPI. The one-shot and periodic
- * timer modes (initial count) are refused with #GP: a guest learns the TSC rate from CPUID leaf
- * 0x40000010 instead. Other delivery modes (lowest priority, SMI, NMI) and logical destinations
- * raise #GP.
+ * Implemented: ID, version, TPR (also as CR8: MOV to and from CR8 exit, vmx_exit.c), PPR, EOI,
+ * LDR, SVR, ISR/TMR/IRR reads, ESR, ICR (fixed delivery, physical destination including the
+ * broadcast id 0xffffffff, or the self / all / all-but-self shorthands; INIT and Start-Up,
+ * below), LVTs as plain storage, the timer in TSC-deadline mode only, SELF_IPI. The one-shot
+ * and periodic timer modes (initial count) are refused with #GP: a guest learns the TSC rate from
+ * CPUID leaf 0x40000010 instead. Other delivery modes (lowest priority, SMI, NMI) and logical
+ * destinations raise #GP.
  *
  * INIT-SIPI-SIPI (SDM vol. 3, "MP Initialization"): an INIT (level assert) to another vCPU of
  * the VM that is not running (created, or stopped) resets its local APIC and puts it in the
@@ -80,6 +81,7 @@ enum {
 #define ICR_DEST_SELF	   1u
 #define ICR_DEST_ALL	   2u
 #define ICR_DEST_OTHERS	   3u
+#define ICR_BROADCAST_ID   0xffffffffu /* x2APIC physical destination: every APIC (SDM 10.12.9) */
 
 static struct vlapic *lapic_of(struct vcpu *vcpu)
 {
@@ -111,12 +113,31 @@ static void timer_check(struct vlapic *l)
 		request(l, l->lvt_timer & 0xffu);
 }
 
+/* Processor priority (SDM vol. 3, 10.8.3.1): the task priority, or the class of the highest
+ * vector in service when that is higher (its sub-class then reads 0). */
+static uint32_t ppr(const struct vlapic *l)
+{
+	int isrv = highest_bit(l->isr);
+	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0u;
+
+	return (l->tpr & 0xf0u) >= isr_class ? l->tpr : isr_class;
+}
+
+unsigned vlapic_cr8(struct vcpu *vcpu)
+{
+	return (lapic_of(vcpu)->tpr >> 4) & 15u;
+}
+
+void vlapic_set_cr8(struct vcpu *vcpu, unsigned cr8)
+{
+	lapic_of(vcpu)->tpr = (cr8 & 15u) << 4;
+}
+
 int vlapic_next_vector(struct vcpu *vcpu)
 {
 	struct vlapic *l = lapic_of(vcpu);
-	int vector, in_service;
-
 	uint64_t irr[4];
+	int vector;
 
 	/* This runs before every entry and mostly finds IRR empty: one test for that. */
 	for (unsigned i = 0; i < 4; i++)
@@ -126,11 +147,8 @@ int vlapic_next_vector(struct vcpu *vcpu)
 	vector = highest_bit(irr);
 	if (vector < 0 || !(l->svr & SVR_ENABLE))
 		return -1;
-	/* A vector is delivered only above the priority class in service and the TPR's. */
-	in_service = highest_bit(l->isr);
-	if (in_service >= 0 && (vector >> 4) <= (in_service >> 4))
-		return -1;
-	if ((unsigned)(vector >> 4) <= ((l->tpr >> 4) & 15u))
+	/* A vector is delivered only when its class is above the processor priority's. */
+	if ((uint32_t)(vector & 0xf0) <= (ppr(l) & 0xf0u))
 		return -1;
 	return vector;
 }
@@ -199,6 +217,12 @@ static int icr_init(struct vcpu *vcpu, uint64_t value)
 			init_one(vcpu, &vm->vcpus[i]);
 		return PV_OK;
 	case ICR_DEST_ONE:
+		/* The broadcast id reaches every vCPU; INIT to the sender is ignored anyway. */
+		if ((uint32_t)(value >> 32) == ICR_BROADCAST_ID) {
+			for (unsigned i = 0; i < vm->nvcpus; i++)
+				init_one(vcpu, &vm->vcpus[i]);
+			return PV_OK;
+		}
 		target = vm_find_vcpu(vm, value >> 32);
 		if (target)
 			init_one(vcpu, target);
@@ -242,6 +266,12 @@ static int icr_write(struct vcpu *vcpu, uint64_t value)
 				deliver(vcpu, &vm->vcpus[i], vector);
 		return PV_OK;
 	default:
+		/* The broadcast id: every vCPU, the sender included. */
+		if ((uint32_t)(value >> 32) == ICR_BROADCAST_ID) {
+			for (unsigned i = 0; i < vm->nvcpus; i++)
+				deliver(vcpu, &vm->vcpus[i], vector);
+			return PV_OK;
+		}
 		target = vm_find_vcpu(vm, value >> 32);
 		/* A destination no vCPU has is dropped, as on hardware. */
 		if (target)
@@ -270,11 +300,12 @@ bool vlapic_sipi_exit(struct vcpu *from, uint64_t icr, struct vcpu_exit *exit)
 
 	if (ICR_MODE(icr) != ICR_MODE_STARTUP || (icr & ICR_LOGICAL))
 		return false;
-	if (ICR_SHORTHAND(icr) == ICR_DEST_ONE) {
+	if (ICR_SHORTHAND(icr) == ICR_DEST_ONE && (uint32_t)(icr >> 32) != ICR_BROADCAST_ID) {
 		to = vm_find_vcpu(vm, icr >> 32);
 		if (to && !sipi_claim(from, to, vector))
 			to = NULL;
-	} else if (ICR_SHORTHAND(icr) == ICR_DEST_OTHERS) {
+	} else if (ICR_SHORTHAND(icr) == ICR_DEST_OTHERS || ICR_SHORTHAND(icr) == ICR_DEST_ONE) {
+		/* All but self, or the broadcast id (the sender is never started by its own SIPI). */
 		for (unsigned i = 0; i < vm->nvcpus && !to; i++)
 			if (sipi_claim(from, &vm->vcpus[i], vector))
 				to = &vm->vcpus[i];
@@ -406,8 +437,10 @@ static int lapic_read(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, unsi
 		*value = APIC_VERSION_VALUE;
 		return PV_OK;
 	case APIC_TPR:
-	case APIC_PPR:
 		*value = l->tpr;
+		return PV_OK;
+	case APIC_PPR:
+		*value = ppr(l);
 		return PV_OK;
 	case APIC_LDR: /* x2APIC logical id: cluster in 31:16, one bit of 16 in 15:0 */
 		*value = ((id >> 4) << 16) | (1u << (id & 15u));

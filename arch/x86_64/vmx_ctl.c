@@ -32,13 +32,17 @@ int vmx_controls_compute(const struct vmx_cap_msrs *caps, struct vmx_controls *o
 			 const char **what, uint32_t *missing)
 {
 	/* Every exit the backend relies on is required: without one the guest would act on the
-	 * real hardware (port I/O, HLT, MSRs). */
+	 * real hardware (port I/O, HLT, MSRs, the local APIC's task priority through CR8). */
 	const uint32_t proc_req = VMX_PROC_HLT | VMX_PROC_UNCOND_IO | VMX_PROC_MSR_BITMAP |
 				  VMX_PROC_SECONDARY_ON | VMX_PROC_MOV_DR | VMX_PROC_MWAIT |
-				  VMX_PROC_MONITOR | VMX_PROC_RDPMC;
+				  VMX_PROC_MONITOR | VMX_PROC_RDPMC | VMX_PROC_CR8_LOAD |
+				  VMX_PROC_CR8_STORE;
 	const uint32_t proc2_req = VMX_PROC2_EPT_ON | VMX_PROC2_UNRESTRICTED_ON;
-	const uint32_t exit_req =
-		VMX_EXIT_HOST_64 | VMX_EXIT_ACK_INTR | VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER;
+	/* State the VMCS switches: EFER, PAT, DR7 and IA32_DEBUGCTL (the debug controls). */
+	const uint32_t exit_req = VMX_EXIT_HOST_64 | VMX_EXIT_ACK_INTR | VMX_EXIT_SAVE_EFER |
+				  VMX_EXIT_LOAD_EFER | VMX_EXIT_SAVE_PAT | VMX_EXIT_LOAD_PAT |
+				  VMX_EXIT_SAVE_DEBUG;
+	const uint32_t entry_req = VMX_ENTRY_LOAD_EFER | VMX_ENTRY_LOAD_PAT | VMX_ENTRY_LOAD_DEBUG;
 	int err;
 
 	*out = (struct vmx_controls){ 0 };
@@ -50,7 +54,8 @@ int vmx_controls_compute(const struct vmx_cap_msrs *caps, struct vmx_controls *o
 	}
 	if (!err) {
 		*what = "secondary processor-based";
-		err = vmx_ctl_compute(caps->proc2, proc2_req, VMX_PROC2_VPID_ON | VMX_PROC2_RDTSCP,
+		err = vmx_ctl_compute(caps->proc2, proc2_req,
+				      VMX_PROC2_VPID_ON | VMX_PROC2_RDTSCP | VMX_PROC2_INVPCID,
 				      &out->proc2, missing);
 	}
 	if (!err) {
@@ -59,7 +64,7 @@ int vmx_controls_compute(const struct vmx_cap_msrs *caps, struct vmx_controls *o
 	}
 	if (!err) {
 		*what = "VM-entry";
-		err = vmx_ctl_compute(caps->entry, VMX_ENTRY_LOAD_EFER, 0, &out->entry, missing);
+		err = vmx_ctl_compute(caps->entry, entry_req, 0, &out->entry, missing);
 	}
 	if (!err && !(caps->misc & VMX_MISC_STORE_LMA)) {
 		/* Without it, a guest entering long mode on its own would leave the IA-32e mode
@@ -74,6 +79,9 @@ int vmx_controls_compute(const struct vmx_cap_msrs *caps, struct vmx_controls *o
 	out->vpid = (out->proc2 & VMX_PROC2_VPID_ON) && (caps->ept_vpid & PV_BIT(32));
 	if (!out->vpid)
 		out->proc2 &= ~(uint32_t)VMX_PROC2_VPID_ON;
+	/* What the guest's CPUID offers follows these two (vmx_cpuid_policy). */
+	out->rdtscp = out->proc2 & VMX_PROC2_RDTSCP;
+	out->invpcid = out->proc2 & VMX_PROC2_INVPCID;
 	/* The guest enters in protected mode (set_entry), so IA-32e mode starts clear. */
 	out->entry &= ~(uint32_t)VMX_ENTRY_IA32E;
 	out->cr0_fixed0 = caps->cr0_fixed0;
@@ -89,9 +97,20 @@ uint64_t vmx_cr0_owned(const struct vmx_controls *c)
 	return (c->cr0_fixed0 | ~c->cr0_fixed1) & ~(uint64_t)CR0_PE_PG & 0xffffffffu;
 }
 
+/* The bits the guest may set and the CPU lets it (FIXED1), minus those VMX forces (FIXED0). */
+static uint64_t cr4_guest(const struct vmx_controls *c)
+{
+	return VMX_CR4_GUEST_BITS & c->cr4_fixed1 & ~c->cr4_fixed0;
+}
+
 uint64_t vmx_cr4_owned(const struct vmx_controls *c)
 {
-	return (c->cr4_fixed0 | ~c->cr4_fixed1) & 0xffffffffu;
+	return ~cr4_guest(c);
+}
+
+bool vmx_cr4_allowed(const struct vmx_controls *c, uint64_t value)
+{
+	return !(value & ~cr4_guest(c));
 }
 
 uint64_t vmx_guest_cr0(const struct vmx_controls *c, uint64_t value)

@@ -33,6 +33,8 @@
 #define VMX_PROC_RDPMC	      PV_BIT(11)
 #define VMX_PROC_CR3_LOAD     PV_BIT(15)
 #define VMX_PROC_CR3_STORE    PV_BIT(16)
+#define VMX_PROC_CR8_LOAD     PV_BIT(19)
+#define VMX_PROC_CR8_STORE    PV_BIT(20)
 #define VMX_PROC_MOV_DR	      PV_BIT(23)
 #define VMX_PROC_UNCOND_IO    PV_BIT(24)
 #define VMX_PROC_MSR_BITMAP   PV_BIT(28)
@@ -44,16 +46,31 @@
 #define VMX_PROC2_RDTSCP	  PV_BIT(3)
 #define VMX_PROC2_VPID_ON	  PV_BIT(5)
 #define VMX_PROC2_UNRESTRICTED_ON PV_BIT(7)
+#define VMX_PROC2_INVPCID	  PV_BIT(12)
 
 /* VM-exit controls. */
-#define VMX_EXIT_HOST_64   PV_BIT(9)
-#define VMX_EXIT_ACK_INTR  PV_BIT(15)
-#define VMX_EXIT_SAVE_EFER PV_BIT(20)
-#define VMX_EXIT_LOAD_EFER PV_BIT(21)
+#define VMX_EXIT_SAVE_DEBUG PV_BIT(2)
+#define VMX_EXIT_HOST_64    PV_BIT(9)
+#define VMX_EXIT_ACK_INTR   PV_BIT(15)
+#define VMX_EXIT_SAVE_PAT   PV_BIT(18)
+#define VMX_EXIT_LOAD_PAT   PV_BIT(19)
+#define VMX_EXIT_SAVE_EFER  PV_BIT(20)
+#define VMX_EXIT_LOAD_EFER  PV_BIT(21)
 
 /* VM-entry controls. */
-#define VMX_ENTRY_IA32E	    PV_BIT(9)
-#define VMX_ENTRY_LOAD_EFER PV_BIT(15)
+#define VMX_ENTRY_LOAD_DEBUG PV_BIT(2)
+#define VMX_ENTRY_IA32E	     PV_BIT(9)
+#define VMX_ENTRY_LOAD_PAT   PV_BIT(14)
+#define VMX_ENTRY_LOAD_EFER  PV_BIT(15)
+
+/* CR4 bits a guest may set (where the CPU allows them), each one a feature the guest's CPUID
+ * offers and the hardware virtualizes: VME, PVI, TSD, DE, PSE, PAE, PGE, PCE, OSFXSR,
+ * OSXMMEXCPT, UMIP, FSGSBASE, PCIDE, SMEP, SMAP. Every other bit is owned by the hypervisor and
+ * a guest's attempt to set it raises #GP, as on a CPU without the feature: MCE (no machine-check
+ * architecture), LA57 (the instruction fetch walks 4 levels), VMXE and SMXE (no VMX or SMX),
+ * OSXSAVE (no XSAVE: XCR0 is the host's), KL, PKE and PKS (PKRU is not switched), CET, UINTR. */
+#define VMX_CR4_GUEST_BITS                                                                         \
+	(PV_MASK(5, 0) | PV_MASK(11, 7) | PV_BIT(16) | PV_BIT(17) | PV_BIT(20) | PV_BIT(21))
 
 /* The capability MSRs, as read from the CPU (or made up by a test). */
 struct vmx_cap_msrs {
@@ -66,7 +83,9 @@ struct vmx_cap_msrs {
 /* The controls every vCPU gets. */
 struct vmx_controls {
 	uint32_t pin, proc, proc2, exit, entry;
-	bool vpid; /* VPIDs tag the guests' TLB entries */
+	bool vpid;    /* VPIDs tag the guests' TLB entries */
+	bool rdtscp;  /* RDTSCP and RDPID work in the guest (it then has its own IA32_TSC_AUX) */
+	bool invpcid; /* INVPCID works in the guest */
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 };
 
@@ -90,5 +109,8 @@ uint64_t vmx_guest_cr0(const struct vmx_controls *c, uint64_t value);
 uint64_t vmx_guest_cr4(const struct vmx_controls *c, uint64_t value);
 uint64_t vmx_cr0_owned(const struct vmx_controls *c);
 uint64_t vmx_cr4_owned(const struct vmx_controls *c);
+/* A guest's MOV to CR4 of @value (an exit: it changes an owned bit): false if it sets a bit the
+ * guest may not (#GP(0), CR4 unchanged), else true. */
+bool vmx_cr4_allowed(const struct vmx_controls *c, uint64_t value);
 
 #endif

@@ -11,15 +11,10 @@
 #include <x86/cpu.h>
 
 #include "vmcs.h"
+#include "vmx_mmio.h"
 #include "vmx_policy.h"
 #include "vmx_vcpu.h"
 #include "x86_arch.h"
-#include "x86_decode.h"
-#include "x86_gwalk.h"
-#include "x86_icache.h"
-
-#define EFER_LMA PV_BIT(10)
-#define AR_CS_L	 PV_BIT(13)
 
 static void fault_exit(struct vcpu_exit *exit, uint64_t addr, unsigned access, uint64_t pc)
 {
@@ -55,6 +50,9 @@ static __attribute__((noinline)) void exit_cpuid(struct vmx_vcpu *v, struct vcpu
 		.nvcpus = v->vcpu->vm->nvcpus,
 		.tsc_khz = x86_tsc_freq() / 1000,
 		.max_leaf = x86_cpuid_max(0),
+		.max_ext_leaf = x86_cpuid_max(0x80000000u),
+		.rdtscp = vmx_ctls.rdtscp,
+		.invpcid = vmx_ctls.invpcid,
 	};
 	struct x86_cpuid r = vmx_cpuid_policy(leaf, sub, x86_cpuid(leaf, sub), &ctx);
 
@@ -122,25 +120,128 @@ static void exit_msr(struct vmx_vcpu *v, struct vcpu_exit *exit, bool write)
 		(void)vlapic_sipi_exit(v->vcpu, exit->sysreg.data, exit);
 }
 
+/* The guest runs 64-bit code: registers are 64 bits wide, else only their low halves count. */
+static bool guest_long_mode(void)
+{
+	return vmx_ept_long_mode(vmcs_read(VMCS_GUEST_EFER),
+				 (uint32_t)vmcs_read(VMCS_GUEST_ES_AR + 2u * VMCS_SEG_CS));
+}
+
+static uint64_t operand(struct vmx_vcpu *v, unsigned reg)
+{
+	uint64_t value = vmx_get_gpr(v, reg);
+
+	return guest_long_mode() ? value : value & 0xffffffffu;
+}
+
 /* MOV to CR0 / CR4 that changes a bit the hypervisor owns: the guest gets its value in the read
- * shadow, the hardware the value with the VMX-fixed bits applied. */
+ * shadow, the hardware the value with the VMX-fixed bits applied; a CR4 bit the guest may not
+ * set raises #GP as on a CPU without its feature. MOV to and from CR8 (64-bit mode only) reach
+ * the emulated local APIC's task priority, never the real one. */
 static void exit_cr(struct vmx_vcpu *v, struct vcpu_exit *exit, uint64_t qual)
 {
 	unsigned cr, reg;
 	uint64_t value;
 
 	exit->kind = VCPU_EXIT_NONE;
-	if (!vmx_decode_cr_write(qual, &cr, &reg) || (cr != 0 && cr != 4)) {
+	if (vmx_decode_cr_read(qual, &cr, &reg) && cr == 8) {
+		vmx_set_gpr(v, reg, vlapic_cr8(v->vcpu));
+		vmx_advance_rip(v, v->exit_len);
+		return;
+	}
+	if (!vmx_decode_cr_write(qual, &cr, &reg) || (cr != 0 && cr != 4 && cr != 8)) {
 		vmx_inject_exception(v, 13, true, 0);
 		return;
 	}
-	value = vmx_get_gpr(v, reg);
-	if (cr == 0) {
+	value = operand(v, reg);
+	if (cr == 8) {
+		if (value > 15) {
+			vmx_inject_exception(v, 13, true, 0);
+			return;
+		}
+		vlapic_set_cr8(v->vcpu, (unsigned)value);
+	} else if (cr == 0) {
+		if ((value >> 32) || ((value & X86_CR0_PG) && !(value & X86_CR0_PE))) {
+			vmx_inject_exception(v, 13, true, 0);
+			return;
+		}
 		vmcs_write(VMCS_CR0_SHADOW, value);
 		vmcs_write(VMCS_GUEST_CR0, vmx_guest_cr0(&vmx_ctls, value));
 	} else {
+		if (!vmx_cr4_allowed(&vmx_ctls, value)) {
+			vmx_inject_exception(v, 13, true, 0);
+			return;
+		}
 		vmcs_write(VMCS_CR4_SHADOW, value);
 		vmcs_write(VMCS_GUEST_CR4, vmx_guest_cr4(&vmx_ctls, value));
+	}
+	vmx_advance_rip(v, v->exit_len);
+}
+
+/* DR0-3 and DR6 are the guest's in the CPU while it runs (vmx_lazy.h); DR7 is in the VMCS. */
+static uint64_t dr_read(unsigned dr)
+{
+	switch (dr) {
+	case 0:
+		return x86_read_dr0();
+	case 1:
+		return x86_read_dr1();
+	case 2:
+		return x86_read_dr2();
+	case 3:
+		return x86_read_dr3();
+	case 6:
+		return x86_read_dr6();
+	default:
+		return vmcs_read(VMCS_GUEST_DR7);
+	}
+}
+
+static void dr_write(unsigned dr, uint64_t value)
+{
+	switch (dr) {
+	case 0:
+		x86_write_dr0(value);
+		break;
+	case 1:
+		x86_write_dr1(value);
+		break;
+	case 2:
+		x86_write_dr2(value);
+		break;
+	case 3:
+		x86_write_dr3(value);
+		break;
+	case 6:
+		x86_write_dr6(value);
+		break;
+	default:
+		vmcs_write(VMCS_GUEST_DR7, value);
+		break;
+	}
+}
+
+/* MOV to or from a debug register: the vCPU's own debug registers (CPL, DR7.GD and the CR4.DE
+ * checks of DR4/DR5 come before the exit in hardware; the last is repeated here). */
+static void exit_dr(struct vmx_vcpu *v, struct vcpu_exit *exit, uint64_t qual)
+{
+	struct vmx_dr_access a;
+	unsigned vector = vmx_decode_dr(qual, vmcs_read(VMCS_GUEST_CR4), &a);
+	uint64_t value;
+
+	exit->kind = VCPU_EXIT_NONE;
+	if (vector) {
+		vmx_inject_exception(v, vector, false, 0);
+		return;
+	}
+	if (!a.write) {
+		value = dr_read(a.dr);
+		vmx_set_gpr(v, a.gpr, guest_long_mode() ? value : value & 0xffffffffu);
+	} else if (vmx_dr_write_value(a.dr, operand(v, a.gpr), &value)) {
+		dr_write(a.dr, value);
+	} else {
+		vmx_inject_exception(v, 13, true, 0);
+		return;
 	}
 	vmx_advance_rip(v, v->exit_len);
 }
@@ -177,85 +278,30 @@ static int read_guest_phys(void *ctx, uint64_t addr, void *buf, size_t len)
 	return vm_read_guest(ctx, gpa(addr), buf, len);
 }
 
-/* The bytes at the guest's RIP, through its page tables, up to the end of the page (the longest
- * MMIO forms fit in 15 bytes; a page boundary inside one is handled by a second read). */
-static int fetch_insn(struct vmx_vcpu *v, const struct x86_gwalk_regs *regs, uint64_t rip,
-		      uint8_t *code, size_t *n)
-{
-	struct vm *vm = v->vcpu->vm;
-	size_t first = 4096 - (rip & 4095u);
-	uint64_t pa;
-
-	if (first > X86_MAX_INSN_LEN)
-		first = X86_MAX_INSN_LEN;
-	if (x86_gwalk(regs, rip, read_guest_phys, vm, &pa) ||
-	    vm_read_guest(vm, gpa(pa), code, first))
-		return -PV_EFAULT;
-	*n = first;
-	if (first < X86_MAX_INSN_LEN && !x86_gwalk(regs, rip + first, read_guest_phys, vm, &pa) &&
-	    !vm_read_guest(vm, gpa(pa), code + first, X86_MAX_INSN_LEN - first))
-		*n = X86_MAX_INSN_LEN;
-	return PV_OK;
-}
-
-/* The MMIO instruction at @rip: from the vCPU's cache when the walk and the bytes are unchanged
- * (x86_icache.h says why that is exact), else fetched, decoded and cached. */
-static int mmio_insn(struct vmx_vcpu *v, uint64_t rip, uint64_t efer, enum x86_cpu_mode mode,
-		     struct x86_mmio_insn *insn)
-{
-	struct x86_gwalk_regs regs = {
-		.cr0 = vmcs_read(VMCS_GUEST_CR0),
-		.cr3 = vmcs_read(VMCS_GUEST_CR3),
-		.cr4 = vmcs_read(VMCS_GUEST_CR4),
-		.efer = efer,
-	};
-	uint8_t code[X86_MAX_INSN_LEN];
-	size_t n;
-
-	if (x86_icache_lookup(&v->icache, &regs, rip, mode, insn))
-		return PV_OK;
-	if (fetch_insn(v, &regs, rip, code, &n) || x86_decode_mmio(code, n, mode, insn))
-		return -PV_EFAULT;
-	if (n == X86_MAX_INSN_LEN)
-		x86_icache_fill(&v->icache, &regs, rip, mode, code, insn, guest_ram_host,
-				v->vcpu->vm);
-	return PV_OK;
-}
-
+/* An EPT violation: the VMCS fields for vmx_ept_decode, and the value of a store's register.
+ * The fields are assigned one by one: an initializer would clear the struct first, and this is
+ * the MMIO exit's path. */
 static void exit_ept(struct vmx_vcpu *v, struct vcpu_exit *exit, uint64_t qual)
 {
-	uint64_t addr = vmcs_read(VMCS_GUEST_PHYS_ADDR);
-	uint64_t rip = vmcs_read(VMCS_GUEST_RIP);
-	unsigned access = vmx_ept_access(qual);
+	static const struct vmx_guest_mem mem = { read_guest_phys, guest_ram_host };
 	struct x86_mmio_insn insn;
-	enum x86_cpu_mode mode;
-	uint64_t efer;
+	struct vmx_ept_exit e;
 
-	/* Instruction fetches and the guest's own page walks never reach a device. */
-	if (access == VCPU_ACCESS_EXEC || ((qual & PV_BIT(7)) && !(qual & PV_BIT(8)))) {
-		fault_exit(exit, addr, access, rip);
+	e.qual = qual;
+	e.gpa = vmcs_read(VMCS_GUEST_PHYS_ADDR);
+	e.rip = vmcs_read(VMCS_GUEST_RIP);
+	e.cr0 = vmcs_read(VMCS_GUEST_CR0);
+	e.cr3 = vmcs_read(VMCS_GUEST_CR3);
+	e.cr4 = vmcs_read(VMCS_GUEST_CR4);
+	e.efer = vmcs_read(VMCS_GUEST_EFER);
+	e.cs_ar = (uint32_t)vmcs_read(VMCS_GUEST_ES_AR + 2u * VMCS_SEG_CS);
+	e.cs_base = vmx_ept_long_mode(e.efer, e.cs_ar) ? 0 : vmcs_read(VMCS_GUEST_CS_BASE);
+	vmx_ept_decode(&e, &v->icache, &mem, v->vcpu->vm, exit, &insn);
+	if (exit->kind != VCPU_EXIT_MMIO)
 		return;
-	}
-	efer = vmcs_read(VMCS_GUEST_EFER);
-	mode = (efer & EFER_LMA) && (vmcs_read(VMCS_GUEST_ES_AR + 2u * VMCS_SEG_CS) & AR_CS_L)
-		       ? X86_MODE_64
-		       : X86_MODE_32;
-	if (mmio_insn(v, rip, efer, mode, &insn) || insn.write != (access == VCPU_ACCESS_WRITE)) {
-		fault_exit(exit, addr, access, rip);
-		return;
-	}
 	v->mmio_len = insn.len;
 	v->mmio_high8 = insn.high8;
-	exit->kind = VCPU_EXIT_MMIO;
-	exit->mmio.addr = gpa(addr);
-	exit->mmio.width = insn.width;
-	exit->mmio.write = insn.write;
-	exit->mmio.sign_extend = insn.sign_extend;
-	exit->mmio.reg = insn.reg;
-	exit->mmio.reg_width = insn.reg_width;
-	if (insn.has_imm)
-		exit->mmio.data = insn.imm;
-	else if (insn.write)
+	if (insn.write && !insn.has_imm)
 		exit->mmio.data =
 			insn.high8 ? vmx_get_gpr(v, insn.reg) >> 8 : vmx_get_gpr(v, insn.reg);
 }
@@ -368,13 +414,12 @@ static __attribute__((noinline)) void decode_exit_other(struct vmx_vcpu *v, stru
 		exit_read_len(v);
 		exit_cr(v, exit, qual);
 		return;
+	case VMX_EXIT_DR_ACCESS:
+		exit_read_len(v);
+		exit_dr(v, exit, qual);
+		return;
 	case VMX_EXIT_EPT_VIOLATION:
 		exit_ept(v, exit, qual);
-		return;
-	case VMX_EXIT_XSETBV:
-		/* XSAVE is not offered (CPUID): as on a CPU without it. */
-		vmx_inject_exception(v, 6, false, 0);
-		exit->kind = VCPU_EXIT_NONE;
 		return;
 	case VMX_EXIT_TRIPLE_FAULT:
 		hal_printf("vmx: vm %s vcpu %u: triple fault at rip 0x%llx\n", v->vcpu->vm->name,
@@ -382,13 +427,24 @@ static __attribute__((noinline)) void decode_exit_other(struct vmx_vcpu *v, stru
 		exit->kind = VCPU_EXIT_SYSTEM_RESET;
 		return;
 	default:
-		/* VMX instructions (#UD on real hardware) land here too. */
-		if ((reason & 0xffffu) >= 19 && (reason & 0xffffu) <= 27) {
-			vmx_inject_exception(v, 6, false, 0);
-			exit->kind = VCPU_EXIT_NONE;
-			return;
-		}
+		break;
+	}
+	/* Instructions the guest's CPU does not have, or whose effect is nil (vmx_policy.h). */
+	switch (vmx_exit_action(reason & 0xffffu)) {
+	case VMX_ACT_UD:
+		vmx_inject_exception(v, 6, false, 0);
+		break;
+	case VMX_ACT_GP:
+		vmx_inject_exception(v, 13, true, 0);
+		break;
+	case VMX_ACT_SKIP:
+		exit_read_len(v);
+		vmx_advance_rip(v, v->exit_len);
+		break;
+	default:
+		/* A task switch, an EPT misconfiguration, or an exit no control asked for. */
 		exit_unexpected(v, exit, reason, qual);
 		return;
 	}
+	exit->kind = VCPU_EXIT_NONE;
 }

@@ -4,27 +4,52 @@
 
 #include "vmx_policy.h"
 
-#define CPUID1_ECX_VMX		 PV_BIT(5)
-#define CPUID1_ECX_SMX		 PV_BIT(6)
-#define CPUID1_ECX_PDCM		 PV_BIT(15)
 #define CPUID1_ECX_X2APIC	 PV_BIT(21)
 #define CPUID1_ECX_TSC_DEADLINE	 PV_BIT(24)
-#define CPUID1_ECX_XSAVE	 PV_BIT(26)
-#define CPUID1_ECX_OSXSAVE	 PV_BIT(27)
-#define CPUID1_ECX_AVX		 PV_BIT(28)
 #define CPUID1_ECX_HYPERVISOR	 PV_BIT(31)
-#define CPUID1_EDX_MCE		 PV_BIT(7)
-#define CPUID1_EDX_MTRR		 PV_BIT(12)
-#define CPUID1_EDX_MCA		 PV_BIT(14)
-#define CPUID1_EDX_ACPI		 PV_BIT(22)
-#define CPUID7_EBX_AVX2		 PV_BIT(5)
-#define CPUID7_EBX_AVX512F	 PV_BIT(16)
+#define CPUID1_EDX_APIC		 PV_BIT(9)
+#define CPUID7_EBX_INVPCID	 PV_BIT(10)
+#define CPUID7_ECX_RDPID	 PV_BIT(22)
+#define CPUID81_EDX_RDTSCP	 PV_BIT(27)
 #define APIC_BASE_VALUE		 0xfee00000u
 #define APIC_BASE_BSP		 PV_BIT(8)
 #define APIC_BASE_X2APIC	 PV_BIT(10)
 #define APIC_BASE_ENABLE	 PV_BIT(11)
 #define MISC_ENABLE_FAST_STRINGS PV_BIT(0)
-#define PAT_POWER_ON		 0x0007040600070406ULL
+#define CR4_DE			 PV_BIT(3)
+
+/*
+ * The feature flags the guest may see, where the host has them. A flag is here only when the
+ * hardware runs the feature in VMX non-root operation without help, or the backend emulates or
+ * switches its state (docs/x86_64.md, "Guest-visible CPU state"). Left out on purpose:
+ *  leaf 1 ECX: DTES64, DS-CPL, DS (debug store), MONITOR (MONITOR/MWAIT raise #UD), VMX, SMX,
+ *    EIST, TM2, CNXT-ID, SDBG, xTPR, PDCM, DCA (MSRs not offered), FMA, XSAVE, OSXSAVE, AVX,
+ *    F16C (the AVX state is not switched);
+ *  leaf 1 EDX: MCE, MCA, MTRR, PSN, ACPI, TM, PBE;
+ *  leaf 7: TSX (HLE, RTM), MPX, PKU (PKRU is not switched), SGX, Intel PT, the resource-director
+ *    and every AVX or AMX flag, LA57, CET, the speculation-control MSRs;
+ *  and RDTSCP, RDPID, INVPCID unless their control is on.
+ */
+#define LEAF1_ECX                                                                                  \
+	(PV_BIT(0) | PV_BIT(1) | PV_BIT(9) | PV_BIT(13) | PV_BIT(17) | PV_BIT(19) | PV_BIT(20) |   \
+	 PV_BIT(22) | PV_BIT(23) | PV_BIT(25) | PV_BIT(30))
+#define LEAF1_EDX                                                                                  \
+	(PV_MASK(6, 0) | PV_BIT(8) | PV_BIT(9) | PV_BIT(11) | PV_BIT(13) | PV_MASK(17, 15) |       \
+	 PV_BIT(19) | PV_MASK(28, 23))
+/* FSGSBASE, BMI1, FDP_EXCPTN_ONLY, SMEP, BMI2, ERMS, FPU CS/DS deprecation, RDSEED, ADX, SMAP,
+ * CLFLUSHOPT, CLWB, SHA. */
+#define LEAF7_EBX                                                                                  \
+	(PV_BIT(0) | PV_BIT(3) | PV_BIT(6) | PV_BIT(7) | PV_BIT(8) | PV_BIT(9) | PV_BIT(13) |      \
+	 PV_BIT(18) | PV_BIT(19) | PV_BIT(20) | PV_BIT(23) | PV_BIT(24) | PV_BIT(29))
+/* UMIP, GFNI, CLDEMOTE, MOVDIRI, MOVDIR64B. */
+#define LEAF7_ECX (PV_BIT(2) | PV_BIT(8) | PV_BIT(25) | PV_BIT(27) | PV_BIT(28))
+/* FSRM, MD_CLEAR, SERIALIZE. */
+#define LEAF7_EDX (PV_BIT(4) | PV_BIT(10) | PV_BIT(14))
+/* LAHF/SAHF, LZCNT, PREFETCHW; SYSCALL, NX, 1 GiB pages, long mode. */
+#define LEAF81_ECX   (PV_BIT(0) | PV_BIT(5) | PV_BIT(8))
+#define LEAF81_EDX   (PV_BIT(11) | PV_BIT(20) | PV_BIT(26) | PV_BIT(29))
+#define LEAF87_EDX   PV_BIT(8) /* invariant TSC */
+#define MAX_EXT_LEAF 0x80000008u
 
 void vmx_decode_io_qual(uint64_t qual, struct vmx_io_qual *io)
 {
@@ -46,13 +71,72 @@ unsigned vmx_ept_access(uint64_t qual)
 	return VCPU_ACCESS_READ;
 }
 
-bool vmx_decode_cr_write(uint64_t qual, unsigned *cr, unsigned *gpr)
+/* Access type in bits 5:4 (0 MOV to CR, 1 MOV from CR, 2 CLTS, 3 LMSW), CR in 3:0, GPR in 11:8. */
+static bool decode_cr(uint64_t qual, unsigned type, unsigned *cr, unsigned *gpr)
 {
-	if (((qual >> 4) & 3u) != 0) /* access type 0: MOV to CR */
+	if (((qual >> 4) & 3u) != type)
 		return false;
 	*cr = (unsigned)(qual & 15u);
 	*gpr = (unsigned)((qual >> 8) & 15u);
 	return true;
+}
+
+bool vmx_decode_cr_write(uint64_t qual, unsigned *cr, unsigned *gpr)
+{
+	return decode_cr(qual, 0, cr, gpr);
+}
+
+bool vmx_decode_cr_read(uint64_t qual, unsigned *cr, unsigned *gpr)
+{
+	return decode_cr(qual, 1, cr, gpr);
+}
+
+/* DR number in bits 2:0, direction in bit 4 (1: MOV from DR), GPR in 11:8. */
+unsigned vmx_decode_dr(uint64_t qual, uint64_t cr4, struct vmx_dr_access *a)
+{
+	unsigned dr = (unsigned)(qual & 7u);
+
+	if (dr == 4 || dr == 5) {
+		if (cr4 & CR4_DE)
+			return 6;
+		dr += 2;
+	}
+	a->dr = dr;
+	a->write = !(qual & PV_BIT(4));
+	a->gpr = (unsigned)((qual >> 8) & 15u);
+	return 0;
+}
+
+bool vmx_dr_write_value(unsigned dr, uint64_t value, uint64_t *stored)
+{
+	/* DR7: bits 10 reads 1; 11, 12, 14 and 15 read 0 (RTM and IR not offered). */
+	const uint64_t dr7_writable = 0xffff23ffULL;
+
+	if ((dr == 6 || dr == 7) && (value >> 32))
+		return false;
+	*stored = dr == 7 ? (value & dr7_writable) | X86_DR7_RESET : value;
+	return true;
+}
+
+enum vmx_exit_action vmx_exit_action(uint32_t reason)
+{
+	switch (reason) {
+	case VMX_EXIT_GETSEC:
+	case VMX_EXIT_INVEPT:
+	case VMX_EXIT_INVVPID:
+	case VMX_EXIT_MONITOR:
+	case VMX_EXIT_MWAIT:
+	case VMX_EXIT_XSETBV:
+		return VMX_ACT_UD;
+	case VMX_EXIT_RDPMC:
+		return VMX_ACT_GP;
+	case VMX_EXIT_INVD:
+		return VMX_ACT_SKIP;
+	default:
+		if (reason >= VMX_EXIT_VMCLEAR && reason <= VMX_EXIT_VMXON)
+			return VMX_ACT_UD;
+		return VMX_ACT_OTHER;
+	}
 }
 
 static uint32_t sig_word(unsigned i)
@@ -63,21 +147,90 @@ static uint32_t sig_word(unsigned i)
 	       (uint32_t)(uint8_t)s[4 * i + 2] << 16 | (uint32_t)(uint8_t)s[4 * i + 3] << 24;
 }
 
+/* Leaf 0xb: one thread per core, one core per vCPU, a package holding the VM's vCPUs. */
+static struct x86_cpuid topology(uint32_t subleaf, const struct cpuid_ctx *ctx)
+{
+	unsigned shift = 0;
+
+	if (subleaf == 0)
+		return (struct x86_cpuid){ 0, 1, 1u << 8, ctx->apic_id };
+	if (subleaf == 1) {
+		while ((1u << shift) < ctx->nvcpus && shift < 31)
+			shift++;
+		return (struct x86_cpuid){ shift, ctx->nvcpus, 1u | 2u << 8, ctx->apic_id };
+	}
+	return (struct x86_cpuid){ 0, 0, subleaf & 0xffu, ctx->apic_id };
+}
+
+static struct x86_cpuid basic_leaf(uint32_t leaf, uint32_t subleaf, struct x86_cpuid r,
+				   const struct cpuid_ctx *ctx)
+{
+	switch (leaf) {
+	case 0:	   /* highest leaf, vendor */
+	case 2:	   /* cache and TLB descriptors */
+	case 4:	   /* cache parameters */
+	case 0x15: /* TSC / crystal clock ratio */
+	case 0x16: /* processor frequencies */
+		return r;
+	case 1:
+		r.ecx = (r.ecx & LEAF1_ECX) | CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
+			CPUID1_ECX_HYPERVISOR;
+		r.edx = (r.edx & LEAF1_EDX) | CPUID1_EDX_APIC;
+		/* EBX[31:24] initial APIC id, [23:16] logical processors in the package. */
+		r.ebx = (r.ebx & 0xffffu) | (ctx->apic_id & 0xffu) << 24 |
+			(ctx->nvcpus & 0xffu) << 16;
+		return r;
+	case 7:
+		if (subleaf != 0)
+			return (struct x86_cpuid){ 0 };
+		r.eax = 0; /* no further subleaves */
+		r.ebx &= LEAF7_EBX | (ctx->invpcid ? CPUID7_EBX_INVPCID : 0);
+		r.ecx &= LEAF7_ECX | (ctx->rdtscp ? CPUID7_ECX_RDPID : 0);
+		r.edx &= LEAF7_EDX;
+		return r;
+	case 0xb:
+		return topology(subleaf, ctx);
+	default: /* power management, PMU, XSAVE, monitoring, SGX, PT, ... */
+		return (struct x86_cpuid){ 0 };
+	}
+}
+
+static struct x86_cpuid ext_leaf(uint32_t leaf, struct x86_cpuid r, const struct cpuid_ctx *ctx)
+{
+	switch (leaf) {
+	case 0x80000000u:
+		if (r.eax > MAX_EXT_LEAF)
+			r.eax = MAX_EXT_LEAF;
+		return r;
+	case 0x80000001u:
+		r.ecx &= LEAF81_ECX;
+		r.edx &= LEAF81_EDX | (ctx->rdtscp ? CPUID81_EDX_RDTSCP : 0);
+		return r;
+	case 0x80000002u: /* brand string */
+	case 0x80000003u:
+	case 0x80000004u:
+	case 0x80000006u: /* L2 cache */
+		return r;
+	case 0x80000007u:
+		return (struct x86_cpuid){ 0, 0, 0, r.edx & LEAF87_EDX };
+	case 0x80000008u: /* address sizes */
+		return (struct x86_cpuid){ r.eax & 0xffffu, 0, 0, 0 };
+	default:
+		return (struct x86_cpuid){ 0 };
+	}
+}
+
 /*
- * The guest sees the host CPU minus what it cannot use: no VMX or SMX (nested virtualization is
- * not offered), no XSAVE/AVX (the backend saves the SSE state with FXSAVE only), no machine-check
- * or MTRR MSRs, no performance monitoring; plus what the backend emulates: x2APIC with a
- * TSC-deadline timer, the hypervisor bit and leaves 0x40000000 (signature) and 0x40000010 (TSC
- * rate, so that the guest needs no calibration).
+ * The guest sees the host CPU through the allow-lists above, plus what the backend emulates:
+ * x2APIC with a TSC-deadline timer, the topology of its VM, the hypervisor bit and leaves
+ * 0x40000000 (signature) and 0x40000010 (TSC rate, so that the guest needs no calibration).
  */
 struct x86_cpuid vmx_cpuid_policy(uint32_t leaf, uint32_t subleaf, struct x86_cpuid host,
 				  const struct cpuid_ctx *ctx)
 {
-	struct x86_cpuid r = host;
+	struct x86_cpuid r = { 0 };
 
-	(void)subleaf;
 	if (leaf >= PV_CPUID_HV_BASE && leaf < PV_CPUID_HV_BASE + 0x10000u) {
-		r = (struct x86_cpuid){ 0 };
 		if (leaf == PV_CPUID_HV_BASE)
 			r = (struct x86_cpuid){ PV_CPUID_HV_TIMING, sig_word(0), sig_word(1),
 						sig_word(2) };
@@ -85,47 +238,14 @@ struct x86_cpuid vmx_cpuid_policy(uint32_t leaf, uint32_t subleaf, struct x86_cp
 			r.eax = (uint32_t)ctx->tsc_khz;
 		return r;
 	}
-	if (leaf < 0x80000000u && leaf > ctx->max_leaf)
-		return (struct x86_cpuid){ 0 };
-	switch (leaf) {
-	case 1:
-		r.ecx &= ~(uint32_t)(CPUID1_ECX_VMX | CPUID1_ECX_SMX | CPUID1_ECX_PDCM |
-				     CPUID1_ECX_XSAVE | CPUID1_ECX_OSXSAVE | CPUID1_ECX_AVX);
-		r.ecx |= (uint32_t)(CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
-				    CPUID1_ECX_HYPERVISOR);
-		r.edx &= ~(uint32_t)(CPUID1_EDX_MCE | CPUID1_EDX_MTRR | CPUID1_EDX_MCA |
-				     CPUID1_EDX_ACPI);
-		/* EBX[31:24] initial APIC id, [23:16] logical processors in the package. */
-		r.ebx = (r.ebx & 0xffffu) | (ctx->apic_id & 0xffu) << 24 |
-			(ctx->nvcpus & 0xffu) << 16;
-		break;
-	case 7:
-		r.ebx &= ~(uint32_t)(CPUID7_EBX_AVX2 | CPUID7_EBX_AVX512F);
-		if (subleaf != 0)
-			r = (struct x86_cpuid){ 0 };
-		break;
-	case 0x6: /* power management */
-	case 0xa: /* performance monitoring */
-	case 0xd: /* XSAVE state components */
-		r = (struct x86_cpuid){ 0 };
-		break;
-	case 0xb: /* x2APIC topology: one thread per core, one core per vCPU */
-		r.edx = ctx->apic_id;
-		break;
-	default:
-		break;
-	}
-	return r;
+	if (leaf < 0x80000000u)
+		return leaf <= ctx->max_leaf ? basic_leaf(leaf, subleaf, host, ctx) : r;
+	return leaf <= ctx->max_ext_leaf ? ext_leaf(leaf, host, ctx) : r;
 }
 
 const uint32_t vmx_msr_passthrough[] = {
-	X86_MSR_EFER,
-	X86_MSR_FS_BASE,
-	X86_MSR_GS_BASE,
-	X86_MSR_SYSENTER_CS,
-	X86_MSR_SYSENTER_ESP,
-	X86_MSR_SYSENTER_EIP,
-	0,
+	X86_MSR_EFER,	     X86_MSR_PAT,	   X86_MSR_FS_BASE,	 X86_MSR_GS_BASE,
+	X86_MSR_SYSENTER_CS, X86_MSR_SYSENTER_ESP, X86_MSR_SYSENTER_EIP, 0,
 };
 
 enum vmx_msr_action vmx_msr_policy(uint32_t msr, bool write, bool bsp, uint64_t *value)
@@ -143,11 +263,6 @@ enum vmx_msr_action vmx_msr_policy(uint32_t msr, bool write, bool bsp, uint64_t 
 		return VMX_MSR_FIXED;
 	case X86_MSR_MISC_ENABLE:
 		*value = MISC_ENABLE_FAST_STRINGS;
-		return VMX_MSR_FIXED;
-	case X86_MSR_PAT:
-		if (write)
-			return VMX_MSR_DENY;
-		*value = PAT_POWER_ON;
 		return VMX_MSR_FIXED;
 	case X86_MSR_TSC:
 		/* Reads do not exit; a write would move the host's clock. */

@@ -12,12 +12,11 @@
  * them: real mode, CS = V << 8 with base V << 12, IP 0, the other segments 0 with 64 KiB limits,
  * CR0 = 0x60000010, general registers 0.
  *
- * Guest FP/SSE state: switched lazily. The hypervisor is built with -mgeneral-regs-only -mno-sse
- * -mno-mmx and has no x87, MMX or SSE instruction besides the FXSAVE64/FXRSTOR64 below (check:
- * objdump -d of the image), and VM exits and entries do not switch these registers, so the
- * guest's values simply stay in the CPU while the hypervisor runs. Each CPU remembers whose state
- * its registers hold (vmx_fp_owner); only when another vCPU enters there is the owner's state
- * saved (FXSAVE) and the new one's loaded (FXRSTOR). A vCPU reset discards the live registers.
+ * Guest state that neither the VMCS nor vmx_entry.S switches (x87/SSE, the syscall MSRs and
+ * IA32_KERNEL_GS_BASE, IA32_TSC_AUX, DR0-DR3 and DR6) stays in the CPU while the hypervisor runs
+ * and is switched only when another vCPU enters there (vmx_lazy.h says why that is safe). The
+ * hypervisor is built with -mgeneral-regs-only -mno-sse -mno-mmx and has no x87, MMX or SSE
+ * instruction besides the FXSAVE64/FXRSTOR64 in vmx_lazy.c (check: objdump -d of the image).
  * XSAVE is hidden from the guest (vmx_policy.c), so the FXSAVE image is the guest's whole
  * extended state.
  */
@@ -46,14 +45,13 @@
 #define CR0_AFTER_INIT	0x60000010u /* CD, NW, ET */
 #define AR_UNUSABLE	0x10000u
 #define RFLAGS_RESERVED PV_BIT(1)
-#define FX_FCW_RESET	0x037fu
-#define FX_MXCSR_RESET	0x1f80u
 
 struct vmx_controls vmx_ctls;
+unsigned vmx_lazy_nmsrs;
 static bool vmx_ctls_ready;
 static hpa_t vmx_current[CONFIG_MAX_CPUS];
-/* The vCPU whose x87/SSE state each CPU's registers hold, NULL if none; that CPU only. */
-static struct vmx_vcpu *vmx_fp_owner[CONFIG_MAX_CPUS];
+/* Whose software-switched state each CPU's registers hold, NULL if none's; that CPU only. */
+static struct vmx_lazy *vmx_lazy_owner[CONFIG_MAX_CPUS];
 static uint8_t vmx_msr_bitmap[4096] __attribute__((aligned(4096)));
 
 /* One bit per MSR: reads of the low range (0-0x1fff), reads of the high range (0xc0000000-
@@ -100,9 +98,13 @@ static int vmx_controls_setup(void)
 		hal_printf("vmx: the CPU lacks %s controls 0x%x that guests need\n", what, missing);
 		return -PV_ENOTSUP;
 	}
+	/* IA32_TSC_AUX exists only on CPUs with RDTSCP, which the control then offers. */
+	vmx_lazy_nmsrs = vmx_ctls.rdtscp ? VMX_LAZY_MSRS : VMX_LAZY_TSC_AUX;
 	memset(vmx_msr_bitmap, 0xff, sizeof(vmx_msr_bitmap));
 	for (const uint32_t *m = vmx_msr_passthrough; *m; m++)
 		msr_bitmap_allow(*m, true, true);
+	for (unsigned i = 0; i < vmx_lazy_nmsrs; i++)
+		msr_bitmap_allow(vmx_lazy_msrs[i], true, true);
 	msr_bitmap_allow(X86_MSR_TSC, true, false);
 	vmx_ctls_ready = true;
 	return PV_OK;
@@ -147,8 +149,7 @@ static void vmx_destroy(struct vcpu *vcpu)
 	for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++) {
 		if (vmx_current[cpu].raw == v->vmcs.raw)
 			vmx_current[cpu] = hpa(0);
-		if (vmx_fp_owner[cpu] == v)
-			vmx_fp_owner[cpu] = NULL;
+		vmx_lazy_forget(&vmx_lazy_owner[cpu], &v->lazy);
 	}
 	page_pool_free(&hal_pages, v->vmcs, 0);
 	page_pool_free(&hal_pages, v->self, 0);
@@ -200,8 +201,6 @@ static void load_real_segments(uint64_t entry)
 static void load_reset_state(struct vmx_vcpu *v, unsigned cpu)
 {
 	const uint64_t cr0 = v->reset_real ? CR0_AFTER_INIT : X86_CR0_PE | X86_CR0_ET;
-	uint16_t *fcw = (uint16_t *)&v->fx[0];
-	uint32_t *mxcsr = (uint32_t *)&v->fx[24];
 
 	vmcs_write(VMCS_GUEST_CR0, vmx_guest_cr0(&vmx_ctls, cr0));
 	vmcs_write(VMCS_CR0_SHADOW, cr0);
@@ -224,8 +223,9 @@ static void load_reset_state(struct vmx_vcpu *v, unsigned cpu)
 		write_segment(VMCS_SEG_LDTR, 0, 0, 0, AR_UNUSABLE);
 		write_segment(VMCS_SEG_TR, 0, 0, 0xff, AR_TSS32_BUSY);
 	}
-	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_GUEST_DR7, X86_DR7_RESET);
 	vmcs_write(VMCS_GUEST_DEBUGCTL, 0);
+	vmcs_write(VMCS_GUEST_PAT, X86_PAT_POWER_ON);
 	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_RESERVED);
 	vmcs_write(VMCS_GUEST_RSP, 0);
 	vmcs_write(VMCS_GUEST_RIP, v->reset_real ? 0 : v->entry_rip);
@@ -241,12 +241,9 @@ static void load_reset_state(struct vmx_vcpu *v, unsigned cpu)
 	memset(&v->g, 0, sizeof(v->g));
 	if (!v->reset_real)
 		v->g.r[X86_RDI] = v->entry_arg;
-	memset(v->fx, 0, sizeof(v->fx));
-	*fcw = FX_FCW_RESET;
-	*mxcsr = FX_MXCSR_RESET;
+	vmx_lazy_reset(&v->lazy);
 	/* The registers may hold this vCPU's state from before the reset: load the image above. */
-	if (vmx_fp_owner[cpu] == v)
-		vmx_fp_owner[cpu] = NULL;
+	vmx_lazy_forget(&vmx_lazy_owner[cpu], &v->lazy);
 	x86_icache_invalidate(&v->icache);
 	v->inject_info = 0;
 	v->reset_pending = false;
@@ -289,6 +286,7 @@ static void write_host_state(unsigned cpu)
 	vmcs_write(VMCS_HOST_SYSENTER_ESP, 0);
 	vmcs_write(VMCS_HOST_SYSENTER_EIP, 0);
 	vmcs_write(VMCS_HOST_EFER, x86_rdmsr(X86_MSR_EFER));
+	vmcs_write(VMCS_HOST_PAT, x86_rdmsr(X86_MSR_PAT));
 	vmcs_write(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_stub);
 }
 
@@ -369,19 +367,6 @@ static void prepare_events(struct vmx_vcpu *v)
 			   : v->proc & ~(uint32_t)VMX_PROC_INTR_WINDOW);
 }
 
-/* The vCPU's x87/SSE state into this CPU's registers, the previous owner's saved first. */
-static void fp_switch(struct vmx_vcpu *v, unsigned cpu)
-{
-	struct vmx_vcpu *owner = vmx_fp_owner[cpu];
-
-	if (owner == v)
-		return;
-	if (owner)
-		__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])owner->fx));
-	__asm__ volatile("fxrstor64 %0" : : "m"(*(const uint8_t(*)[512])v->fx));
-	vmx_fp_owner[cpu] = v;
-}
-
 /*
  * Enters the guest and handles its exits here, with the core's vm_exit_inline (the run loop's
  * steps of one exit: interrupt sync, exit count, vm_handle_exit, stop checks, interrupt flush),
@@ -412,7 +397,7 @@ static void vmx_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 		if (v->reset_pending)
 			load_reset_state(v, cpu);
 		prepare_events(v);
-		fp_switch(v, cpu);
+		vmx_lazy_enter(&vmx_lazy_owner[cpu], &v->lazy, &vmx_lazy_cpu, vmx_lazy_nmsrs);
 
 		res = vmx_enter(&v->g, v->launched);
 		if (res) {

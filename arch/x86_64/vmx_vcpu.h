@@ -9,6 +9,7 @@
 #include <vcpu/vcpu_ops.h>
 
 #include "vmx_ctl.h"
+#include "vmx_lazy.h"
 #include "x86_icache.h"
 
 /* x86 register numbers, as in ModRM and the exit qualifications. */
@@ -51,8 +52,8 @@ struct vlapic {
 #define VLAPIC_SIPI_START PV_BIT(9)
 
 struct vmx_vcpu {
-	struct vmx_gprs g;	      /* first: vmx_entry.S */
-	_Alignas(16) uint8_t fx[512]; /* guest x87/SSE state (FXSAVE image) */
+	struct vmx_gprs g;    /* first: vmx_entry.S */
+	struct vmx_lazy lazy; /* FP/SSE, syscall MSRs, DR0-3/DR6 (vmx_lazy.h) */
 	struct vcpu *vcpu;
 	hpa_t self, vmcs;
 	uint64_t eptp;
@@ -82,6 +83,7 @@ static inline struct vmx_vcpu *vmx_of(const struct vcpu *vcpu)
 
 /* vmx_vcpu.c */
 extern struct vmx_controls vmx_ctls;
+extern unsigned vmx_lazy_nmsrs; /* how many of vmx_lazy_msrs the guests have */
 extern const struct vcpu_ops vmx_vcpu_ops;
 uint64_t vmx_get_gpr(struct vmx_vcpu *v, unsigned reg);
 void vmx_set_gpr(struct vmx_vcpu *v, unsigned reg, uint64_t value);
@@ -95,6 +97,10 @@ void vmx_decode_exit(struct vmx_vcpu *v, struct vcpu_exit *exit);
 extern const struct virq_ops vlapic_ops;
 /* Highest vector the vCPU should take now, or -1. */
 int vlapic_next_vector(struct vcpu *vcpu);
+/* The task priority as CR8 shows it (TPR bits 7:4), and a MOV to CR8 of @cr8 (0-15). The
+ * vCPU's own CPU only. */
+unsigned vlapic_cr8(struct vcpu *vcpu);
+void vlapic_set_cr8(struct vcpu *vcpu, unsigned cr8);
 /* The vector was injected: it moves from requested to in service. */
 void vlapic_accept(struct vcpu *vcpu, unsigned vector);
 /* A guest's WRMSR of @icr to the ICR: if it is a Start-Up IPI for a vCPU waiting for one (after

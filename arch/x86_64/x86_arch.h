@@ -71,9 +71,6 @@ void x86_trap(struct x86_trap_frame *frame);
 /* pic.c: the legacy 8259 pair, moved off the exception vectors and masked. */
 void x86_pic_disable(void);
 
-/* multiboot2.c: the boot loader's information into @bi. Returns PV_OK or -PV_EINVAL. */
-int x86_multiboot2_parse(uint32_t mbi, struct boot_info *bi);
-
 /* tsc.c: time-stamp counter frequency, found once on the boot CPU. */
 void x86_tsc_init(void);
 uint64_t x86_tsc_freq(void);

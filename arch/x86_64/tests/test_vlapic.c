@@ -310,6 +310,83 @@ static void test_icr_delivery_modes(void **state)
 	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x0fu), -PV_EFAULT);
 }
 
+/* SDM vol. 3, 10.8.3.1: PPR is the TPR when its class is at least the in-service class, else
+ * the in-service class with a sub-class of 0. */
+static void test_ppr(void **state)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	(void)state;
+	enable(0);
+	assert_int_equal(msr_write(0, 0x808, 0x23), PV_OK);
+	assert_int_equal(msr_read(0, 0x80a), 0x23); /* nothing in service: the TPR */
+	assert_int_equal(msr_write(0, 0x83f, 0x52), PV_OK);
+	assert_int_equal(vlapic_next_vector(v), 0x52);
+	vlapic_accept(v, 0x52);
+	assert_int_equal(msr_read(0, 0x80a), 0x50); /* 0x52 in service: its class */
+	assert_int_equal(msr_read(0, 0x808), 0x23); /* the TPR itself is unchanged */
+	assert_int_equal(msr_write(0, 0x808, 0x65), PV_OK);
+	assert_int_equal(msr_read(0, 0x80a), 0x65); /* a TPR of a higher class wins */
+	assert_int_equal(msr_write(0, 0x808, 0x57), PV_OK);
+	assert_int_equal(msr_read(0, 0x80a), 0x57); /* same class: the TPR, sub-class and all */
+	assert_int_equal(msr_write(0, 0x808, 0), PV_OK);
+	assert_int_equal(msr_write(0, 0x80b, 0), PV_OK); /* EOI */
+	assert_int_equal(msr_read(0, 0x80a), 0);
+	/* the same priority decides delivery: 0x5f is not above a PPR of 0x50 */
+	assert_int_equal(msr_write(0, 0x83f, 0x52), PV_OK);
+	vlapic_accept(v, 0x52);
+	assert_int_equal(msr_write(0, 0x83f, 0x5f), PV_OK);
+	assert_int_equal(vlapic_next_vector(v), -1);
+	assert_int_equal(msr_write(0, 0x83f, 0x60), PV_OK);
+	assert_int_equal(vlapic_next_vector(v), 0x60);
+}
+
+/* SDM vol. 3, 10.12.9: x2APIC destination 0xffffffff is a broadcast, in physical mode too. */
+static void test_broadcast_id(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	enable(0);
+	enable(1);
+	fake_hw.current_cpu = 0;
+	assert_int_equal(msr_write(0, 0x830, (0xffffffffULL << 32) | 0x61), PV_OK);
+	assert_int_equal(vlapic_next_vector(&vm.vcpus[0]), 0x61); /* the sender too */
+	assert_int_equal(vlapic_next_vector(&vm.vcpus[1]), 0x61);
+	assert_int_equal(fake_hw.ipis[1], 1);
+	/* INIT to the broadcast id: every other vCPU waits for a SIPI, the sender is untouched */
+	assert_int_equal(msr_write(0, 0x830, ICR_INIT(0xffffffffu)), PV_OK);
+	assert_int_equal(sipi_state(0), 0);
+	assert_int_equal(sipi_state(1), VLAPIC_SIPI_WAIT);
+	/* ... and a Start-Up IPI to it starts them */
+	assert_true(sipi_exit(0, ICR_SIPI(0xffffffffu, 0x08), &e));
+	assert_int_equal(e.cpu_up.target, 1);
+	assert_false(sipi_exit(0, ICR_SIPI(0xffffffffu, 0x08), &e));
+}
+
+/* MOV to / from CR8 is the TPR's priority class (SDM vol. 3, 10.8.6.1). */
+static void test_cr8(void **state)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	(void)state;
+	enable(0);
+	assert_int_equal(vlapic_cr8(v), 0);
+	vlapic_set_cr8(v, 15);
+	assert_int_equal(msr_read(0, 0x808), 0xf0);
+	assert_int_equal(vlapic_cr8(v), 15);
+	/* CR8 = 15 masks every vector, the highest included */
+	assert_int_equal(msr_write(0, 0x83f, 0xfe), PV_OK);
+	assert_int_equal(vlapic_next_vector(v), -1);
+	vlapic_set_cr8(v, 14);
+	assert_int_equal(vlapic_next_vector(v), 0xfe);
+	/* a TPR written through its MSR reads back through CR8 */
+	assert_int_equal(msr_write(0, 0x808, 0x3c), PV_OK);
+	assert_int_equal(vlapic_cr8(v), 3);
+	vlapic_set_cr8(v, 0);
+	assert_int_equal(msr_read(0, 0x808), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +398,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sipi_without_init, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_self_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icr_delivery_modes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ppr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broadcast_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cr8, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,6 +96,25 @@ X86_DEFINE_CR(3)
 X86_DEFINE_CR(4)
 #undef X86_DEFINE_CR
 
+/* Debug registers: the hypervisor sets no breakpoint; these move guests' values (vmx_lazy.h). */
+#define X86_DEFINE_DR(n)                                                                           \
+	static inline uint64_t x86_read_dr##n(void)                                                \
+	{                                                                                          \
+		uint64_t v;                                                                        \
+		__asm__ volatile("mov %%dr" #n ", %0" : "=r"(v));                                  \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void x86_write_dr##n(uint64_t v)                                             \
+	{                                                                                          \
+		__asm__ volatile("mov %0, %%dr" #n : : "r"(v) : "memory");                         \
+	}
+X86_DEFINE_DR(0)
+X86_DEFINE_DR(1)
+X86_DEFINE_DR(2)
+X86_DEFINE_DR(3)
+X86_DEFINE_DR(6)
+#undef X86_DEFINE_DR
+
 static inline uint64_t x86_read_rflags(void)
 {
 	uint64_t v;

@@ -11,18 +11,16 @@
 #include <vm/hypercall.h>
 
 #include "../../suite.h"
+#include "x86_guest.h"
 
 #define COM1		 0x3f8u
 #define TESTDEV_GPA	 0xf0000000ULL
 #define LAPIC_MMIO	 0xfee00000ULL
 #define HOST_RAM_SIZE	 0x20000000ULL /* the board's 512 MiB */
-#define VEC_TIMER	 0x40u
 #define VEC_IPI		 0x41u
 #define VEC_SPURIOUS	 0xffu
-#define MSR_GS_BASE	 0xc0000101u
 #define MSR_TSC_DEADLINE 0x6e0u
 #define MSR_X2APIC_EOI	 0x80bu
-#define MSR_X2APIC_SVR	 0x80fu
 #define MSR_X2APIC_ICR	 0x830u
 #define MSR_X2APIC_LVT_T 0x832u
 #define LVT_TSC_DEADLINE (2u << 17)
@@ -77,26 +75,12 @@ int g_context_loop(unsigned exits, uint64_t mmio_addr);
 
 volatile uint64_t g_timer_entry_tsc;
 volatile uint64_t g_recover_rip, g_recover_rsp;
+volatile uint32_t g_recover_vector;
 static struct g_idt_gate g_idt[256] __attribute__((aligned(16)));
 static struct g_percpu g_cpus[MAX_CPUS];
 static void (*volatile g_ap_entry)(void);
 static volatile bool g_ap_up;
 static uint64_t g_tsc_hz;
-
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr"
-			 :
-			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
-			 : "memory");
-}
-
-static inline void cpuid(uint32_t leaf, uint32_t r[4])
-{
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(0));
-}
 
 static void idt_set(unsigned vector, const char *stub)
 {
@@ -142,12 +126,15 @@ void g_boot_main(uint64_t arg)
 {
 	idt_build();
 	cpu_init(0);
+	if (arg == G_MODE_BAD)
+		g_x86_plant();
 	g_main(arg);
 }
 
 void g_ap_main(uint64_t cpu)
 {
 	cpu_init((unsigned)cpu);
+	g_x86_ap_record();
 	g_ap_up = true;
 	g_ap_entry();
 	g_cpu_stop();
@@ -171,12 +158,17 @@ void g_trap(struct g_frame *f)
 		return;
 	case VEC_SPURIOUS:
 		return;
+	case 1:
+		g_x86_on_debug();
+		return;
+	case 6:
 	case 13:
 	case 14:
 		if (g_recover_rip) {
 			f->rip = g_recover_rip;
 			f->rsp = g_recover_rsp;
 			g_recover_rip = 0;
+			g_recover_vector = (uint32_t)f->vector;
 			return;
 		}
 		break;
@@ -374,6 +366,7 @@ int g_cpu_start(unsigned cpu, void (*entry)(void))
 		 "CR0 "
 		 "0x%x\n",
 		 cpu, G_SIPI_PAGE >> 12, cs, cr0);
+	g_x86_ap_report();
 	return 0;
 }
 
