@@ -1,0 +1,9 @@
+# The fuzz targets (docs/fuzzing.md says what each checks). Read by two trees: the fuzz tree
+# (cmake/fuzz.cmake) builds each one; the host test tree (tests/fuzz/ctest.cmake) runs each for a
+# few seconds as a ctest test labelled "fuzz".
+set(fz ${PV_ROOT}/tests/fuzz)
+
+pv_fuzz_target(NAME testdev SOURCES ${fz}/fuzz_testdev.c FAKE)
+pv_fuzz_target(NAME ns16550 SOURCES ${fz}/fuzz_ns16550.c FAKE)
+pv_fuzz_target(NAME pl011 SOURCES ${fz}/fuzz_pl011.c FAKE)
+pv_fuzz_target(NAME vplic SOURCES ${fz}/fuzz_vplic.c ${PV_ROOT}/devices/vplic.c FAKE)
