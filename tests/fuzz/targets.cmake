@@ -7,3 +7,7 @@ pv_fuzz_target(NAME testdev SOURCES ${fz}/fuzz_testdev.c FAKE)
 pv_fuzz_target(NAME ns16550 SOURCES ${fz}/fuzz_ns16550.c FAKE)
 pv_fuzz_target(NAME pl011 SOURCES ${fz}/fuzz_pl011.c FAKE)
 pv_fuzz_target(NAME vplic SOURCES ${fz}/fuzz_vplic.c ${PV_ROOT}/devices/vplic.c FAKE)
+pv_fuzz_target(NAME fdt_memory SOURCES ${fz}/fuzz_fdt_memory.c)
+pv_fuzz_target(NAME vm_desc
+  SOURCES ${fz}/fuzz_vm_desc.c ${PV_ROOT}/arch/aarch64/vm_desc.c FAKE
+  INCLUDES ${PV_ROOT}/arch/aarch64/include)
