@@ -78,13 +78,11 @@ enum fzv_outcome fzv_exit(struct vcpu *v, struct vcpu_exit *e)
 		(void)vcpu_set_state(v, VCPU_STOPPED);
 	FZ_CHECK(f->ncompleted + f->nfaults <= 1, "%u completions, %u faults for one exit",
 		 f->ncompleted, f->nfaults);
-	if (f->ncompleted) {
+	if (f->ncompleted)
 		*e = f->completed[0];
-		return more ? FZV_COMPLETED : FZV_LEFT;
-	}
-	if (f->nfaults)
-		return more ? FZV_FAULTED : FZV_LEFT;
-	return FZV_LEFT;
+	if (!more)
+		return FZV_LEFT;
+	return f->ncompleted ? FZV_COMPLETED : f->nfaults ? FZV_FAULTED : FZV_CONTINUED;
 }
 
 enum fzv_outcome fzv_mmio(struct vcpu *v, uint64_t addr, unsigned width, bool write, uint64_t *data)

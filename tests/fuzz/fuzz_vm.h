@@ -33,6 +33,7 @@ void fzv_finish(struct vm *vm);
 enum fzv_outcome {
 	FZV_COMPLETED, /* the backend completed the instruction (complete() was called once) */
 	FZV_FAULTED,   /* a fault was injected, nothing completed */
+	FZV_CONTINUED, /* the vCPU runs on with nothing completed or injected */
 	FZV_LEFT,      /* the vCPU left its run loop (stopped, or its VM did) */
 	FZV_IDLE,      /* the vCPU cannot take exits (created, stopped) */
 };

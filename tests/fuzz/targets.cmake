@@ -11,3 +11,4 @@ pv_fuzz_target(NAME fdt_memory SOURCES ${fz}/fuzz_fdt_memory.c)
 pv_fuzz_target(NAME vm_desc
   SOURCES ${fz}/fuzz_vm_desc.c ${PV_ROOT}/arch/aarch64/vm_desc.c FAKE
   INCLUDES ${PV_ROOT}/arch/aarch64/include)
+pv_fuzz_target(NAME hypercall SOURCES ${fz}/fuzz_hypercall.c FAKE)
