@@ -6,9 +6,10 @@
 #        fuzz.sh run [target...] [seconds]      longer runs (default every target, 600 s each),
 #                                               keeping each corpus in build/fuzz/corpus/<target>
 # A crash leaves its input in build/fuzz/crashes/<target>/ and prints the command that replays it.
+# PV_FUZZ_BUILD names another build tree than build/fuzz.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/build/fuzz
+build=${PV_FUZZ_BUILD:-$root/build/fuzz}
 cc=${PV_FUZZ_CC:-clang-19}
 
 build_tree() {

@@ -67,7 +67,8 @@ static void check_cpu_on(struct vm *vm, struct vcpu *caller, uint64_t id, uint64
 	else
 		want = PV_HC_OK;
 	FZ_CHECK(ret == want, "CPU_ON 0x%llx at 0x%llx: %lld, expected %lld",
-		 (unsigned long long)id, (unsigned long long)entry, (long long)ret, (long long)want);
+		 (unsigned long long)id, (unsigned long long)entry, (long long)ret,
+		 (long long)want);
 	if (want == PV_HC_OK) {
 		FZ_CHECK(t->state == VCPU_READY && fake_vcpu(t)->entry.raw == entry &&
 				 fake_vcpu(t)->entry_arg == arg,

@@ -12,3 +12,11 @@ pv_fuzz_target(NAME vm_desc
   SOURCES ${fz}/fuzz_vm_desc.c ${PV_ROOT}/arch/aarch64/vm_desc.c FAKE
   INCLUDES ${PV_ROOT}/arch/aarch64/include)
 pv_fuzz_target(NAME hypercall SOURCES ${fz}/fuzz_hypercall.c FAKE)
+# The stage-2 engine against tests/unit/s2_check.c's model, on the fake and every real format.
+pv_fuzz_target(NAME s2
+  SOURCES ${fz}/fuzz_s2.c ${PV_ROOT}/tests/unit/s2_check.c ${PV_ROOT}/tests/unit/fake/fake_s2_format.c
+          ${PV_ROOT}/arch/aarch64/s2_armv8.c ${PV_ROOT}/arch/riscv64/s2_sv_x4.c
+          ${PV_ROOT}/arch/x86_64/s2_ept.c ${PV_ROOT}/arch/loongarch64/s2_loongarch.c
+  CMOCKA
+  INCLUDES ${PV_ROOT}/arch/aarch64 ${PV_ROOT}/arch/riscv64 ${PV_ROOT}/arch/x86_64
+           ${PV_ROOT}/arch/loongarch64)
