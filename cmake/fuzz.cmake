@@ -56,7 +56,8 @@ set(PV_FUZZ_TARGETS "")
 # pv_fuzz_target(NAME <name> SOURCES <files...> [FAKE] [CMOCKA] [INCLUDES <dirs...>]
 #                [DEFINES <defs...>])
 # One libFuzzer executable, build/fuzz/fuzz_<name>. FAKE links the fake backend (and the core),
-# CMOCKA the cmocka library (for shared checkers written for the unit suites).
+# CMOCKA the cmocka library (for checkers and mocks written for the unit suites; their failed
+# assertions abort).
 function(pv_fuzz_target)
   cmake_parse_arguments(T "FAKE;CMOCKA" "NAME" "SOURCES;INCLUDES;DEFINES" ${ARGN})
   add_executable(fuzz_${T_NAME} ${T_SOURCES})
@@ -69,6 +70,7 @@ function(pv_fuzz_target)
     target_link_libraries(fuzz_${T_NAME} PRIVATE pv_fuzz_fake)
   endif()
   if(T_CMOCKA)
+    target_sources(fuzz_${T_NAME} PRIVATE ${PV_ROOT}/tests/fuzz/fuzz_cmocka.c)
     target_link_libraries(fuzz_${T_NAME} PRIVATE PkgConfig::CMOCKA)
   endif()
   set(PV_FUZZ_TARGETS ${PV_FUZZ_TARGETS} ${T_NAME} PARENT_SCOPE)

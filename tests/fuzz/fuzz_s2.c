@@ -7,9 +7,8 @@
  * block-friendly or page-only outputs, unmaps and protects that split blocks, remaps, refused
  * arguments); after each one the affected addresses, and regularly the whole tree, must match the
  * model. With a small pool, a map, unmap or protect may fail with -PV_ENOMEM, and must then have
- * changed nothing. cmocka's failure in the checker is made an abort, which libFuzzer reports.
+ * changed nothing.
  */
-#define _POSIX_C_SOURCE 200809L /* setenv */
 #include "fuzz.h"
 
 #include "fake/fake_s2_format.h"
@@ -32,17 +31,6 @@ static const struct {
 };
 
 static struct s2_test_pool pool; /* one for every run: tables of any format fit its frames */
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	/* cmocka outside a test exits; abort instead, so the failure is a crash with a trace. */
-	setenv("CMOCKA_TEST_ABORT", "1", 1);
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -20,3 +20,14 @@ pv_fuzz_target(NAME s2
   CMOCKA
   INCLUDES ${PV_ROOT}/arch/aarch64 ${PV_ROOT}/arch/riscv64 ${PV_ROOT}/arch/x86_64
            ${PV_ROOT}/arch/loongarch64)
+
+# loongarch64: exit decoding with the load/store decoder and GSPR (CPUCFG, IOCSR, IPI block, CSRs),
+# on la_hw.h's mocks; QEMU virt's fw_cfg reader (firmware-facing).
+set(la ${PV_ROOT}/arch/loongarch64)
+pv_fuzz_target(NAME la_exit
+  SOURCES ${fz}/fuzz_la_exit.c ${la}/tests/la_mock.c ${la}/la_exit.c ${la}/la_ldst.c
+          ${la}/la_gspr.c ${la}/la_vipi.c ${la}/la_fp.c ${la}/la_inject.c
+  FAKE CMOCKA INCLUDES ${la} ${la}/include ${la}/tests)
+set(qv ${PV_ROOT}/platforms/qemu-virt-loongarch64)
+pv_fuzz_target(NAME la_fw_cfg SOURCES ${fz}/fuzz_la_fw_cfg.c ${qv}/fw_cfg.c FAKE
+  INCLUDES ${qv} ${la}/include)
