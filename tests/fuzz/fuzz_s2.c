@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct s2_check_cfg cfg = { .fmt = fmt,
 				    .ops = 100000,
 				    .memtype_stored = formats[which].memtype_stored };
+	struct s2_check_input in = { .pool = &pool };
 
 	while (!(fmt->leaf_levels >> leaf & 1))
 		leaf++;
@@ -60,10 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s2_test_pool_init(&pool, S2_CHECK_MAX_POOL_FRAMES);
 	/* One time in four the pool is smaller than the worst case: -PV_ENOMEM happens. */
 	if (fz_below(&f, 4) == 0)
-		cfg.pool_frames = 2 + fz_below(&f, 64);
-	cfg.pool = &pool;
-	cfg.input = f.p;
-	cfg.input_len = f.n;
-	s2_check_random(&cfg);
+		in.pool_frames = 2 + fz_below(&f, 64);
+	in.bytes = f.p;
+	in.len = f.n;
+	s2_check_input(&cfg, &in);
 	return 0;
 }

@@ -31,3 +31,8 @@ pv_fuzz_target(NAME la_exit
 set(qv ${PV_ROOT}/platforms/qemu-virt-loongarch64)
 pv_fuzz_target(NAME la_fw_cfg SOURCES ${fz}/fuzz_la_fw_cfg.c ${qv}/fw_cfg.c FAKE
   INCLUDES ${qv} ${la}/include)
+
+# riscv64: the load/store decoder and the SBI guests call; the vPLIC is above.
+set(rv ${PV_ROOT}/arch/riscv64)
+pv_fuzz_target(NAME rv SOURCES ${fz}/fuzz_rv.c ${rv}/insn.c ${rv}/vsbi.c FAKE
+  INCLUDES ${rv}/include)

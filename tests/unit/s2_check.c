@@ -617,27 +617,29 @@ static size_t s2c_pool_frames(const struct s2c *c)
 	return (size_t)(frames < S2C_POOL_CAP ? frames + 64 : S2C_POOL_CAP);
 }
 
-static void s2c_configure(struct s2c *c, const struct s2_check_cfg *cfg)
+void s2_check_random(const struct s2_check_cfg *cfg)
 {
-	c->seed = c->rng = cfg->seed;
-	c->memtype_stored = cfg->memtype_stored;
-	c->window = cfg->window ? cfg->window : 8 * s2c_bs(cfg->fmt, c->minleaf);
-	c->window = c->window < c->top ? c->window : c->top;
-	c->in = cfg->input;
-	c->in_len = cfg->input_len;
-	c->reuse = cfg->pool;
+	s2_check_input(cfg, NULL);
 }
 
-void s2_check_random(const struct s2_check_cfg *cfg)
+void s2_check_input(const struct s2_check_cfg *cfg, const struct s2_check_input *in)
 {
 	struct s2c *c = s2c_new(cfg->fmt);
 	size_t frames;
 
-	s2c_configure(c, cfg);
+	c->seed = c->rng = cfg->seed;
+	c->memtype_stored = cfg->memtype_stored;
+	c->window = cfg->window ? cfg->window : 8 * s2c_bs(cfg->fmt, c->minleaf);
+	c->window = c->window < c->top ? c->window : c->top;
 	frames = s2c_pool_frames(c);
-	if (cfg->pool_frames && cfg->pool_frames < frames) {
-		frames = cfg->pool_frames > c->rootf ? cfg->pool_frames : c->rootf;
-		c->tight = true;
+	if (in) {
+		c->in = in->bytes;
+		c->in_len = in->len;
+		c->reuse = in->pool;
+		if (in->pool_frames && in->pool_frames < frames) {
+			frames = in->pool_frames > c->rootf ? in->pool_frames : c->rootf;
+			c->tight = true;
+		}
 	}
 	s2c_space_init(c, frames);
 	for (c->op = 0; c->op < cfg->ops && (!c->in || c->in_len); c->op++) {
