@@ -36,3 +36,8 @@ pv_fuzz_target(NAME la_fw_cfg SOURCES ${fz}/fuzz_la_fw_cfg.c ${qv}/fw_cfg.c FAKE
 set(rv ${PV_ROOT}/arch/riscv64)
 pv_fuzz_target(NAME rv SOURCES ${fz}/fuzz_rv.c ${rv}/insn.c ${rv}/vsbi.c FAKE
   INCLUDES ${rv}/include)
+
+# x86_64: the MMIO instruction decoder.
+set(x86 ${PV_ROOT}/arch/x86_64)
+pv_fuzz_target(NAME x86_decode SOURCES ${fz}/fuzz_x86_decode.c ${x86}/x86_decode.c
+  INCLUDES ${x86})
