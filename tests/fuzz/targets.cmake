@@ -41,3 +41,5 @@ pv_fuzz_target(NAME rv SOURCES ${fz}/fuzz_rv.c ${rv}/insn.c ${rv}/vsbi.c FAKE
 set(x86 ${PV_ROOT}/arch/x86_64)
 pv_fuzz_target(NAME x86_decode SOURCES ${fz}/fuzz_x86_decode.c ${x86}/x86_decode.c
   INCLUDES ${x86})
+pv_fuzz_target(NAME x86_multiboot2 SOURCES ${fz}/fuzz_x86_multiboot2.c ${x86}/multiboot2.c FAKE
+  INCLUDES ${x86})
