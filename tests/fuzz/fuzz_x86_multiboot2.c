@@ -80,7 +80,7 @@ static void ref_read(const uint8_t *mbi, struct ref *r)
 			esz = rd32(mbi + off + 8);
 			if (esz < 24 || esz % 8)
 				return;
-			for (uint32_t e = off + 16; e + esz <= off + size; e += esz) {
+			for (uint64_t e = off + 16; e + esz <= (uint64_t)off + size; e += esz) {
 				uint64_t base = rd64(mbi + e), len = rd64(mbi + e + 8);
 				uint64_t end = base + len < base ? UINT64_MAX : base + len;
 
@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	total = rd32(data);
 	room = total > size ? total : (uint32_t)size;
-	if (room > MAX_MBI)
+	if (room > MAX_MBI - 8)
 		return 0;
 	/* Its last byte right before the guard page; 8-aligned unless the input says otherwise. */
 	mbi = area + MAX_MBI - ((room + 7) & ~7u) - (flags & 2 ? 4 : 0);
@@ -138,7 +138,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc)
 		return 0;
 	FZ_CHECK(bi.nmem == (r.nram < BOOT_MAX_RANGES ? r.nram : BOOT_MAX_RANGES),
-		 "%u RAM ranges, the specification %u", bi.nmem, r.nram);
+		 "%u RAM ranges, the specification %u (0x%llx+0x%llx, limit 0x%llx)\n%s", bi.nmem,
+		 r.nram, (unsigned long long)r.ram[0].base.raw, (unsigned long long)r.ram[0].size,
+		 (unsigned long long)idmap_limit, fake_hw.log);
 	for (unsigned i = 0; i < bi.nmem; i++)
 		FZ_CHECK(bi.mem[i].base.raw == r.ram[i].base.raw &&
 				 bi.mem[i].size == r.ram[i].size &&
