@@ -43,3 +43,8 @@ pv_fuzz_target(NAME x86_decode SOURCES ${fz}/fuzz_x86_decode.c ${x86}/x86_decode
   INCLUDES ${x86})
 pv_fuzz_target(NAME x86_multiboot2 SOURCES ${fz}/fuzz_x86_multiboot2.c ${x86}/multiboot2.c FAKE
   INCLUDES ${x86})
+
+# aarch64: data-abort decoding (syndrome, and the load/store decoder) and PSCI.
+set(a64 ${PV_ROOT}/arch/aarch64)
+pv_fuzz_target(NAME a64 SOURCES ${fz}/fuzz_a64.c ${a64}/decode.c ${a64}/psci.c FAKE
+  INCLUDES ${a64}/include)
