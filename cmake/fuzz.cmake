@@ -32,7 +32,7 @@ target_link_options(pv_fuzz_flags INTERFACE ${PV_FUZZ_SANITIZE})
 target_include_directories(pv_fuzz_flags INTERFACE ${PV_CORE_INCLUDES} ${PV_ROOT}/tests/unit
   ${PV_ROOT}/tests/fuzz)
 target_compile_definitions(pv_fuzz_flags INTERFACE PV_HOST_TEST=1 PV_FUZZ=1
-  CONFIG_PAGE_POOL_MAX_FRAMES=4096 CONFIG_MAX_CPUS=8)
+  CONFIG_PAGE_POOL_MAX_FRAMES=4096 CONFIG_MAX_CPUS=4 CONFIG_SCHED_SLICE_US=4000)
 
 file(GLOB pv_libfdt_sources ${PV_LIBFDT_DIR}/*.c)
 add_library(pv_fuzz_libfdt STATIC ${pv_libfdt_sources})
