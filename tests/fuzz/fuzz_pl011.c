@@ -3,7 +3,8 @@
  * The PL011 UART (devices/vuart_pl011.c) driven by guest loads and stores, against a model of its
  * registers: accesses outside its 4 KiB window, wider than 32 bits or misaligned are faults; a
  * narrow load sees its lanes of the 32-bit register; only whole-register stores change state
- * (masked as the PL011 defines its fields), and of the data register only its low byte transmits;
+ * (masked as the PL011 defines its fields; a narrow store at a register's start writes it whole,
+ * zero-extended), and of the data register only its low byte transmits;
  * the identification registers read the PL011 r1p5's bytes; transmitted bytes reach the console.
  */
 #include "fuzz_vm.h"
@@ -91,8 +92,9 @@ static void pl_access(struct vm *vm, struct vuart_pl011 *u, struct pl_model *m, 
 
 		FZ_CHECK(o == FZV_COMPLETED, "store at +0x%llx: outcome %d",
 			 (unsigned long long)off, o);
+		/* A narrow store at a register's start writes it whole, zero-extended. */
 		if (off % 4 == 0 && field)
-			*field = (uint32_t)e.mmio.data & mask;
+			*field = (uint32_t)fzv_load_value(e.mmio.data, width, false, 8) & mask;
 		if (off == 0)
 			fzv_check_put(vm, (uint8_t)e.mmio.data);
 	} else {
