@@ -77,7 +77,6 @@ function(pv_system_test)
 endfunction()
 
 add_subdirectory(${PV_ROOT}/tests/unit unit)
-add_subdirectory(${PV_ROOT}/tests/fuzz fuzz)
 file(GLOB pv_arch_test_dirs ${PV_ROOT}/arch/*/tests/CMakeLists.txt)
 foreach(f IN LISTS pv_arch_test_dirs)
   get_filename_component(dir ${f} DIRECTORY)
