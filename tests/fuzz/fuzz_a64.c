@@ -10,6 +10,10 @@
  *   register as base refused); PRFM, unallocated size/opc pairs, unprivileged forms, atomics,
  *   pairs and SIMD refused;
  * - the ISV=1 syndrome decoder: width, direction, sign extension, SF and the data register;
+ * - whole data aborts (a64_decode_dabt): cache maintenance skipped, translation faults emulated
+ *   from the syndrome or, without one, from an AArch64 instruction whose direction agrees with
+ *   ESR.WnR (fetched at most once, only then), everything else a fault at the IPA and PC with the
+ *   syndrome's direction;
  * - PSCI against the PSCI 1.1 specification: VERSION, FEATURES, MIGRATE_INFO_TYPE,
  *   AFFINITY_INFO (level 0 only, the vCPU's state), CPU_ON through the core (unknown CPU
  *   INVALID_PARAMETERS, entry outside RAM INVALID_ADDRESS, a running CPU ALREADY_ON, one whose
@@ -141,6 +145,75 @@ static void syndrome(struct fz *f)
 			 e.mmio.reg_width == (esr & A64_DABT_SF ? 8 : 4) &&
 			 (!e.mmio.write || e.mmio.data == (srt == 31 ? 0 : x[srt])),
 		 "syndrome 0x%llx", (unsigned long long)esr);
+}
+
+/* a64_decode_dabt's fetch: the instruction the input gives, or none; counted. */
+struct fetch_ctx {
+	bool ok;
+	uint32_t insn;
+	unsigned calls;
+};
+
+static bool fetch(void *ctx, uint32_t *insn)
+{
+	struct fetch_ctx *c = ctx;
+
+	c->calls++;
+	*insn = c->insn;
+	return c->ok;
+}
+
+/* A whole stage-2 data abort: what the Arm ARM makes of its syndrome and, without one, of the
+ * instruction, whose direction must agree with ESR.WnR. */
+static void dabt(struct fz *f)
+{
+	uint64_t x[31];
+	struct fetch_ctx fc = { fz_below(f, 8) != 0, pick_ldst(f), 0 };
+	struct a64_dabt ab;
+	struct vcpu_exit e;
+	struct a64_writeback wb;
+	struct ref_ldst r;
+	enum a64_dabt_kind kind;
+	bool trans, isv, wnr, s1ptw, cm, aarch32;
+
+	for (unsigned i = 0; i < 31; i++)
+		x[i] = fz_u64(f);
+	ab = (struct a64_dabt){
+		.esr = fz_u64(f), .ipa = fz_u64(f), .pc = fz_u64(f), .pstate = fz_u64(f), .x = x
+	};
+	if (fz_below(f, 4)) /* mostly translation faults at some level, without CM / S1PTW */
+		ab.esr = (ab.esr & ~0x1bfULL) | (0x4 + fz_below(f, 4)) |
+			 (fz_below(f, 4) ? 0 : 0x180);
+	trans = (ab.esr & 0x3c) == 4;
+	isv = ab.esr & A64_DABT_ISV;
+	wnr = ab.esr & A64_DABT_WNR;
+	s1ptw = ab.esr & A64_DABT_S1PTW;
+	cm = ab.esr & A64_DABT_CM;
+	aarch32 = ab.pstate & A64_PSTATE_NRW;
+	memset(&e, 0, sizeof(e));
+	kind = a64_decode_dabt(&ab, fetch, &fc, &e, &wb);
+	FZ_CHECK(fc.calls <= 1 && (!fc.calls || !isv), "fetched %u times (ISV %d)", fc.calls, isv);
+	if (trans && cm) {
+		FZ_CHECK(kind == A64_DABT_SKIP, "cache maintenance: %d", kind);
+		return;
+	}
+	if (trans && !s1ptw && isv) {
+		FZ_CHECK(kind == A64_DABT_MMIO && e.mmio.write == wnr && !wb.valid, "syndrome: %d",
+			 kind);
+		return;
+	}
+	if (trans && !s1ptw && !aarch32 && fc.ok && ref_ldst(fc.insn, x, &r) && r.write == wnr) {
+		FZ_CHECK(kind == A64_DABT_MMIO && e.mmio.width == r.width &&
+				 e.mmio.write == r.write && e.mmio.reg == r.reg &&
+				 e.mmio.addr.raw == ab.ipa && wb.valid == r.wb,
+			 "0x%08x with WnR %d: %d", fc.insn, wnr, kind);
+		return;
+	}
+	FZ_CHECK(kind == A64_DABT_FAULT && e.kind == VCPU_EXIT_S2_FAULT &&
+			 e.fault.addr.raw == ab.ipa && e.fault.pc == ab.pc && !wb.valid &&
+			 e.fault.access == (wnr && !s1ptw ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ),
+		 "esr 0x%llx insn 0x%08x: %d, not a fault", (unsigned long long)ab.esr, fc.insn,
+		 kind);
 }
 
 static uint64_t pick_cpu(struct fz *f)
@@ -282,9 +355,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fzv_config(&cfg, 1 + (unsigned)fz_below(&f, 4));
 	fzv_start(&vm, &cfg);
 	for (unsigned n = 0; fz_more(&f) && n < 512 && vm.state != VM_STOPPED; n++) {
-		switch (fz_below(&f, 4)) {
+		switch (fz_below(&f, 5)) {
 		case 0:
 			syndrome(&f);
+			break;
+		case 4:
+			dabt(&f);
 			break;
 		case 1:
 			psci(&f);
