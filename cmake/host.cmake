@@ -1,4 +1,5 @@
-# Host test tree: cmocka unit suites (ASan + UBSan) and the system tests that boot images.
+# Host test tree: cmocka unit suites (ASan + UBSan), the system tests that boot images, and short
+# runs of the fuzz targets (built in their own tree, build/fuzz, by tests/fuzz/ctest.cmake).
 include(CTest)
 include(${PV_ROOT}/cmake/sources.cmake)
 set(CMAKE_C_STANDARD 11)
@@ -76,7 +77,6 @@ function(pv_system_test)
 endfunction()
 
 add_subdirectory(${PV_ROOT}/tests/unit unit)
-add_subdirectory(${PV_ROOT}/tests/fuzz fuzz)
 file(GLOB pv_arch_test_dirs ${PV_ROOT}/arch/*/tests/CMakeLists.txt)
 foreach(f IN LISTS pv_arch_test_dirs)
   get_filename_component(dir ${f} DIRECTORY)
@@ -89,3 +89,4 @@ foreach(f IN LISTS pv_platform_tests)
   include(${f})
 endforeach()
 include(${PV_ROOT}/cmake/lint.cmake OPTIONAL)
+include(${PV_ROOT}/tests/fuzz/ctest.cmake)

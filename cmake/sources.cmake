@@ -4,6 +4,7 @@
 set(PV_LIB_SOURCES
   ${PV_ROOT}/lib/fmt.c
   ${PV_ROOT}/lib/strerror.c
+  ${PV_ROOT}/lib/strlist.c
 )
 # The C library subset images provide for themselves (the host has libc).
 set(PV_LIBC_SOURCES

@@ -2,6 +2,7 @@
 /* The memory map from a flattened device tree, read with libfdt. */
 #include <hal/boot.h>
 #include <libfdt.h>
+#include <pv/strlist.h>
 
 static int add_range(struct boot_range *table, unsigned *count, hpa_t base, uint64_t size)
 {
@@ -56,8 +57,10 @@ static int add_reg(const void *dtb, int node, int acells, int scells, struct boo
 
 static bool is_memory_node(const void *dtb, int node)
 {
-	const char *type = fdt_getprop(dtb, node, "device_type", NULL);
-	return type && fdt_stringlist_contains(type, (int)strlen(type) + 1, "memory");
+	int len;
+	const char *type = fdt_getprop(dtb, node, "device_type", &len);
+
+	return type && pv_strlist_contains(type, len, "memory");
 }
 
 int boot_fdt_memory(const void *dtb, struct boot_info *bi)

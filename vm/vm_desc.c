@@ -7,6 +7,7 @@
 #include <irq/vdev_model.h>
 #include <libfdt.h>
 #include <pv/fmt.h>
+#include <pv/strlist.h>
 #include <string.h>
 #include <vm/vm_config.h>
 #include <vm/vm_desc.h>
@@ -361,7 +362,7 @@ int vm_desc_check_header(const void *fdt, uint64_t size, struct vm_err *err)
 	if (fdt_off_dt_struct(fdt) % 4 || fdt_off_dt_strings(fdt) > fdt_totalsize(fdt))
 		return vm_err_set(err, "/", "malformed device tree blob");
 	compat = fdt_getprop(fdt, 0, "compatible", &len);
-	if (!compat || !fdt_stringlist_contains(compat, len, VM_DESC_COMPATIBLE))
+	if (!compat || !pv_strlist_contains(compat, len, VM_DESC_COMPATIBLE))
 		return vm_err_set(err, "/", "the root needs compatible = \"%s\"",
 				  VM_DESC_COMPATIBLE);
 	return PV_OK;
@@ -371,9 +372,14 @@ int vm_desc_next_vm(const void *fdt, int prev)
 {
 	int node = prev < 0 ? fdt_first_subnode(fdt, 0) : fdt_next_subnode(fdt, prev);
 
-	for (; node >= 0; node = fdt_next_subnode(fdt, node))
-		if (fdt_node_check_compatible(fdt, node, VM_DESC_VM_COMPATIBLE) == 0)
+	/* Not fdt_node_check_compatible: libfdt reads one byte past an unterminated value. */
+	for (; node >= 0; node = fdt_next_subnode(fdt, node)) {
+		int len;
+		const char *compat = fdt_getprop(fdt, node, "compatible", &len);
+
+		if (compat && pv_strlist_contains(compat, len, VM_DESC_VM_COMPATIBLE))
 			return node;
+	}
 	return -1;
 }
 

@@ -12,6 +12,7 @@
 #define LDST_FORM_POST	   0x00000400u
 #define LDST_FORM_PRE	   0x00000c00u
 #define LDST_FORM_REG	   0x00200800u
+#define LDST_REG_OPTION1   0x00004000u /* register offset: option<1>, set in every allocated one */
 
 bool a64_decode_ldst(uint32_t insn, uint64_t ipa, const uint64_t *x, struct vcpu_exit *exit,
 		     struct a64_writeback *wb)
@@ -27,6 +28,8 @@ bool a64_decode_ldst(uint32_t insn, uint64_t ipa, const uint64_t *x, struct vcpu
 			writeback = true;
 		else if (form != LDST_FORM_UNSCALED && form != LDST_FORM_REG)
 			return false; /* unprivileged forms and atomics */
+		else if (form == LDST_FORM_REG && !(insn & LDST_REG_OPTION1))
+			return false; /* extend option with option<1> = 0: unallocated */
 	} else if ((insn & LDST_CLASS_MASK) != LDST_UNSIGNED) {
 		return false;
 	}

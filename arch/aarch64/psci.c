@@ -106,8 +106,14 @@ int64_t a64_psci_cpu_on_result(struct vm *vm, uint64_t target, int64_t hc_ret)
 	switch (hc_ret) {
 	case PV_HC_OK:
 		return PSCI_RET_SUCCESS;
-	case PV_HC_EALREADY:
-		return PSCI_RET_ALREADY_ON;
+	case PV_HC_EALREADY: {
+		/* Started but not yet running: its CPU_ON is still pending (PSCI 1.1, CPU_ON). */
+		struct vcpu *t = vm_find_vcpu(vm, target);
+
+		return t && __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == VCPU_READY
+			       ? PSCI_RET_ON_PENDING
+			       : PSCI_RET_ALREADY_ON;
+	}
 	case PV_HC_EDENIED:
 		return PSCI_RET_DENIED;
 	case PV_HC_EINVAL:

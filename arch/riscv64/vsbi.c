@@ -148,6 +148,13 @@ static void vsbi_hsm(struct vcpu *vcpu, uint64_t fid, uint64_t x[32], struct vcp
 
 	switch (fid) {
 	case 0: /* hart_start(hartid, start_addr, opaque): the core checks id and address */
+		/* A start address outside the VM's RAM is SBI's INVALID_ADDR; the core's one
+		 * EINVAL would say INVALID_PARAM, which the spec keeps for an unknown hart. */
+		if (vm_find_vcpu(vcpu->vm, x[VSBI_A0]) &&
+		    !vm_config_in_ram(vcpu->vm->config, x[VSBI_A1], 1)) {
+			vsbi_ret(x, VSBI_ERR_INVALID_ADDR, 0);
+			return;
+		}
 		exit->kind = VCPU_EXIT_CPU_UP;
 		exit->cpu_up.target = x[VSBI_A0];
 		exit->cpu_up.entry = x[VSBI_A1];

@@ -151,7 +151,8 @@ int qv_fw_cfg_memory(const struct qv_fw_cfg_io *io, struct boot_info *bi)
 		qv_fw_cfg_read(io, entry, sizeof(entry));
 		addr = qv_get_le(entry, 8);
 		len = qv_get_le(entry + 8, 8);
-		if (qv_get_le(entry + 16, 4) != QV_MEMMAP_TYPE_RAM)
+		/* An empty range adds nothing (boot_add_mem skips it), so it must not count. */
+		if (qv_get_le(entry + 16, 4) != QV_MEMMAP_TYPE_RAM || len == 0)
 			continue;
 		err = boot_add_mem(bi, hpa(addr), len);
 		if (err)

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #define S2C_MAX_LEVELS 8
-#define S2C_POOL_CAP   16384 /* frames; 64 MiB of host memory */
+#define S2C_POOL_CAP   S2_CHECK_MAX_POOL_FRAMES
 
 typedef unsigned long long ull; /* for printing */
 
@@ -23,8 +23,15 @@ void s2_test_pool_init(struct s2_test_pool *tp, size_t nframes)
 
 	tp->mem = aligned_alloc(HAL_PAGE_SIZE, bytes);
 	tp->bitmap = calloc(PAGE_POOL_BITMAP_WORDS(nframes), sizeof(uint64_t));
+	tp->cap = nframes;
 	assert_true(tp->mem && tp->bitmap);
 	memset(tp->mem, 0xa5, bytes); /* the pool zeroes what it hands out; the rest is junk */
+	s2_test_pool_reset(tp, nframes);
+}
+
+void s2_test_pool_reset(struct s2_test_pool *tp, size_t nframes)
+{
+	assert_true(nframes <= tp->cap);
 	assert_int_equal(
 		page_pool_init(&tp->pool, hpa(S2_TEST_HPA_BASE), tp->mem, nframes, tp->bitmap),
 		PV_OK);
@@ -244,11 +251,14 @@ static void model_change(struct s2c_model *m, uint64_t a, uint64_t end, bool pro
 struct s2c {
 	const struct s2_format *fmt;
 	struct s2_space sp;
-	struct s2_test_pool tp;
+	struct s2_test_pool own, *tp, *reuse; /* tp: own, or reuse when the caller gives a pool */
 	struct s2c_model m;
 	uint64_t rng, seed, page, top, window;
 	unsigned op, minleaf, rootf, tablef;
 	bool memtype_stored;
+	bool tight;	   /* the pool may run dry: -PV_ENOMEM is a correct answer */
+	const uint8_t *in; /* fuzzing: the choices, instead of rng */
+	size_t in_len;
 	char desc[192];
 	unsigned long seen_level[S2C_MAX_LEVELS], seen_eexist, seen_split;
 };
@@ -287,7 +297,16 @@ static uint64_t rnd(struct s2c *c)
 
 static uint64_t rnd_below(struct s2c *c, uint64_t n)
 {
-	return n ? rnd(c) % n : 0;
+	uint64_t v = 0;
+
+	if (!c->in)
+		return n ? rnd(c) % n : 0;
+	for (uint64_t m = n ? n - 1 : 0, i = 0; m; m >>= 8, i += 8)
+		if (c->in_len) {
+			v |= (uint64_t)*c->in++ << i;
+			c->in_len--;
+		}
+	return n ? v % n : 0;
 }
 
 static struct s2c *s2c_new(const struct s2_format *f)
@@ -307,18 +326,24 @@ static struct s2c *s2c_new(const struct s2_format *f)
 
 static void s2c_space_init(struct s2c *c, size_t frames)
 {
-	s2_test_pool_init(&c->tp, frames);
-	assert_int_equal(s2_init(&c->sp, c->fmt, NULL, &c->tp.pool, 1), PV_OK);
+	if (c->reuse) {
+		c->tp = c->reuse;
+		s2_test_pool_reset(c->tp, frames);
+	} else {
+		c->tp = &c->own;
+		s2_test_pool_init(c->tp, frames);
+	}
+	assert_int_equal(s2_init(&c->sp, c->fmt, NULL, &c->tp->pool, 1), PV_OK);
 	assert_int_equal(c->sp.table_frames, c->rootf);
-	assert_int_equal(s2_test_pool_used(&c->tp), c->rootf);
+	assert_int_equal(s2_test_pool_used(c->tp), c->rootf);
 }
 
 static void s2c_space_fini(struct s2c *c)
 {
 	s2_destroy(&c->sp);
-	S2C_EXPECT(c, s2_test_pool_used(&c->tp) == 0, "%zu frames leaked",
-		   s2_test_pool_used(&c->tp));
-	s2_test_pool_fini(&c->tp);
+	S2C_EXPECT(c, s2_test_pool_used(c->tp) == 0, "%zu frames leaked", s2_test_pool_used(c->tp));
+	if (c->tp == &c->own)
+		s2_test_pool_fini(c->tp);
 }
 
 /* The whole leaf [g, g + size) -> h must agree with the model, extent by extent. */
@@ -491,11 +516,15 @@ static void do_map(struct s2c *c, uint64_t a, uint64_t size, uint64_t h)
 	snprintf(c->desc, sizeof(c->desc), "map %#llx+%#llx -> %#llx perm %u mt %u", (ull)a,
 		 (ull)size, (ull)h, attr.perm, attr.memtype);
 	r = s2_map(&c->sp, gpa(a), hpa(h), size, attr);
+	if (r == -PV_ENOMEM && c->tight && expect == PV_OK)
+		expect = r;
 	S2C_EXPECT(c, r == expect, "returned %d, expected %d", r, expect);
 	if (r == PV_OK)
 		model_insert(&c->m, i, (struct s2c_ext){ a, size, h, want });
 	else
 		S2C_EXPECT(c, c->sp.table_frames == before, "failed map changed tables");
+	if (r == -PV_ENOMEM)
+		full_check(c); /* nothing changed: every leaf as before */
 	c->seen_eexist += r == -PV_EEXIST;
 	check_around(c, a, size);
 }
@@ -509,9 +538,16 @@ static void do_range(struct s2c *c, bool protect, uint64_t a, uint64_t size)
 	snprintf(c->desc, sizeof(c->desc), "%s %#llx+%#llx perm %u", protect ? "protect" : "unmap",
 		 (ull)a, (ull)size, perm);
 	r = protect ? s2_protect(&c->sp, gpa(a), size, perm) : s2_unmap(&c->sp, gpa(a), size);
+	if (r == -PV_ENOMEM && c->tight && expect == PV_OK)
+		expect = r;
 	S2C_EXPECT(c, r == expect, "returned %d, expected %d", r, expect);
 	if (r == PV_OK)
 		model_change(&c->m, a, a + size, protect, perm);
+	if (r == -PV_ENOMEM) {
+		S2C_EXPECT(c, c->sp.table_frames == before, "failed %s changed tables",
+			   protect ? "protect" : "unmap");
+		full_check(c);
+	}
 	c->seen_split += c->sp.table_frames > before;
 	check_around(c, a, size);
 }
@@ -583,18 +619,36 @@ static size_t s2c_pool_frames(const struct s2c *c)
 
 void s2_check_random(const struct s2_check_cfg *cfg)
 {
+	s2_check_input(cfg, NULL);
+}
+
+void s2_check_input(const struct s2_check_cfg *cfg, const struct s2_check_input *in)
+{
 	struct s2c *c = s2c_new(cfg->fmt);
+	size_t frames;
 
 	c->seed = c->rng = cfg->seed;
 	c->memtype_stored = cfg->memtype_stored;
 	c->window = cfg->window ? cfg->window : 8 * s2c_bs(cfg->fmt, c->minleaf);
 	c->window = c->window < c->top ? c->window : c->top;
-	s2c_space_init(c, s2c_pool_frames(c));
-	for (c->op = 0; c->op < cfg->ops; c->op++) {
+	frames = s2c_pool_frames(c);
+	if (in) {
+		c->in = in->bytes;
+		c->in_len = in->len;
+		c->reuse = in->pool;
+		if (in->pool_frames && in->pool_frames < frames) {
+			frames = in->pool_frames > c->rootf ? in->pool_frames : c->rootf;
+			c->tight = true;
+		}
+	}
+	s2c_space_init(c, frames);
+	for (c->op = 0; c->op < cfg->ops && (!c->in || c->in_len); c->op++) {
 		uint64_t r = rnd_below(c, 100), size, a;
 
 		/* Outputs aligned only to a page force pages: kept small to bound the tables. */
 		size = r >= 35 && r < 45 ? c->page * (1 + rnd_below(c, 64)) : pick_size(c);
+		if (size > c->window / 2) /* small windows: every operation stays inside */
+			size = PV_ALIGN_DOWN(c->window / 2, c->page);
 		a = pick_addr(c, size);
 		if (r < 35)
 			do_map(c, a, size, pick_hpa(c, a, size, pick_level(c)));
@@ -606,8 +660,8 @@ void s2_check_random(const struct s2_check_cfg *cfg)
 			do_block_remap(c);
 		else
 			do_invalid(c);
-		S2C_EXPECT(c, s2_test_pool_used(&c->tp) == c->sp.table_frames,
-			   "pool has %zu frames out, space counts %u", s2_test_pool_used(&c->tp),
+		S2C_EXPECT(c, s2_test_pool_used(c->tp) == c->sp.table_frames,
+			   "pool has %zu frames out, space counts %u", s2_test_pool_used(c->tp),
 			   c->sp.table_frames);
 		if (c->op % 64 == 63)
 			full_check(c);
@@ -620,9 +674,9 @@ void s2_check_random(const struct s2_check_cfg *cfg)
 	S2C_EXPECT(c, c->sp.table_frames == c->rootf, "%u table frames left, root has %u",
 		   c->sp.table_frames, c->rootf);
 	/* Coverage of the default window: every leaf size, collisions and splits all happened. */
-	for (unsigned l = c->minleaf; l < c->fmt->levels && !cfg->window; l++)
+	for (unsigned l = c->minleaf; l < c->fmt->levels && !cfg->window && !c->in; l++)
 		S2C_EXPECT(c, c->seen_level[l] > 0, "no leaf at level %u was ever checked", l);
-	S2C_EXPECT(c, c->seen_eexist > 0 && c->seen_split > 0, "eexist %lu, splits %lu",
+	S2C_EXPECT(c, c->in || (c->seen_eexist > 0 && c->seen_split > 0), "eexist %lu, splits %lu",
 		   c->seen_eexist, c->seen_split);
 	s2c_space_fini(c);
 	free(c->m.v);
@@ -663,15 +717,14 @@ static void enomem_map(struct s2c *c, bool neighbour)
 			S2C_EXPECT(c, s2_map(&c->sp, gpa(3 * x), hpa(out), c->page, rw) == PV_OK,
 				   "-");
 		before = c->sp.table_frames;
-		used = s2_test_pool_used(&c->tp);
+		used = s2_test_pool_used(c->tp);
 		r = s2_map(&c->sp, gpa(a), hpa(out), 4 * c->page, rw);
 		S2C_EXPECT(c, r == (k < needed ? -PV_ENOMEM : PV_OK), "returned %d", r);
-		S2C_EXPECT(c, r || s2_test_pool_used(&c->tp) == used + needed * c->tablef, "-");
-		S2C_EXPECT(
-			c,
-			!r || (c->sp.table_frames == before && s2_test_pool_used(&c->tp) == used),
-			"tables %u (were %u), pool %zu (was %zu)", c->sp.table_frames, before,
-			s2_test_pool_used(&c->tp), used);
+		S2C_EXPECT(c, r || s2_test_pool_used(c->tp) == used + needed * c->tablef, "-");
+		S2C_EXPECT(c,
+			   !r || (c->sp.table_frames == before && s2_test_pool_used(c->tp) == used),
+			   "tables %u (were %u), pool %zu (was %zu)", c->sp.table_frames, before,
+			   s2_test_pool_used(c->tp), used);
 		for (uint64_t g = a; g < a + 4 * c->page; g += c->page)
 			expect_leaf(c, g, r ? -PV_ENOENT : 0, out + g - a, path, rw.perm);
 		if (neighbour)
@@ -699,7 +752,7 @@ static void enomem_split(struct s2c *c)
 	snprintf(c->desc, sizeof(c->desc), "split of a level-%u block", lv);
 	s2c_space_init(c, c->rootf + (size_t)(lv + splits) * c->tablef);
 	S2C_EXPECT(c, s2_map(&c->sp, gpa(g), hpa(h), bs, (struct s2_attr){ rw, 0 }) == PV_OK, "-");
-	while (held < S2C_MAX_LEVELS && page_pool_alloc(&c->tp.pool, order, &hold[held]) == PV_OK)
+	while (held < S2C_MAX_LEVELS && page_pool_alloc(&c->tp->pool, order, &hold[held]) == PV_OK)
 		held++;
 	S2C_EXPECT(c, held == splits, "%u tables spare, expected %u", held, splits);
 	before = c->sp.table_frames;
@@ -711,7 +764,7 @@ static void enomem_split(struct s2c *c)
 		S2C_EXPECT(c, s2_protect(&c->sp, gpa(t), c->page, rw) == PV_OK, "same perm");
 		expect_leaf(c, t, 0, h, lv, rw);
 		S2C_EXPECT(c, c->sp.table_frames == before && s2_check_tree(&c->sp) == bs, "-");
-		assert_int_equal(page_pool_free(&c->tp.pool, hold[--held], order), PV_OK);
+		assert_int_equal(page_pool_free(&c->tp->pool, hold[--held], order), PV_OK);
 	}
 	snprintf(c->desc, sizeof(c->desc), "split of a level-%u block with enough memory", lv);
 	S2C_EXPECT(c, s2_protect(&c->sp, gpa(t), c->page, S2_PERM_R) == PV_OK, "protect");

@@ -19,9 +19,12 @@ struct s2_test_pool {
 	struct page_pool pool;
 	void *mem;
 	uint64_t *bitmap;
+	size_t cap; /* frames of mem */
 };
 
 void s2_test_pool_init(struct s2_test_pool *tp, size_t nframes);
+/* Makes @tp a fresh pool of @nframes (at most its capacity) over its memory, all frames free. */
+void s2_test_pool_reset(struct s2_test_pool *tp, size_t nframes);
 void s2_test_pool_fini(struct s2_test_pool *tp);
 /* Frames currently allocated from the pool. */
 size_t s2_test_pool_used(const struct s2_test_pool *tp);
@@ -51,9 +54,31 @@ struct s2_check_cfg {
 	bool memtype_stored; /* false when leaf_attr cannot report S2_MEM_DEVICE (RISC-V) */
 };
 
+/* What a fuzzer gives s2_check_input (tests/fuzz/fuzz_s2.c). */
+struct s2_check_input {
+	/* Every choice is read from these bytes instead of the seeded generator (each choice takes
+	 * the bytes it needs; zeros past the end); the run ends when they are used up, and the
+	 * coverage expectations of a long run are skipped. */
+	const uint8_t *bytes;
+	size_t len;
+	/* Frames the pool holds; 0: enough for every operation. With fewer, map, unmap and protect
+	 * may fail with -PV_ENOMEM, and must then have changed nothing. */
+	size_t pool_frames;
+	/* A pool to reuse (reset for the run) instead of allocating one; NULL: allocate. */
+	struct s2_test_pool *pool;
+};
+
 /* Random map/unmap/protect sequence checked against a reference model; ends by unmapping
  * everything and checking that only the root is left and the pool leaks nothing. */
 void s2_check_random(const struct s2_check_cfg *cfg);
+
+/* The same sequence with its choices taken from @in (cfg->seed and cfg->ops still apply: ops
+ * bounds the run). */
+void s2_check_input(const struct s2_check_cfg *cfg, const struct s2_check_input *in);
+
+/* The frames s2_check_random's pool gets for @cfg when pool_frames is 0: at most this many. */
+#define S2_CHECK_MAX_POOL_FRAMES 16384 /* 64 MiB of host memory */
+size_t s2_check_pool_frames(const struct s2_check_cfg *cfg);
 
 /* Runs map, unmap and protect with pools too small to finish: every failure must be
  * -PV_ENOMEM with the space, its table count and the pool exactly as before. */

@@ -154,6 +154,40 @@ static void test_misaligned_blocks_are_refused(void **state)
 	assert_int_equal(boot_fdt_memory(moved + 4, &bi), -PV_EINVAL);
 }
 
+/* device_type is a string list: six bytes "memory" without their NUL are not a string, and reading
+ * them as one runs past the property (found by fuzzing: that node counted as RAM); a list names
+ * "memory" in any of its strings. */
+static void test_device_type_must_be_a_string(void **state)
+{
+	(void)state;
+	struct boot_info bi = { 0 };
+	const uint32_t reg[] = { 0x40000000, 0x1000000 }, reg2[] = { 0x80000000, 0x2000000 };
+	const uint32_t one = 1;
+
+	memset(blob, 0,
+	       sizeof(blob)); /* padding after the 6 bytes reads as NUL, as dtc writes it */
+	assert_int_equal(fdt_create(blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_finish_reservemap(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, ""), 0);
+	prop_cells("#address-cells", &one, 1);
+	prop_cells("#size-cells", &one, 1);
+	assert_int_equal(fdt_begin_node(blob, "memory@40000000"), 0);
+	assert_int_equal(fdt_property(blob, "device_type", "memory", 6), 0);
+	prop_cells("reg", reg, 2);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, "memory@80000000"), 0);
+	assert_int_equal(fdt_property(blob, "device_type", "serial\0memory", 14), 0);
+	prop_cells("reg", reg2, 2);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_finish(blob), 0);
+	assert_int_equal(boot_fdt_memory(blob, &bi), PV_OK);
+	/* The second node only: "memory" is one of the strings of its list. */
+	assert_int_equal(bi.nmem, 1);
+	assert_int_equal(bi.mem[0].base.raw, 0x80000000);
+	assert_int_equal(bi.mem[0].size, 0x2000000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_broken_tree),
 		cmocka_unit_test(test_table_full),
 		cmocka_unit_test(test_misaligned_blocks_are_refused),
+		cmocka_unit_test(test_device_type_must_be_a_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -104,6 +104,21 @@ static void test_header_errors(void **state)
 	assert_non_null(strstr(df_err.msg, VM_DESC_COMPATIBLE));
 }
 
+/* Compatible strings are NUL-terminated: the same bytes without their NUL (followed here by the
+ * next tag's zero byte, as in any blob whose value length is a multiple of 4) name nothing. */
+static void test_unterminated_compatible(void **state)
+{
+	(void)state;
+	const char root[] = VM_DESC_COMPATIBLE, vm[] = VM_DESC_VM_COMPATIBLE;
+
+	_Static_assert(sizeof(root) % 4 == 1 && sizeof(vm) % 4 == 1, "lengths without NUL % 4");
+	df_set_raw("/vm0", "compatible", vm, (int)sizeof(vm) - 1);
+	assert_true(vm_desc_next_vm(df_tree, -1) < 0);
+	df_set_raw("/", "compatible", root, (int)sizeof(root) - 1);
+	assert_int_equal(vm_desc_check_header(df_tree, sizeof(df_tree), &df_err), -PV_EINVAL);
+	assert_non_null(strstr(df_err.msg, "the root needs compatible"));
+}
+
 static void test_vm_node_errors(void **state)
 {
 	(void)state;
@@ -397,6 +412,7 @@ int main(void)
 		cmocka_unit_test_setup(test_good_description, setup),
 		cmocka_unit_test_setup(test_one_cell_addresses_and_options, setup),
 		cmocka_unit_test_setup(test_header_errors, setup),
+		cmocka_unit_test_setup(test_unterminated_compatible, setup),
 		cmocka_unit_test_setup(test_vm_node_errors, setup),
 		cmocka_unit_test_setup(test_image_errors, setup),
 		cmocka_unit_test_setup(test_firmware_images, setup),

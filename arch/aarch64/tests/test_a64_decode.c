@@ -106,6 +106,12 @@ static void test_ldst_instructions_without_syndrome(void **state)
 	assert_false(a64_decode_ldst(0xf8408442u, 0x100, regs, &e, &wb));
 	/* prfm pldl1keep, [x0] is not an access to emulate. */
 	assert_false(a64_decode_ldst(0xf9800000u, 0x100, regs, &e, &wb));
+	/* Register offset with option<1> = 0 (UXTB, UXTH, SXTB, SXTH) is unallocated, not a load
+	 * (found by fuzzing against the Arm ARM): ldrb w0, [x1, w2, uxtw] is 0x38624820, the same
+	 * with option 001 is 0x38622820. */
+	assert_true(a64_decode_ldst(0x38624820u, 0x100, regs, &e, &wb));
+	assert_false(a64_decode_ldst(0x38622820u, 0x100, regs, &e, &wb));
+	assert_false(a64_decode_ldst(0x38ef2860u, 0x100, regs, &e, &wb));
 }
 
 static void test_sysreg_icc_sgi1r_write(void **state)

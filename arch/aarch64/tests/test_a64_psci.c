@@ -83,13 +83,20 @@ static void test_cpu_on_results(void **state)
 	assert_int_equal(a64_psci_cpu_on_result(&vm, 0x100, PV_HC_EINVAL),
 			 PSCI_RET_INVALID_ADDRESS);
 	assert_int_equal(a64_psci_cpu_on_result(&vm, 0x300, PV_HC_EINVAL), PSCI_RET_INVALID_PARAMS);
-	/* And through the core: starting vCPU 1 at an entry in RAM succeeds, then is ALREADY_ON. */
+	/* And through the core: starting vCPU 1 at an entry in RAM succeeds; until it runs, its
+	 * start is pending (ON_PENDING, PSCI 1.1 CPU_ON; found by fuzzing against the
+	 * specification), then it is ALREADY_ON. */
 	assert_int_equal(
 		a64_psci_cpu_on_result(&vm, 0x100, vm_cpu_up(&vm, 0x100, gpa(FIX_RAM_GPA), 0)),
 		PSCI_RET_SUCCESS);
 	assert_int_equal(
 		a64_psci_cpu_on_result(&vm, 0x100, vm_cpu_up(&vm, 0x100, gpa(FIX_RAM_GPA), 0)),
+		PSCI_RET_ON_PENDING);
+	assert_int_equal(vcpu_set_state(&vm.vcpus[1], VCPU_RUNNING), PV_OK);
+	assert_int_equal(
+		a64_psci_cpu_on_result(&vm, 0x100, vm_cpu_up(&vm, 0x100, gpa(FIX_RAM_GPA), 0)),
 		PSCI_RET_ALREADY_ON);
+	assert_int_equal(vcpu_set_state(&vm.vcpus[1], VCPU_STOPPED), PV_OK);
 }
 
 int main(void)

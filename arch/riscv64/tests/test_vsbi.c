@@ -202,6 +202,13 @@ static void test_hsm(void **state)
 	riscv_vsbi_complete(&e, x);
 	assert_int_equal(x[10], 0);
 
+	/* A start address outside RAM is INVALID_ADDR (SBI 1.0, hart_start), not INVALID_PARAM:
+	 * found by fuzzing against the specification. An unknown hart is still INVALID_PARAM. */
+	assert_answered(call(VSBI_EXT_HSM, 0, 1, 0x1000, 0), VSBI_ERR_INVALID_ADDR, 0);
+	assert_answered(call(VSBI_EXT_HSM, 0, 1, FIX_RAM_GPA + FIX_RAM_SIZE, 0),
+			VSBI_ERR_INVALID_ADDR, 0);
+	assert_int_equal(call(VSBI_EXT_HSM, 0, 7, 0x1000, 0).kind, VCPU_EXIT_CPU_UP);
+
 	assert_int_equal(call(VSBI_EXT_HSM, 1, 0, 0, 0).kind, VCPU_EXIT_CPU_DOWN);
 
 	/* Statuses follow the vCPU lifecycle: vCPU 0 is ready (start pending), 1 never started. */

@@ -130,6 +130,20 @@ static void test_memmap(void **state)
 	assert_int_equal(bi.mem[1].size, 0x30000000);
 }
 
+/* RAM entries of length 0 add nothing: a memory map made only of them is no memory map (found by
+ * fuzzing: the reader said PV_OK with no range added, and the boot went on without RAM). */
+static void test_memmap_empty_ranges(void **state)
+{
+	struct boot_info bi;
+
+	(void)state;
+	memset(&bi, 0, sizeof(bi));
+	memmap_entry(0, 0, 0, 1);
+	memmap_entry(2, 0x90000000, 0, 1);
+	assert_int_equal(qv_fw_cfg_memory(&io, &bi), -PV_ENOENT);
+	assert_int_equal(bi.nmem, 0);
+}
+
 /* A directory claiming 2^32 - 1 files: the count is checked against the selector space before
  * it bounds a loop (before, the reader would go through 2^38 bytes of zeros). */
 static void test_directory_count(void **state)
@@ -229,6 +243,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_memmap, setup),
+		cmocka_unit_test_setup(test_memmap_empty_ranges, setup),
 		cmocka_unit_test_setup(test_directory_count, setup),
 		cmocka_unit_test_setup(test_directory_selector, setup),
 		cmocka_unit_test_setup(test_memmap_size, setup),

@@ -28,6 +28,7 @@ struct vm;
 #define PSCI_RET_INVALID_PARAMS	  (-2)
 #define PSCI_RET_DENIED		  (-3)
 #define PSCI_RET_ALREADY_ON	  (-4)
+#define PSCI_RET_ON_PENDING	  (-5)
 #define PSCI_RET_INVALID_ADDRESS  (-9)
 #define PSCI_AFFINITY_ON	  0
 #define PSCI_AFFINITY_OFF	  1
