@@ -5,14 +5,24 @@
 
 static uint64_t hv_deadlines[CONFIG_MAX_CPUS][HV_TIMER_SLOTS];
 
-static void hv_timer_program(uint64_t *slots)
+static uint64_t hv_timer_earliest(const uint64_t *slots)
 {
 	uint64_t next = 0;
 
 	for (unsigned s = 0; s < HV_TIMER_SLOTS; s++)
 		if (slots[s] && (!next || slots[s] < next))
 			next = slots[s];
-	hal_cpu.timer_arm(next);
+	return next;
+}
+
+static void hv_timer_program(uint64_t *slots)
+{
+	hal_cpu.timer_arm(hv_timer_earliest(slots));
+}
+
+uint64_t hv_timer_next(void)
+{
+	return hv_timer_earliest(hv_deadlines[hal_cpu.cpu_id()]);
 }
 
 void hv_timer_set(enum hv_timer_slot slot, uint64_t deadline)

@@ -159,7 +159,7 @@ static enum vm_exit_action vm_handle_halt(struct vcpu *vcpu, struct vcpu_exit *e
 	if (sched_others_runnable(vcpu))
 		return VM_EXIT_LEAVE; /* picked again when an interrupt is pending for it */
 	if (vcpu->vm->state != VM_STOPPED) {
-		sched_before_wait(vcpu->pcpu);
+		sched_before_wait(vcpu->pcpu, vcpu);
 		hal_cpu.wait_for_interrupt();
 	}
 	(void)vcpu_set_state(vcpu, VCPU_RUNNING);

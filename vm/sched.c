@@ -144,8 +144,9 @@ bool sched_should_yield(struct vcpu *vcpu)
 }
 
 /* When the CPU must look again while every vCPU idles: the earliest moment an idle vCPU's own
- * timer makes it runnable, or one slice from now for a backend that cannot say. 0: never. */
-static uint64_t sched_idle_deadline(struct sched_cpu *c)
+ * timer makes it runnable, or one slice from now for a backend that cannot say. 0: never. The
+ * vCPU waiting in place (@in_place, loaded) is left out: its own timer wakes the CPU. */
+static uint64_t sched_idle_deadline(struct sched_cpu *c, const struct vcpu *in_place)
 {
 	const struct vcpu_ops *ops = arch_backend.vcpu;
 	uint64_t next = 0, now = hal_cpu.timer_now();
@@ -154,7 +155,7 @@ static uint64_t sched_idle_deadline(struct sched_cpu *c)
 		struct vcpu *v = c->vcpus[i];
 		uint64_t d;
 
-		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_HALTED ||
+		if (v == in_place || __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_HALTED ||
 		    __atomic_load_n(&v->vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED)
 			continue;
 		d = ops->wake_deadline ? ops->wake_deadline(v) : now + sched_slice_ticks();
@@ -164,9 +165,9 @@ static uint64_t sched_idle_deadline(struct sched_cpu *c)
 	return next;
 }
 
-void sched_before_wait(unsigned cpu)
+void sched_before_wait(unsigned cpu, const struct vcpu *in_place)
 {
-	hv_timer_set(HV_TIMER_SCHED, sched_idle_deadline(&sched_cpus[cpu]));
+	hv_timer_set(HV_TIMER_SCHED, sched_idle_deadline(&sched_cpus[cpu], in_place));
 }
 
 void sched_run_cpu(unsigned cpu)
@@ -190,7 +191,7 @@ void sched_run_cpu(unsigned cpu)
 			hv_timer_set(HV_TIMER_SCHED, 0);
 			return;
 		}
-		sched_before_wait(cpu);
+		sched_before_wait(cpu, NULL);
 		hal_cpu.wait_for_interrupt();
 	}
 }

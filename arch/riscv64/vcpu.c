@@ -244,4 +244,5 @@ const struct vcpu_ops riscv_vcpu_ops = {
 	.get_reg = riscv_vcpu_get_reg,
 	.set_reg = riscv_vcpu_set_reg,
 	.inject_irq = riscv_vcpu_inject_irq,
+	.wake_deadline = riscv_virq_wake_deadline,
 };

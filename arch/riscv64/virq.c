@@ -103,24 +103,47 @@ static int riscv_virq_send_ipi(struct vcpu *from, struct vcpu *to, uint32_t irq)
 	return PV_OK;
 }
 
-/* Whether the vCPU has an interrupt it enabled (vsie) pending: ends a HALT. Called on the vCPU's
- * hart after an exit, so its VS state is live there. */
+/* The host time at which the vCPU's timer fires (htimedelta is 0: guest time is host time), 0 if
+ * none is armed: vstimecmp (Sstc; live in the CSR while the vCPU is loaded here), or the no-Sstc
+ * fallback's deadline. */
+static uint64_t riscv_timer_deadline(struct vcpu *vcpu, bool loaded)
+{
+	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+	uint64_t cmp = vc->vstimecmp;
+
+	if (vc->timer_deadline)
+		return vc->timer_deadline;
+	if (loaded && riscv_info.sstc)
+		csr_read(CSR_VSTIMECMP, cmp);
+	return cmp == UINT64_MAX ? 0 : cmp;
+}
+
+uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu)
+{
+	return riscv_timer_deadline(vcpu, riscv_vcpu_is_loaded(vcpu));
+}
+
+/* Whether the vCPU has an interrupt it enabled (vsie) pending: ends a HALT, and makes a vCPU that
+ * idles off its hart runnable. Its timer is compared by hand: vsip does not show a pending Sstc
+ * timer on some implementations (QEMU 7.2), and a vCPU off its hart has no live VS state. */
 static bool riscv_virq_pending(struct vcpu *vcpu)
 {
 	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
-	uint64_t vsie, vsip;
+	bool loaded = riscv_vcpu_is_loaded(vcpu);
+	uint64_t vsie = vc->vsie, vsip = 0, deadline;
 
-	if (!riscv_vcpu_is_loaded(vcpu))
-		return false;
-	csr_read(CSR_VSIE, vsie);
-	csr_read(CSR_VSIP, vsip);
+	if (loaded) {
+		csr_read(CSR_VSIE, vsie);
+		csr_read(CSR_VSIP, vsip);
+	}
 	if (vsip & vsie)
+		return true;
+	deadline = riscv_timer_deadline(vcpu, loaded);
+	if (deadline && hal_cpu.timer_now() >= deadline && (vsie & SIP_STIP))
 		return true;
 	if (vc->ssip_pending && (vsie & SIP_SSIP))
 		return true;
-	if (vplic_output(vcpu->vm->virq, vcpu->id) && (vsie & SIP_SEIP))
-		return true;
-	return vc->timer_deadline && hal_cpu.timer_now() >= vc->timer_deadline && (vsie & SIP_STIP);
+	return vplic_output(vcpu->vm->virq, vcpu->id) && (vsie & SIP_SEIP);
 }
 
 /* The no-Sstc timer: VSTIP once the deadline passed, else a host timer that makes the hart exit

@@ -47,7 +47,8 @@ int vmx_controls_compute(const struct vmx_cap_msrs *caps, struct vmx_controls *o
 
 	*out = (struct vmx_controls){ 0 };
 	*what = "pin-based";
-	err = vmx_ctl_compute(caps->pin, VMX_PIN_EXT_INTR | VMX_PIN_NMI, 0, &out->pin, missing);
+	err = vmx_ctl_compute(caps->pin, VMX_PIN_EXT_INTR | VMX_PIN_NMI, VMX_PIN_PREEMPT, &out->pin,
+			      missing);
 	if (!err) {
 		*what = "processor-based";
 		err = vmx_ctl_compute(caps->proc, proc_req, 0, &out->proc, missing);

@@ -24,6 +24,7 @@
 /* Pin-based controls. */
 #define VMX_PIN_EXT_INTR PV_BIT(0)
 #define VMX_PIN_NMI	 PV_BIT(3)
+#define VMX_PIN_PREEMPT	 PV_BIT(6) /* the VMX-preemption timer */
 
 /* Primary processor-based controls. */
 #define VMX_PROC_INTR_WINDOW  PV_BIT(2)

@@ -376,6 +376,13 @@ static __attribute__((noinline)) void decode_exit_other(struct vmx_vcpu *v, stru
 		exit_idt_vectoring(v);
 		exit_ext_intr(exit);
 		return;
+	case VMX_EXIT_PREEMPT_TIMER:
+		/* The CPU's hypervisor deadline (vmx_run), whatever the guest masks: as its timer
+		 * interrupt would. */
+		exit->kind = VCPU_EXIT_IRQ;
+		exit->irq.irq = X86_VEC_TIMER;
+		hv_timer_fired();
+		return;
 	default:
 		break;
 	}

@@ -22,6 +22,7 @@
  */
 #include <hal/arch_backend.h>
 #include <hal/hal.h>
+#include <hal/hv_timer.h>
 #include <hal/page_pool.h>
 #include <irq/virq_ops.h>
 #include <string.h>
@@ -47,6 +48,7 @@
 #define RFLAGS_RESERVED PV_BIT(1)
 
 struct vmx_controls vmx_ctls;
+static unsigned vmx_preempt_shift; /* the VMX-preemption timer's rate: TSC >> this */
 unsigned vmx_lazy_nmsrs;
 static bool vmx_ctls_ready;
 static hpa_t vmx_current[CONFIG_MAX_CPUS];
@@ -94,6 +96,7 @@ static int vmx_controls_setup(void)
 
 	if (vmx_ctls_ready)
 		return PV_OK;
+	vmx_preempt_shift = VMX_MISC_PREEMPT_RATE(caps.misc);
 	if (vmx_controls_compute(&caps, &vmx_ctls, &what, &missing)) {
 		hal_printf("vmx: the CPU lacks %s controls 0x%x that guests need\n", what, missing);
 		return -PV_ENOTSUP;
@@ -374,6 +377,22 @@ static void prepare_events(struct vmx_vcpu *v)
  * the vCPU. The run loop itself has nothing else to do between exits, so staying here only saves
  * the return and call. Entry failures go back as they are.
  */
+/* The VMX-preemption timer ends the guest's run at the CPU's earliest hypervisor deadline
+ * (hal/hv_timer.h: the scheduler's slice), as the timer interrupt also would: an emulator may not
+ * turn an external interrupt into an exit while the guest masks interrupts. It counts down at
+ * the TSC's rate shifted right by IA32_VMX_MISC[4:0]. */
+static void vmx_preempt_timer_arm(void)
+{
+	uint64_t deadline, now, left;
+
+	if (!(vmx_ctls.pin & VMX_PIN_PREEMPT))
+		return;
+	deadline = hv_timer_next();
+	now = hal_cpu.timer_now();
+	left = !deadline ? UINT32_MAX : deadline > now ? (deadline - now) >> vmx_preempt_shift : 0;
+	vmcs_write(VMCS_GUEST_PREEMPT_TIMER, left > UINT32_MAX ? UINT32_MAX : left);
+}
+
 static void vmx_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	struct vmx_vcpu *v = vmx_of(vcpu);
@@ -397,6 +416,7 @@ static void vmx_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 		if (v->reset_pending)
 			load_reset_state(v, cpu);
 		prepare_events(v);
+		vmx_preempt_timer_arm();
 		vmx_lazy_enter(&vmx_lazy_owner[cpu], &v->lazy, &vmx_lazy_cpu, vmx_lazy_nmsrs);
 
 		res = vmx_enter(&v->g, v->launched);

@@ -16,18 +16,13 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "x86_arch.h"
+#include "multiboot2.h"
 
 #define AREA	(256u << 10)
 #define MAX_MBI (AREA - 4096u)
 
 static uint8_t *area;
 static uint64_t idmap_limit;
-
-uint64_t x86_idmap_limit(void)
-{
-	return idmap_limit;
-}
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -131,7 +126,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fake_reset();
 	memset(&bi, 0, sizeof(bi));
-	rc = x86_multiboot2_parse((uint32_t)(uintptr_t)mbi, &bi);
+	rc = x86_mb2_parse(mbi, (size_t)(area + MAX_MBI - mbi), (uint64_t)(uintptr_t)mbi,
+			   idmap_limit, &bi);
 	ref_read(mbi, &r);
 	FZ_CHECK(rc == r.err, "returned %d, the specification says %d\n%s", rc, r.err, fake_hw.log);
 	FZ_CHECK(bi.nmem <= BOOT_MAX_RANGES && bi.nreserved <= BOOT_MAX_RANGES, "tables");

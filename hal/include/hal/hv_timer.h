@@ -23,6 +23,11 @@ void hv_timer_set(enum hv_timer_slot slot, uint64_t deadline);
 /* @slot's deadline on the calling CPU (0: none). Context: as hv_timer_set. */
 uint64_t hv_timer_get(enum hv_timer_slot slot);
 
+/* The earliest deadline of the calling CPU's users (0: none). A backend may also bound a guest's
+ * run by it with a mechanism of its own that needs no interrupt (x86's VMX-preemption timer).
+ * Context: as hv_timer_set. */
+uint64_t hv_timer_next(void);
+
 /* The backend's timer interrupt handler calls this (instead of stopping the timer): deadlines
  * that have passed are dropped, as their owners compare the time themselves, and the timer is
  * programmed for the next one, or stopped. Context: the interrupted CPU, IRQs off. */

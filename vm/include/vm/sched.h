@@ -37,8 +37,9 @@ bool sched_should_yield(struct vcpu *vcpu);
 
 /* Before CPU @cpu waits for an interrupt with nothing to run: its scheduler timer is set for the
  * earliest moment a vCPU idling off the CPU becomes runnable by its own timer (none if none).
+ * @in_place: the loaded vCPU that waits in place, if any (its own timer wakes the CPU).
  * Context: CPU @cpu, IRQs off. */
-void sched_before_wait(unsigned cpu);
+void sched_before_wait(unsigned cpu, const struct vcpu *in_place);
 
 /* Wakes every CPU running the loop (a VM stopped, a vCPU became ready). Context: any CPU. */
 void sched_kick_all(void);

@@ -103,6 +103,9 @@ void riscv_vcpu_load(struct vcpu *vcpu);
 /* Whether @vcpu's VS-level state is the one live in the current hart. */
 bool riscv_vcpu_is_loaded(const struct vcpu *vcpu);
 
+/* vcpu_ops.wake_deadline: when the vCPU's timer fires, in host time (0: none armed). */
+uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu);
+
 /* vexit.c: the trap-to-exit half of the vcpu_ops table. */
 void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit);
 void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit);
