@@ -23,10 +23,14 @@ set(PV_CORE_SOURCES
   ${PV_ROOT}/vm/vm.c
   ${PV_ROOT}/vm/guest_mem.c
   ${PV_ROOT}/vm/vm_config.c
+  ${PV_ROOT}/vm/vm_config_pt.c
   ${PV_ROOT}/vm/vm_desc.c
   ${PV_ROOT}/vm/vm_desc_dev.c
+  ${PV_ROOT}/vm/vm_desc_pt.c
   ${PV_ROOT}/vm/vm_elf.c
   ${PV_ROOT}/vm/vm_fdt.c
+  ${PV_ROOT}/vm/vm_fdt_pt.c
+  ${PV_ROOT}/vm/vm_pt_host.c
   ${PV_ROOT}/vm/vm_layout.c
   ${PV_ROOT}/vm/vm_load.c
   ${PV_ROOT}/vm/run.c

@@ -4,6 +4,8 @@
 #include <libfdt.h>
 #include <vm/hv_vms.h>
 #include <vm/vm_desc.h>
+#include <vm/vm_fdt.h>
+#include <vm/vm_pt.h>
 
 static struct vm_config hv_vm_configs[VM_DESC_MAX_VMS];
 
@@ -77,8 +79,81 @@ static int hv_claim_images(struct boot_info *bi, const struct vm_config *cfg)
 	return PV_OK;
 }
 
+static bool hv_in_ram(const struct boot_info *bi, uint64_t base, uint64_t size)
+{
+	for (unsigned m = 0; m < bi->nmem; m++)
+		if (inside(base, size, bi->mem[m].base.raw, bi->mem[m].size))
+			return true;
+	return false;
+}
+
+static bool hv_meets_ram(const struct boot_info *bi, uint64_t base, uint64_t size)
+{
+	for (unsigned m = 0; m < bi->nmem; m++)
+		if (overlap(base, size, bi->mem[m].base.raw, bi->mem[m].size))
+			return true;
+	return false;
+}
+
+/* Passed-through windows are not RAM and not a device the firmware's tree says the hypervisor
+ * drives; host nodes exist and translate. Identity RAM is free RAM, then reserved for the VM. */
+static int hv_claim_pt(struct boot_info *bi, struct vm_config *cfg, const struct vm_pt_host *own)
+{
+	uint64_t image = (uintptr_t)__pv_image_start;
+	uint64_t image_size = (uint64_t)((uintptr_t)__pv_image_end - (uintptr_t)__pv_image_start);
+	struct vm_err err;
+
+	cfg->host_fdt = bi->dtb;
+	for (unsigned p = 0; p < cfg->npt; p++) {
+		const struct vm_pt_config *pt = &cfg->pt[p];
+
+		for (unsigned r = 0; r < pt->nregs; r++)
+			if (hv_meets_ram(bi, pt->regs[r].hpa.raw, pt->regs[r].size)) {
+				hal_printf("vm %s: %s: host 0x%llx is RAM, not a device; VM not "
+					   "started\n",
+					   cfg->name, pt->node,
+					   (unsigned long long)pt->regs[r].hpa.raw);
+				return -PV_EINVAL;
+			}
+		if (pt->host_node && !bi->dtb) {
+			hal_printf("vm %s: %s: no host device tree to copy %s from; VM not started\n",
+				   cfg->name, pt->node, pt->host_node);
+			return -PV_EINVAL;
+		}
+	}
+	if (vm_pt_host_check(cfg, own, &err) || vm_fdt_pt_check(cfg, &err)) {
+		hal_printf("vm %s: %s; VM not started\n", err.where, err.msg);
+		return -PV_EINVAL;
+	}
+	for (unsigned m = 0; cfg->identity_ram && m < cfg->nmem; m++) {
+		uint64_t base = cfg->mem[m].gpa.raw, size = cfg->mem[m].size;
+		bool taken = overlap(base, size, image, image_size);
+
+		for (unsigned r = 0; r < bi->nreserved; r++)
+			taken |= overlap(base, size, bi->reserved[r].base.raw, bi->reserved[r].size);
+		if (!hv_in_ram(bi, base, size) || taken) {
+			hal_printf("vm %s: identity RAM 0x%llx-0x%llx is not free host RAM; VM not "
+				   "started\n",
+				   cfg->name, (unsigned long long)base,
+				   (unsigned long long)(base + size - 1));
+			return -PV_EINVAL;
+		}
+	}
+	for (unsigned m = 0; cfg->identity_ram && m < cfg->nmem; m++) {
+		if (boot_add_reserved(bi, hpa(cfg->mem[m].gpa.raw), cfg->mem[m].size)) {
+			hal_printf("vm %s: too many reserved ranges; VM not started\n", cfg->name);
+			return -PV_ENOMEM;
+		}
+		hal_printf("vm %s: identity RAM at host 0x%llx-0x%llx, reserved\n", cfg->name,
+			   (unsigned long long)cfg->mem[m].gpa.raw,
+			   (unsigned long long)(cfg->mem[m].gpa.raw + cfg->mem[m].size - 1));
+	}
+	return PV_OK;
+}
+
 unsigned hv_read_vms(struct boot_info *bi, const struct vm_config **out, unsigned max)
 {
+	static struct vm_pt_host own;
 	/* Linker symbols are separate objects to C: compare their addresses, not the pointers. */
 	uint64_t size = (uint64_t)((uintptr_t)pv_vm_package_end - (uintptr_t)pv_vm_package);
 	struct vm_desc_source src = { .pkg = pv_vm_package,
@@ -94,6 +169,8 @@ unsigned hv_read_vms(struct boot_info *bi, const struct vm_config **out, unsigne
 		hal_printf("vm description: %s: %s; no VM started\n", err.where, err.msg);
 		return 0;
 	}
+	if (bi->dtb)
+		vm_pt_host_scan(bi->dtb, &own);
 	while ((node = vm_desc_next_vm(pv_vm_package, node)) >= 0) {
 		struct vm_config *cfg = &hv_vm_configs[count];
 
@@ -111,7 +188,7 @@ unsigned hv_read_vms(struct boot_info *bi, const struct vm_config **out, unsigne
 			hal_printf("vm %s: %s; VM not started\n", err.where, err.msg);
 			continue;
 		}
-		if (hv_claim_images(bi, cfg))
+		if (hv_claim_images(bi, cfg) || hv_claim_pt(bi, cfg, &own))
 			continue;
 		count++;
 	}

@@ -6,6 +6,7 @@
 #include <pv/fmt.h>
 #include <string.h>
 #include <vm/hypercall.h>
+#include <vm/arch_vm_desc.h>
 #include <vm/sched.h>
 #include <vm/vm.h>
 #include <vm/vm_config.h>
@@ -74,6 +75,68 @@ static int vm_back_region(struct vm *vm, gpa_t base, uint64_t size, struct s2_at
 	return PV_OK;
 }
 
+/* Identity RAM region [base, base + size): the host memory at the same address, reserved at boot
+ * (vm/hv_vms.c), zeroed and mapped. */
+static int vm_back_identity(struct vm *vm, gpa_t base, uint64_t size, struct s2_attr attr)
+{
+	struct vm_mem_chunk *c;
+	void *host = page_pool_virt(vm->pool, hpa(base.raw));
+	void *last = page_pool_virt(vm->pool, hpa(base.raw + size - 1));
+
+	if (!host || !last) {
+		hal_printf("vm %s: identity RAM 0x%llx-0x%llx is outside the page pool's memory\n",
+			   vm->name, (unsigned long long)base.raw,
+			   (unsigned long long)(base.raw + size - 1));
+		return -PV_EINVAL;
+	}
+	if (vm->nchunks >= VM_MAX_MEM_CHUNKS)
+		return -PV_ENOMEM;
+	c = &vm->chunks[vm->nchunks++];
+	*c = (struct vm_mem_chunk){ .gpa = base, .hpa = hpa(base.raw), .size = size, .fixed = true };
+	memset(host, 0, size);
+	return s2_map(&vm->s2, base, c->hpa, size, attr);
+}
+
+/* The windows and interrupt lines of the passed-through devices. */
+static int vm_attach_pt(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->config;
+	const struct s2_attr dev = { S2_PERM_R | S2_PERM_W, S2_MEM_DEVICE };
+	const struct virq_ops *virq = arch_backend.virq;
+
+	for (unsigned p = 0; p < cfg->npt; p++) {
+		const struct vm_pt_config *pt = &cfg->pt[p];
+
+		for (unsigned r = 0; r < pt->nregs; r++) {
+			const struct vm_pt_reg *w = &pt->regs[r];
+			int err = s2_map(&vm->s2, w->gpa, w->hpa, w->size, dev);
+
+			if (err)
+				return err;
+			hal_printf("vm %s: %s: host 0x%llx-0x%llx at guest 0x%llx, passed through\n",
+				   vm->name, pt->node, (unsigned long long)w->hpa.raw,
+				   (unsigned long long)(w->hpa.raw + w->size - 1),
+				   (unsigned long long)w->gpa.raw);
+		}
+		for (unsigned i = 0; i < pt->nirqs; i++) {
+			const struct vm_pt_irq *l = &pt->irqs[i];
+			int err = virq && virq->pt_attach && arch_vm_desc.irq_line
+					  ? virq->pt_attach(vm, l->host,
+							    arch_vm_desc.irq_line(l->guest))
+					  : -PV_ENOTSUP;
+
+			if (err) {
+				hal_printf("vm %s: %s: physical interrupt line %u: %s\n", vm->name,
+					   pt->node, l->host, pv_strerror(err));
+				return err;
+			}
+			hal_printf("vm %s: %s: physical interrupt line %u is its line %u\n",
+				   vm->name, pt->node, l->host, l->guest);
+		}
+	}
+	return PV_OK;
+}
+
 static void vm_release(struct vm *vm, bool s2_ready)
 {
 	const struct vcpu_ops *ops = arch_backend.vcpu;
@@ -85,6 +148,8 @@ static void vm_release(struct vm *vm, bool s2_ready)
 			dev->model->destroy(vm, dev);
 	}
 	vm->ndevs_created = 0;
+	if (arch_backend.virq && arch_backend.virq->pt_release)
+		arch_backend.virq->pt_release(vm);
 	if (arch_backend.virq && vm->virq)
 		arch_backend.virq->vm_destroy(vm);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
@@ -93,7 +158,8 @@ static void vm_release(struct vm *vm, bool s2_ready)
 	if (s2_ready)
 		s2_destroy(&vm->s2);
 	for (unsigned i = 0; i < vm->nchunks; i++)
-		page_pool_free(vm->pool, vm->chunks[i].hpa, vm->chunks[i].order);
+		if (!vm->chunks[i].fixed)
+			page_pool_free(vm->pool, vm->chunks[i].hpa, vm->chunks[i].order);
 	vm->nchunks = 0;
 	vm->nvcpus = 0;
 }
@@ -132,10 +198,18 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct
 	if (err)
 		goto fail_early;
 	for (unsigned i = 0; i < config->nmem; i++) {
-		err = vm_back_region(vm, config->mem[i].gpa, config->mem[i].size, ram);
+		if (config->identity_ram)
+			err = vm_back_identity(vm, config->mem[i].gpa, config->mem[i].size, ram);
+		else
+			err = vm_back_region(vm, config->mem[i].gpa, config->mem[i].size, ram);
 		if (err)
 			goto fail;
 	}
+	if (config->identity_ram)
+		hal_printf("vm %s: WARNING: RAM at guest-physical = host-physical for device DMA; "
+			   "without an IOMMU a device it drives can read and write all memory: "
+			   "this VM is not isolated from DMA\n",
+			   config->name);
 	for (unsigned i = 0; i < config->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		v->vm = vm;
@@ -166,6 +240,9 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct
 		}
 		vm->ndevs_created = i + 1;
 	}
+	err = vm_attach_pt(vm);
+	if (err)
+		goto fail;
 	return PV_OK;
 
 fail:
@@ -198,6 +275,9 @@ void vm_stop(struct vm *vm, int64_t code, const char *reason)
 	if (!first)
 		return;
 	hal_printf("vm %s: stopped: %s (code %lld)\n", vm->name, reason, (long long)code);
+	/* A stopped VM's devices interrupt no one. */
+	if (arch_backend.virq && arch_backend.virq->pt_release)
+		arch_backend.virq->pt_release(vm);
 	for (unsigned i = 0; i < vm->ndevs_created; i++) {
 		const struct vm_dev_config *dev = &vm->config->devs[i];
 

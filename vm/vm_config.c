@@ -290,5 +290,7 @@ int vm_config_check(const struct vm_config *cfg, struct vm_err *err)
 		rc = check_images(cfg, name, err);
 	if (!rc)
 		rc = check_devices(cfg, name, err);
+	if (!rc)
+		rc = vm_config_check_pt(cfg, name, err);
 	return rc;
 }

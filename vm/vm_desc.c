@@ -212,6 +212,7 @@ static int desc_policy(struct desc_ctx *c, int node, struct vm_config *cfg)
 	else
 		return desc_fail(c, "'fault-policy' is \"inject\" or \"stop\", not \"%s\"", policy);
 	cfg->shared_cpus = fdt_getprop(c->fdt, node, "shared-cpus", NULL) != NULL;
+	cfg->identity_ram = fdt_getprop(c->fdt, node, "identity-ram", NULL) != NULL;
 	return PV_OK;
 }
 
@@ -345,9 +346,9 @@ static int desc_image(struct desc_ctx *c, int node, const char *name, struct vm_
 	return PV_OK;
 }
 
-static const char *const desc_vm_props[] = { "compatible", "cpus",	   "guest-cpu-ids",
-					     "memory",	   "fault-policy", "shared-cpus",
-					     NULL };
+static const char *const desc_vm_props[] = { "compatible",   "cpus",	     "guest-cpu-ids",
+					     "memory",	     "fault-policy", "shared-cpus",
+					     "identity-ram", NULL };
 
 int vm_desc_check_header(const void *fdt, uint64_t size, struct vm_err *err)
 {
@@ -429,6 +430,12 @@ int vm_desc_parse_vm(const void *fdt, int node, const struct vm_desc_source *src
 				      strcmp(name, "dtb") == 0 || strncmp(name, "blob", 4) == 0);
 
 		desc_enter(&c, child);
+		if (desc_is_pt(name)) {
+			rc = desc_passthrough(&c, child, name, cfg);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (fdt_first_subnode(fdt, child) >= 0)
 			return desc_fail(&c, "has child nodes; VM descriptions nest two levels");
 		if (fdt_getprop(fdt, child, "compatible", NULL))
@@ -437,7 +444,8 @@ int vm_desc_parse_vm(const void *fdt, int node, const struct vm_desc_source *src
 			rc = desc_image(&c, child, name, cfg);
 		else
 			rc = desc_fail(&c, "unknown node: images are kernel, initrd, dtb and "
-					   "blob@<n>; devices have a 'compatible'");
+					   "blob@<n>; devices have a 'compatible'; passed-through "
+					   "devices are passthrough@<n>");
 		if (rc)
 			return rc;
 	}

@@ -162,6 +162,7 @@ static int desc_check_pair(const struct vm_config *a, const struct vm_config *b,
 	struct desc_bytes pa[VM_MAX_IMAGES + VM_MAX_DEV_CONFIGS];
 	struct desc_bytes pb[VM_MAX_IMAGES + VM_MAX_DEV_CONFIGS];
 	unsigned na = desc_bytes_of(a, pa), nb = desc_bytes_of(b, pb);
+	int rc;
 
 	for (unsigned x = 0; x < a->nvcpus && !same; x++)
 		for (unsigned y = 0; y < b->nvcpus; y++)
@@ -172,10 +173,13 @@ static int desc_check_pair(const struct vm_config *a, const struct vm_config *b,
 						  a->pcpu[x], b->name);
 	for (unsigned x = 0; x < na; x++)
 		for (unsigned y = 0; y < (same ? x : nb); y++) {
-			int rc = desc_check_bytes(a, &pa[x], b, &pb[y], err);
+			rc = desc_check_bytes(a, &pa[x], b, &pb[y], err);
 			if (rc)
 				return rc;
 		}
+	rc = desc_check_pt_pair(a, b, same, err);
+	if (rc)
+		return rc;
 	for (unsigned x = 0; x < a->ndevs; x++)
 		for (unsigned y = 0; y < (same ? x : b->ndevs); y++) {
 			const struct vm_dev_config *d = &a->devs[x], *e = &b->devs[y];

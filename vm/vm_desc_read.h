@@ -39,4 +39,14 @@ int desc_image_bytes(struct desc_ctx *c, int node, bool own, struct vm_image_con
 /* Reads device node @node (named @name) into the next of cfg->devs. */
 int desc_device(struct desc_ctx *c, int node, const char *name, struct vm_config *cfg);
 
+/* Whether node @name is a passed-through device ("passthrough" or "passthrough@<n>"); reads one
+ * into the next of cfg->pt (vm_desc_pt.c). */
+bool desc_is_pt(const char *name);
+int desc_passthrough(struct desc_ctx *c, int node, const char *name, struct vm_config *cfg);
+
+/* What vm_desc_check_all checks of passed-through devices and identity RAM for VMs @a and @b
+ * (@same: one VM); the message is about @a. */
+int desc_check_pt_pair(const struct vm_config *a, const struct vm_config *b, bool same,
+		       struct vm_err *err);
+
 #endif

@@ -107,7 +107,8 @@ static int fdt_memory(void *fdt, const struct vm_config *cfg)
 	return 0;
 }
 
-static int fdt_tree(void *fdt, const struct vm_config *cfg, const struct vm_layout *layout)
+static int fdt_tree(void *fdt, const struct vm_config *cfg, const struct vm_layout *layout,
+		    struct vm_err *err, int *pt_rc)
 {
 	struct vdev_fdt_ctx ctx = { .next_phandle = VM_FDT_FIRST_DEVICE_PHANDLE };
 	char model[48];
@@ -130,7 +131,13 @@ static int fdt_tree(void *fdt, const struct vm_config *cfg, const struct vm_layo
 	if (!rc && ctx.intc_phandle)
 		rc = fdt_setprop_u32(fdt, 0, "interrupt-parent", ctx.intc_phandle);
 	/* Added last first: libfdt puts a new node before its siblings, and guests probe devices
-	 * in tree order (the first virtio disk of the description is vda). */
+	 * in tree order (the first virtio disk of the description is vda). Passed-through devices
+	 * come after the emulated ones. */
+	if (!rc) {
+		*pt_rc = vm_fdt_pt_nodes(fdt, cfg, ctx.intc_phandle, err);
+		if (*pt_rc)
+			return 0;
+	}
 	for (unsigned i = cfg->ndevs; !rc && i-- > 0;) {
 		const struct vm_dev_config *dev = &cfg->devs[i];
 		/* Device trees describe memory-mapped devices; port devices are found by probing. */
@@ -144,9 +151,14 @@ int vm_fdt_build(const struct vm_config *cfg, const struct vm_layout *layout, vo
 		 size_t size, struct vm_err *err)
 {
 	int rc = size > INT32_MAX ? -FDT_ERR_NOSPACE : fdt_create_empty_tree(buf, (int)size);
+	int pt_rc = PV_OK;
 
 	if (!rc)
-		rc = fdt_tree(buf, cfg, layout);
+		rc = fdt_tree(buf, cfg, layout, err, &pt_rc);
+	if (pt_rc == -PV_EINVAL)
+		return pt_rc;
+	if (pt_rc)
+		rc = -FDT_ERR_NOSPACE;
 	if (!rc)
 		rc = fdt_pack(buf);
 	if (rc) {

@@ -1,22 +1,33 @@
 // SPDX-License-Identifier: MIT
 /*
- * Physical GICv3 driver for the hypervisor. Only private interrupts are used (an SGI for IPIs, the
- * EL2 timer, the maintenance interrupt and the guest's virtual timer); SPIs stay disabled. The
- * registers are reached through the identity map (Device memory outside RAM).
+ * Physical GICv3 driver for the hypervisor. The hypervisor's own interrupts are private (an SGI
+ * for IPIs, the EL2 timer, the maintenance interrupt and the guest's virtual timer); SPIs stay
+ * disabled unless a VM owns them (passthrough, a64/vgic_pt.h). EOImode 1 splits the priority drop
+ * (ICC_EOIR1_EL1) from the deactivation (ICC_DIR_EL1), so that a passed-through interrupt stays
+ * active until its guest deactivates it. The registers are reached through the identity map
+ * (Device memory outside RAM).
  */
 #include <a64/cpu.h>
 #include <a64/gic.h>
 #include <a64/sysreg.h>
 #include <a64/vgic_hw.h>
+#include <a64/vgic_pt.h>
 #include <hal/hal.h>
 #include <hal/hv_timer.h>
+#include <pv/spinlock.h>
 
 #define GICD_CTLR	   0x0000u
 #define GICD_CTLR_RWP	   PV_BIT(31)
 #define GICD_CTLR_ARE	   PV_BIT(4)
 #define GICD_CTLR_GRP1	   PV_BIT(1)
 #define GICD_TYPER	   0x0004u
+#define GICD_IGROUPR(n)	   (0x0080u + 4u * (n))
+#define GICD_ISENABLER(n)  (0x0100u + 4u * (n))
 #define GICD_ICENABLER(n)  (0x0180u + 4u * (n))
+#define GICD_ICACTIVER(n)  (0x0380u + 4u * (n))
+#define GICD_IPRIORITYR(n) (0x0400u + (n))
+#define GICD_ICFGR(n)	   (0x0c00u + 4u * (n))
+#define GICD_IROUTER(n)	   (0x6000u + 8u * (n))
 #define GICR_FRAME	   0x20000u
 #define GICR_TYPER	   0x0008u
 #define GICR_TYPER_LAST	   PV_BIT(4)
@@ -34,6 +45,9 @@
 
 /* Each CPU's redistributor, found by affinity at a64_gic_cpu_init. */
 static uintptr_t a64_gicr[CONFIG_MAX_CPUS];
+
+/* Read-modify-writes of distributor registers several CPUs change (groups, triggers). */
+static pv_spinlock_t a64_gicd_lock = PV_SPINLOCK_INIT;
 
 static inline uint32_t mmio_r32(uintptr_t a)
 {
@@ -53,6 +67,11 @@ static inline void mmio_w32(uintptr_t a, uint32_t v)
 static inline void mmio_w8(uintptr_t a, uint8_t v)
 {
 	*(volatile uint8_t *)a = v;
+}
+
+static inline void mmio_w64(uintptr_t a, uint64_t v)
+{
+	*(volatile uint64_t *)a = v;
 }
 
 static bool a64_gic_wait(uintptr_t reg, uint32_t bit)
@@ -130,7 +149,8 @@ int a64_gic_cpu_init(void)
 
 	a64_write_icc_pmr_el1(0xff);
 	a64_write_icc_bpr1_el1(0);
-	a64_write_icc_ctlr_el1(0); /* EOImode 0: one EOIR write drops priority and deactivates */
+	/* EOImode 1: EOIR drops the priority, DIR deactivates (a64_gic_handle_irqs). */
+	a64_write_icc_ctlr_el1(ICC_CTLR_EOIMODE);
 	a64_write_icc_igrpen1_el1(1);
 	a64_isb();
 	return PV_OK;
@@ -142,6 +162,65 @@ void a64_gic_ppi_enable(unsigned irq, bool on)
 
 	if (r)
 		mmio_w32(r + (on ? GICR_ISENABLER0 : GICR_ICENABLER0), 1u << (irq & 31u));
+}
+
+unsigned a64_gic_lines(void)
+{
+	unsigned lines =
+		((mmio_r32(CONFIG_AARCH64_GICD_BASE + GICD_TYPER) & 0x1fu) + 1u) * 32u;
+
+	return lines > A64_GIC_MAX_INTID + 1 ? A64_GIC_MAX_INTID + 1 : lines;
+}
+
+void a64_gic_spi_enable(unsigned intid, bool on)
+{
+	uintptr_t d = CONFIG_AARCH64_GICD_BASE;
+
+	mmio_w32(d + (on ? GICD_ISENABLER(intid / 32u) : GICD_ICENABLER(intid / 32u)),
+		 1u << (intid % 32u));
+	if (!on && !a64_gic_wait(d + GICD_CTLR, (uint32_t)GICD_CTLR_RWP))
+		hal_printf("gic: disabling SPI %u did not finish\n", intid);
+}
+
+void a64_gic_spi_deactivate(unsigned intid)
+{
+	mmio_w32(CONFIG_AARCH64_GICD_BASE + GICD_ICACTIVER(intid / 32u), 1u << (intid % 32u));
+}
+
+void a64_gic_spi_route(unsigned intid, unsigned cpu)
+{
+	mmio_w64(CONFIG_AARCH64_GICD_BASE + GICD_IROUTER(intid), a64_pt_irouter(cpu));
+}
+
+void a64_gic_spi_setup(unsigned intid, unsigned cpu)
+{
+	uintptr_t d = CONFIG_AARCH64_GICD_BASE;
+
+	a64_gic_spi_enable(intid, false);
+	pv_spin_lock(&a64_gicd_lock);
+	mmio_w32(d + GICD_IGROUPR(intid / 32u),
+		 mmio_r32(d + GICD_IGROUPR(intid / 32u)) | 1u << (intid % 32u));
+	pv_spin_unlock(&a64_gicd_lock);
+	mmio_w8(d + GICD_IPRIORITYR(intid), A64_GIC_PRIO);
+	a64_gic_spi_route(intid, cpu);
+	a64_gic_spi_enable(intid, true);
+}
+
+void a64_gic_spi_config(unsigned intid, bool edge)
+{
+	uintptr_t reg = CONFIG_AARCH64_GICD_BASE + GICD_ICFGR(intid / 16u);
+	uint32_t bit = 2u << (2u * (intid % 16u));
+	bool enabled =
+		mmio_r32(CONFIG_AARCH64_GICD_BASE + GICD_ISENABLER(intid / 32u)) >> (intid % 32u) & 1u;
+
+	/* Changing an enabled interrupt's trigger is UNPREDICTABLE: off, change, on again. */
+	if (enabled)
+		a64_gic_spi_enable(intid, false);
+	pv_spin_lock(&a64_gicd_lock);
+	mmio_w32(reg, edge ? mmio_r32(reg) | bit : mmio_r32(reg) & ~bit);
+	pv_spin_unlock(&a64_gicd_lock);
+	if (enabled)
+		a64_gic_spi_enable(intid, true);
 }
 
 /* An interrupt nobody asked for: disable it rather than see it again forever. */
@@ -162,6 +241,11 @@ void a64_gic_handle_irqs(void)
 
 		if (irq >= A64_GIC_SPURIOUS)
 			return;
+		/* A VM's device: priority dropped, left active for the guest to deactivate. */
+		if (irq >= 32 && a64_vgic_pt_fired(irq)) {
+			a64_write_icc_eoir1_el1(iar);
+			continue;
+		}
 		switch (irq) {
 		case A64_IRQ_IPI:
 			break; /* its work is done by whoever wakes up */
@@ -180,5 +264,6 @@ void a64_gic_handle_irqs(void)
 			break;
 		}
 		a64_write_icc_eoir1_el1(iar);
+		a64_write_icc_dir_el1(iar);
 	}
 }

@@ -18,6 +18,7 @@
 #include <a64/vcpu.h>
 #include <a64/vgic_hw.h>
 #include <a64/vgic_mmio.h>
+#include <a64/vgic_pt.h>
 #include <hal/hal.h>
 #include <vm/vm.h>
 
@@ -274,6 +275,8 @@ void a64_vgic_recheck(struct vcpu *vcpu)
 {
 	struct a64_vcpu *a = a64_vgic_owner(vcpu);
 
+	if (a->vgic.hw_drop)
+		a64_vgic_pt_drop(vcpu);
 	if (!a64_vgic_hw_releasable(&a->vgic))
 		return;
 	if (!a64_is_loaded(a)) {
@@ -369,4 +372,6 @@ const struct virq_ops a64_virq_ops = {
 	.pending = a64_vgic_pending,
 	.flush = a64_vgic_flush,
 	.sync = a64_vgic_sync,
+	.pt_attach = a64_vgic_pt_attach,
+	.pt_release = a64_vgic_pt_release,
 };

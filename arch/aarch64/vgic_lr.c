@@ -19,6 +19,8 @@ uint64_t a64_vgic_lr_value(const struct a64_vgic_cpu *c, unsigned intid)
 
 	if (c->group1 >> intid & 1)
 		v |= ICH_LR_GROUP1;
+	if ((c->hw_fwd >> intid & 1) && intid >= 32 && c->pintid[intid - 32])
+		return v | ICH_LR_HW | (uint64_t)c->pintid[intid - 32] << ICH_LR_PINTID_SHIFT;
 	if (c->notify >> intid & 1)
 		v |= ICH_LR_EOI;
 	return v;
@@ -89,6 +91,8 @@ uint64_t a64_vgic_retire(struct a64_vgic_cpu *c, const uint64_t *lr, unsigned *f
 			continue;
 		c->lr_used &= (uint16_t)~(1u << n);
 		c->in_lr &= ~bit;
+		if ((lr[n] & ICH_LR_HW) && !(c->pending & bit))
+			c->hw_fwd &= ~bit;
 		done |= c->notify & bit;
 		c->notify &= ~bit;
 		*freed |= 1u << n;

@@ -96,6 +96,7 @@ static uint64_t bitreg_write(struct a64_vgic_cpu *c, enum bitreg r, unsigned bas
 		__atomic_or_fetch(&c->pending, bits, __ATOMIC_RELEASE);
 		return bits;
 	case BR_CLR_PEND:
+		a64_vgic_pt_clear(c, bits);
 		__atomic_and_fetch(&c->pending, ~bits, __ATOMIC_RELAXED);
 		break;
 	default:
@@ -242,6 +243,7 @@ static int gicd_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigne
 		pv_spin_lock(&d->lock);
 		d->route[i] = value & (IROUTER_AFF | IROUTER_IRM);
 		pv_spin_unlock(&d->lock);
+		a64_vgic_pt_route(vm, 32 + i);
 		return PV_OK;
 	}
 	if (width != 4)
@@ -260,12 +262,16 @@ static int gicd_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigne
 		}
 		for (unsigned i = 0; i < vm->nvcpus; i++) {
 			struct vcpu *v = &vm->vcpus[i];
-			uint64_t woke;
+			uint64_t woke, dropped;
 
 			pv_spin_lock(&v->virq_lock);
 			woke = bitreg_write(cpu_of(v), r, 32, (uint32_t)value);
+			dropped = cpu_of(v)->hw_drop;
 			pv_spin_unlock(&v->virq_lock);
 			kick_if(v, woke);
+			/* A cleared passed-through interrupt leaves its physical one active. */
+			if (dropped)
+				a64_vgic_recheck(v);
 		}
 		return PV_OK;
 	}
@@ -276,9 +282,12 @@ static int gicd_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigne
 		return PV_OK;
 	}
 	if (off >= GICD_ICFGR + 8 && off < GICD_ICFGR + 8 + sizeof(d->icfgr)) {
+		unsigned i = (unsigned)(off - GICD_ICFGR - 8) / 4;
+
 		pv_spin_lock(&d->lock);
-		d->icfgr[(off - GICD_ICFGR - 8) / 4] = (uint32_t)value & 0xaaaaaaaau;
+		d->icfgr[i] = (uint32_t)value & 0xaaaaaaaau;
 		pv_spin_unlock(&d->lock);
+		a64_vgic_pt_config(vm, 32 + 16 * i, (uint32_t)value & 0xaaaaaaaau);
 	}
 	return PV_OK;
 }

@@ -23,6 +23,8 @@
 #define A64_GIC_PPI	 1
 #define A64_IRQ_LEVEL_HI 4
 #define A64_SPI_FIRST	 32
+#define A64_HOST_MAX_SPI 987u	 /* INTID 1019, the last SPI */
+#define A64_UART_SIZE	 0x1000u /* a PL011's register page */
 
 static uint64_t a64_le(const uint8_t *p, unsigned n)
 {
@@ -188,6 +190,39 @@ static unsigned a64_guest_ranges(const struct vm_config *cfg, struct arch_vm_ran
 	return 2;
 }
 
+/* What the hypervisor drives on the board: its console and the GIC (the timers are system
+ * registers and private interrupts, which no VM can be given). */
+static unsigned a64_host_ranges(struct arch_vm_range *out)
+{
+	out[0] = (struct arch_vm_range){ "console UART", CONFIG_PLATFORM_UART_BASE, A64_UART_SIZE };
+	out[1] = (struct arch_vm_range){ "GIC distributor", CONFIG_AARCH64_GICD_BASE,
+					 A64_VGIC_GICD_SIZE };
+	out[2] = (struct arch_vm_range){ "GIC redistributors", CONFIG_AARCH64_GICR_BASE,
+					 A64_VGIC_GICR_FRAME * CONFIG_MAX_CPUS };
+	return 3;
+}
+
+/* Memory-mapped generic timer frames, where a board has them. */
+static const char *const a64_host_compatibles[] = { "arm,armv7-timer-mem", NULL };
+
+/* A host specifier <type number flags>: SPIs only (SGIs and PPIs are the CPUs' own). */
+static int a64_fdt_host_irq(const uint32_t *cells, unsigned n, uint32_t *line)
+{
+	if (n != 3 || cells[0] != A64_GIC_SPI || cells[1] > A64_HOST_MAX_SPI)
+		return -PV_EINVAL;
+	*line = cells[1];
+	return PV_OK;
+}
+
+static unsigned a64_fdt_guest_irq(const uint32_t *host_cells, unsigned n, uint32_t guest,
+				  uint32_t cells[4])
+{
+	(void)a64_fdt_irq(guest, cells);
+	if (n == 3)
+		cells[2] = host_cells[2];
+	return 3;
+}
+
 const struct arch_vm_desc arch_vm_desc = {
 	.ram_align = HAL_PAGE_SIZE,
 	.elf_machine = A64_EM_AARCH64,
@@ -198,4 +233,9 @@ const struct arch_vm_desc arch_vm_desc = {
 	.max_irq_line = A64_VGIC_NR_SPI - 1,
 	.irq_line = a64_irq_line,
 	.guest_ranges = a64_guest_ranges,
+	.host_ranges = a64_host_ranges,
+	.host_compatibles = a64_host_compatibles,
+	.max_host_irq_line = A64_HOST_MAX_SPI,
+	.fdt_host_irq = a64_fdt_host_irq,
+	.fdt_guest_irq = a64_fdt_guest_irq,
 };

@@ -43,6 +43,16 @@ void a64_vgic_recheck(struct vcpu *vcpu)
 	rechecks[vcpu->id]++;
 }
 
+void a64_vgic_pt_route(struct vm *v, uint32_t intid)
+{
+	(void)v, (void)intid;
+}
+
+void a64_vgic_pt_config(struct vm *v, uint32_t first, uint32_t icfgr)
+{
+	(void)v, (void)first, (void)icfgr;
+}
+
 static void start(uint64_t id1)
 {
 	fix_config.guest_cpu_id[1] = id1;

@@ -42,6 +42,20 @@ struct virq_ops {
 	 * Context: current CPU of @vcpu, IRQs off, no locks held. */
 	void (*flush)(struct vcpu *vcpu);
 	void (*sync)(struct vcpu *vcpu);
+
+	/* Passthrough (docs/devices.md): physical interrupt line @host (numbered as a description's
+	 * "host-interrupts") becomes @vm's line @guest (numbered as set_line's @irq): routed to the
+	 * physical CPU of the vCPU the guest routes it to, delivered there, and taken back from the
+	 * guest's acknowledgement and completion as the hardware allows. -PV_EINVAL for a line the
+	 * hardware does not have, -PV_EBUSY when a VM owns it already. NULL: the backend forwards no
+	 * physical interrupt. Context: vm_create on the boot CPU, the VM not running; never blocks
+	 * beyond the controller's lock. */
+	int (*pt_attach)(struct vm *vm, uint32_t host, uint32_t guest);
+
+	/* Takes every physical line of @vm back: masked at the physical controller, no longer
+	 * delivered, free for no one (the VM has stopped). Idempotent. Context: any CPU, no lock
+	 * held (vm_stop, vm_destroy); never blocks beyond the controller's lock. */
+	void (*pt_release)(struct vm *vm);
 };
 
 #endif

@@ -74,6 +74,30 @@ struct arch_vm_desc {
 	/* The guest-physical ranges the backend itself emulates in a VM configured as @cfg; returns
 	 * how many it wrote (at most ARCH_VM_MAX_RANGES). They must not overlap RAM or devices. */
 	unsigned (*guest_ranges)(const struct vm_config *cfg, struct arch_vm_range *out);
+
+	/* Passthrough (docs/devices.md). The host-physical ranges of the devices the hypervisor
+	 * itself drives on the board it is built for (its console UART, interrupt controller,
+	 * timers), from the board's configuration: no VM may be given any part of them. Returns
+	 * how many it wrote (at most ARCH_VM_MAX_RANGES). NULL: none known. */
+	unsigned (*host_ranges)(struct arch_vm_range *out);
+
+	/* Compatible strings of host device-tree nodes the hypervisor drives besides its console
+	 * and the interrupt controllers (which every backend keeps): at boot, the "reg" ranges of
+	 * such nodes in the firmware's tree are refused to VMs as well. NULL-terminated; NULL:
+	 * none. */
+	const char *const *host_compatibles;
+
+	/* Physical interrupt lines a VM may own, as descriptions write them ("host-interrupts"):
+	 * 0..max_host_irq_line; lines the hypervisor uses itself are outside that numbering.
+	 * fdt_host_irq reads an interrupt specifier of the host's device tree (@n cells of its
+	 * interrupt controller) into such a line, -PV_EINVAL when it names none (a private
+	 * interrupt, another kind of controller); fdt_guest_irq writes guest line @guest in the
+	 * same form (the host's trigger kept) into @cells, at most 4, and returns the count.
+	 * NULL fdt_host_irq: the backend forwards no physical interrupt. */
+	uint32_t max_host_irq_line;
+	int (*fdt_host_irq)(const uint32_t *cells, unsigned n, uint32_t *line);
+	unsigned (*fdt_guest_irq)(const uint32_t *host_cells, unsigned n, uint32_t guest,
+				  uint32_t cells[4]);
 };
 
 extern const struct arch_vm_desc arch_vm_desc;

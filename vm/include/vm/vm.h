@@ -19,6 +19,9 @@
 #define VM_MAX_IMAGES	   6
 #define VM_DEV_ARENA	   24576 /* eight devices of the largest model (virtio-blk) fit */
 #define VM_LINK_NAME_MAX   16	 /* a network switch's name, with its NUL */
+#define VM_MAX_PT	   4	 /* passed-through devices per VM */
+#define VM_PT_MAX_REGS	   4	 /* host-physical windows of one passed-through device */
+#define VM_PT_MAX_IRQS	   4	 /* physical interrupt lines of one passed-through device */
 _Static_assert(VM_MAX_IMAGES + 2 <= VM_LAYOUT_MAX_PLACED, "layout too small for the images");
 
 enum vm_state {
@@ -81,6 +84,37 @@ struct vm_dev_config {
 	uint8_t mac[6];
 };
 
+/* One window of a passed-through device: host-physical registers mapped into the guest's stage 2
+ * at @gpa with device memory attributes, page aligned. */
+struct vm_pt_reg {
+	gpa_t gpa;
+	hpa_t hpa;
+	uint64_t size;
+};
+
+/* One physical interrupt line of a passed-through device: @host (the backend's numbering of the
+ * host's lines, arch_vm_desc.max_host_irq_line) delivered as the VM's line @guest (numbered as
+ * emulated devices' lines). */
+struct vm_pt_irq {
+	uint32_t guest;
+	uint32_t host;
+};
+
+/* A physical device given to one VM (docs/devices.md, "Passthrough"): its register windows and
+ * interrupt lines, and where its node in the guest's device tree comes from: copied from the
+ * host's device tree (@host_node, a path in vm_config.host_fdt) with addresses and interrupts
+ * translated, or given by the description (node @given of @desc, copied as written), or none. */
+struct vm_pt_config {
+	const char *node; /* the description's node name, for messages */
+	unsigned nregs;
+	struct vm_pt_reg regs[VM_PT_MAX_REGS];
+	unsigned nirqs;
+	struct vm_pt_irq irqs[VM_PT_MAX_IRQS];
+	const char *host_node;
+	const void *desc;
+	int given; /* offset of the given node in @desc; negative: none */
+};
+
 /* One region of guest RAM, backed by host frames the VM owns (allocated at vm_create). */
 struct vm_mem_config {
 	gpa_t gpa;
@@ -106,6 +140,14 @@ struct vm_config {
 	bool shared_cpus;	 /* its physical CPUs may also run other VMs that allow it */
 	unsigned ndevs;
 	struct vm_dev_config devs[VM_MAX_DEV_CONFIGS]; /* emulated devices */
+	/* RAM at guest-physical = host-physical, so that the DMA addresses a guest driver gives a
+	 * passed-through device are right; such a VM is not isolated from DMA (docs/devices.md). */
+	bool identity_ram;
+	unsigned npt;
+	struct vm_pt_config pt[VM_MAX_PT]; /* passed-through devices */
+	/* The host's device tree, where passed-through nodes named by host_node are copied from:
+	 * set at boot (the firmware's tree), NULL at build time unless the checker is given one. */
+	const void *host_fdt;
 };
 
 /* One contiguous host allocation backing part of a RAM region (a region whose size is not a power
@@ -115,6 +157,7 @@ struct vm_mem_chunk {
 	hpa_t hpa;
 	uint64_t size;
 	unsigned order; /* page_pool order of the allocation */
+	bool fixed;	/* identity RAM reserved at boot, not the pool's to take back */
 };
 
 struct vm {

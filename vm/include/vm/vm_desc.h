@@ -53,8 +53,10 @@ int vm_desc_parse_vm(const void *fdt, int node, const struct vm_desc_source *src
 
 /* Checks what no single VM can see: a physical CPU given to two VMs that do not both allow
  * sharing ("shared-cpus"), firmware-placed images overlapping each other, a disk the guest writes
- * sharing its bytes with any other image or disk, and two network devices with one MAC address
- * on one switch. */
+ * sharing its bytes with any other image or disk, two network devices with one MAC address on
+ * one switch, a passed-through host range or physical interrupt line given to two VMs, and
+ * identity RAM meeting another VM's identity RAM, passed-through devices or firmware-placed
+ * images in host memory. The message is about the later VM of @cfgs. */
 int vm_desc_check_all(const struct vm_config *const *cfgs, unsigned count, struct vm_err *err);
 
 #endif

@@ -2,8 +2,8 @@
 /*
  * The device tree a guest gets when its description brings none: the root with 64-bit addresses,
  * /chosen (bootargs, stdout-path, initrd), one /memory node per RAM region, the backend's nodes
- * (arch_vm_desc.fdt_arch: CPUs, interrupt controller, timer, firmware) and one node per emulated
- * device (vdev_model.fdt_node). The generator names no architecture and no device. Pure code, so
+ * (arch_vm_desc.fdt_arch: CPUs, interrupt controller, timer, firmware), one node per emulated
+ * device (vdev_model.fdt_node) and one per passed-through device. The generator names no architecture and no device. Pure code, so
  * the host checker can write the same tree for a user to read.
  */
 #ifndef VM_VM_FDT_H
@@ -13,10 +13,24 @@
 #include <vm/vm_err.h>
 #include <vm/vm_layout.h>
 
-/* Writes @cfg's device tree, as placed by @layout, into @buf (@size bytes). Returns PV_OK or
- * -PV_ENOMEM with @err filled when it does not fit. Context: any; pure. */
+/* Writes @cfg's device tree, as placed by @layout, into @buf (@size bytes). Returns PV_OK,
+ * -PV_ENOMEM with @err filled when it does not fit, or -PV_EINVAL with @err filled when a
+ * passed-through device's node cannot be written (vm_fdt_pt_nodes). Context: any; pure. */
 int vm_fdt_build(const struct vm_config *cfg, const struct vm_layout *layout, void *buf,
 		 size_t size, struct vm_err *err);
+
+/* The nodes of @cfg's passed-through devices, under the root of @fdt (vm_fdt_pt.c): a host node
+ * (vm_pt_config.host_node) copied from cfg->host_fdt with its registers and interrupts translated
+ * into the VM's, skipped while no host tree is known (a build-time checker without one); or the
+ * node the description gives, as written. PV_OK; -PV_EINVAL with @err saying why a node cannot
+ * be written (a register or an interrupt the device was not given, a missing host node);
+ * -PV_ENOMEM when the tree is full. Context: any; pure. */
+int vm_fdt_pt_nodes(void *fdt, const struct vm_config *cfg, uint32_t intc_phandle,
+		    struct vm_err *err);
+
+/* Whether vm_fdt_pt_nodes can write @cfg's nodes (into a scratch tree): the boot-time check of a
+ * VM whose description names host nodes. Context: boot CPU or the host checker. */
+int vm_fdt_pt_check(const struct vm_config *cfg, struct vm_err *err);
 
 /* For device models: adds node @cfg->node under the root with @compat (a string list of @len
  * bytes), "reg" for an MMIO device and "interrupts" when it has a line. Returns the node's offset

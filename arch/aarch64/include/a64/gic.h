@@ -26,6 +26,18 @@ int a64_gic_cpu_init(void);
 /* Enables or disables private interrupt @irq (< 32) at the calling CPU's redistributor. */
 void a64_gic_ppi_enable(unsigned irq, bool on);
 
+/* Shared interrupts a VM owns (passthrough, a64/vgic_pt.h). a64_gic_lines: INTIDs the
+ * distributor has. a64_gic_spi_setup: group 1, the hypervisor's priority, routed to physical CPU
+ * @cpu, enabled. The others enable or disable it, deactivate it (GICD_ICACTIVER, from any CPU),
+ * route it to physical CPU @cpu, set its trigger. Context: any CPU; never block beyond the
+ * distributor's register-write wait. */
+unsigned a64_gic_lines(void);
+void a64_gic_spi_setup(unsigned intid, unsigned cpu);
+void a64_gic_spi_enable(unsigned intid, bool on);
+void a64_gic_spi_deactivate(unsigned intid);
+void a64_gic_spi_route(unsigned intid, unsigned cpu);
+void a64_gic_spi_config(unsigned intid, bool edge);
+
 /* Acknowledges and handles every interrupt pending for the calling CPU. Context: IRQs masked. */
 void a64_gic_handle_irqs(void);
 

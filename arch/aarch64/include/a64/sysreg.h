@@ -56,6 +56,7 @@ A64_SYSREG_RW(icc_sgi1r_el1, S3_0_C12_C11_5)
 /* Physical GICv3 CPU interface (EL2 reaches the physical one even with HCR_EL2.IMO set). */
 A64_SYSREG_RW(icc_iar1_el1, S3_0_C12_C12_0)
 A64_SYSREG_RW(icc_eoir1_el1, S3_0_C12_C12_1)
+A64_SYSREG_RW(icc_dir_el1, S3_0_C12_C11_1)
 A64_SYSREG_RW(icc_pmr_el1, S3_0_C4_C6_0)
 A64_SYSREG_RW(icc_bpr1_el1, S3_0_C12_C12_3)
 A64_SYSREG_RW(icc_ctlr_el1, S3_0_C12_C12_4)
@@ -196,6 +197,11 @@ static inline unsigned a64_id_field(uint64_t reg, unsigned shift)
 #define ICH_LR_GROUP1	   PV_BIT(60)
 #define ICH_LR_PRIO_SHIFT  48
 #define ICH_LR_EOI	   PV_BIT(41)
+#define ICH_LR_HW	   PV_BIT(61) /* a physical interrupt, deactivated with the virtual one */
+#define ICH_LR_PINTID_SHIFT 32	      /* its INTID in bits 41:32 when HW is set */
+
+/* ICC_CTLR_EL1: EOIR only drops the priority; ICC_DIR_EL1 (or a HW list register) deactivates. */
+#define ICC_CTLR_EOIMODE PV_BIT(1)
 
 /* CNTHCTL_EL2 (E2H == 0): EL1 may read the physical counter, not use the physical timer. */
 #define CNTHCTL_EL1PCTEN PV_BIT(0)

@@ -5,6 +5,11 @@
  * An interrupt is either waiting in .pending or sits in a list register (.in_lr); the guest's
  * acknowledge and deactivation happen in the list registers without the hypervisor.
  *
+ * A passed-through device's interrupt (.hw_fwd) is a physical SPI the hypervisor acknowledged and
+ * left active: its list register carries the hardware bit and the physical INTID, so the guest's
+ * deactivation deactivates the physical interrupt too, with no exit, and the device can interrupt
+ * again only then.
+ *
  * The functions here are pure (list registers passed as arrays), so the host tests run them; the
  * hardware side (vgic.c) reads and writes ICH_LR<n>_EL2 around them.
  */
@@ -28,6 +33,13 @@ struct a64_vgic_cpu {
 	/* INTIDs whose physical source (a level: the guest's timer) the hypervisor masked while the
 	 * virtual one is pending or in a list register; unmasked as soon as it is neither. */
 	uint64_t hw_held;
+	/* Passed-through INTIDs whose physical interrupt is active, owed a deactivation by the
+	 * virtual one (pending or in a list register with the hardware bit); hw_drop: those the
+	 * guest cleared before taking them, whose physical interrupt the hardware side deactivates
+	 * (a64_vgic_recheck). */
+	uint64_t hw_fwd;
+	uint64_t hw_drop;
+	uint16_t pintid[A64_VGIC_NR_SPI]; /* physical INTID of each passed-through SPI, 0: none */
 	uint8_t prio[A64_VGIC_NR_IRQ];
 	uint32_t icfgr[2];   /* SGI/PPI trigger configuration, kept for read-back */
 	uint32_t waker;	     /* GICR_WAKER.ProcessorSleep as the guest left it */
@@ -53,7 +65,8 @@ unsigned a64_vgic_fill(struct a64_vgic_cpu *c, uint64_t *lr);
 
 /*
  * Takes back list registers the guest has finished with, given their current values in @lr (only
- * the ones in c->lr_used are read). Returns the mask of INTIDs in c->notify that were deactivated
+ * the ones in c->lr_used are read). A passed-through interrupt that left its list register was
+ * deactivated by the hardware with it: it leaves c->hw_fwd unless it is pending again. Returns the mask of INTIDs in c->notify that were deactivated
  * (they leave c->notify) and stores in *@freed the list registers that became free (the caller
  * clears them in hardware). Caller holds the vCPU's virq lock.
  */
@@ -91,6 +104,28 @@ static inline uint64_t a64_vgic_hw_release(struct a64_vgic_cpu *c)
 	c->hw_held &= ~done;
 	c->notify &= ~done;
 	return done;
+}
+
+/* The physical source of passed-through @intid fired and the hardware side acknowledged it (and
+ * left it active): the virtual interrupt becomes pending and owes the physical one its
+ * deactivation. Caller holds the vCPU's virq lock. */
+static inline void a64_vgic_pt_pend(struct a64_vgic_cpu *c, unsigned intid)
+{
+	uint64_t bit = 1ULL << (intid & 63u);
+
+	c->hw_fwd |= bit;
+	__atomic_or_fetch(&c->pending, bit, __ATOMIC_RELEASE);
+}
+
+/* Passed-through INTIDs of @bits the guest cleared while they were pending (not yet in a list
+ * register): they leave hw_fwd for hw_drop, whose physical interrupts the hardware side
+ * deactivates. Caller holds the vCPU's virq lock, before clearing them from pending. */
+static inline void a64_vgic_pt_clear(struct a64_vgic_cpu *c, uint64_t bits)
+{
+	uint64_t dropped = bits & c->hw_fwd & c->pending & ~c->in_lr;
+
+	c->hw_fwd &= ~dropped;
+	c->hw_drop |= dropped;
 }
 
 /* Whether the vCPU has an interrupt to take: pending and enabled, or pending in a list register. */

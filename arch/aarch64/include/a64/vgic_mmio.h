@@ -30,9 +30,20 @@ struct vcpu *a64_vgic_mmio_route(struct vm *vm, uint32_t intid);
  * own): a64_vgic_raise marks @intid pending for @vcpu under its virq lock and wakes its CPU;
  * a64_vgic_recheck, after an interrupt of @vcpu stopped being pending, unmasks the physical source
  * it held (now, if @vcpu is the caller, else by kicking @vcpu's CPU, which does it at its next
- * flush). Context: the calling vCPU's CPU, no virq lock held.
+ * flush) and deactivates the physical interrupts of the passed-through ones the guest cleared
+ * (a64_vgic_cpu.hw_drop). Context: the calling vCPU's CPU, no virq lock held.
  */
 int a64_vgic_raise(struct vcpu *vcpu, uint32_t intid);
 void a64_vgic_recheck(struct vcpu *vcpu);
+
+/*
+ * Passthrough, the hardware side again (vgic_pt.c): the guest routed shared interrupt @intid
+ * anew (GICD_IROUTER), so a passed-through one's physical SPI follows it to the physical CPU of
+ * its new vCPU; the guest configured the trigger of the 16 shared interrupts from @first
+ * (GICD_ICFGR<n>: bit 2k + 1 set = edge), which passed-through ones' physical SPIs take too.
+ * Nothing for interrupts of no device. Context: the calling vCPU's CPU, no lock held.
+ */
+void a64_vgic_pt_route(struct vm *vm, uint32_t intid);
+void a64_vgic_pt_config(struct vm *vm, uint32_t first, uint32_t icfgr);
 
 #endif
