@@ -6,7 +6,10 @@
 #                ^: a guest's console lines start with "[<vm>] ", so "^PANIC" can only match the
 #                hypervisor's own line, whatever a guest prints.
 #   config-fragment: Kconfig lines appended to the board's defconfig for this build tree.
-# Environment: PV_FETCH_GUESTS, guests (scripts/fetch-guest.sh names) to fetch before building.
+# Environment: PV_FETCH_GUESTS, guests (scripts/fetch-guest.sh names) to fetch before building;
+# PV_TEST_HOOK, a command (split on spaces) run as "<hook> prepare <build-dir>" before the emulator
+# starts and "<hook> check <build-dir> <clean log>" after the log was judged (for what the log
+# cannot show, e.g. a disk image the guest wrote); either failing fails the test.
 # A hypervisor line starting "PANIC" fails the test, as do a time-out and a missing expectation.
 # Exit status 77 (ctest: skipped), with a SKIP line saying why, when the board cannot run the test
 # here: it has no emulator (no run.sh), its emulator is not installed (run.sh exits 77), or the
@@ -43,6 +46,13 @@ if [ "$rc" -eq 77 ]; then
 	exit 77
 fi
 [ "$rc" -eq 0 ] || { echo "FAIL: image build failed"; exit 1; }
+
+hook=()
+read -r -a hook <<<"${PV_TEST_HOOK:-}"
+if [ ${#hook[@]} -gt 0 ] && ! "${hook[@]}" prepare "$build"; then
+	echo "FAIL: the test's preparation failed (${hook[*]} prepare)"
+	exit 1
+fi
 
 echo "running $platform (time limit ${limit}s), log in $log"
 timeout --kill-after=5 "$limit" "$root/platforms/$platform/run.sh" "$build" >"$log" 2>&1 </dev/null
@@ -81,5 +91,9 @@ while IFS= read -r pattern; do
 		failed=1
 	fi
 done <"$expect"
+if [ ${#hook[@]} -gt 0 ] && ! "${hook[@]}" check "$build" "$clean"; then
+	echo "FAIL: the test's own check failed (${hook[*]} check)"
+	failed=1
+fi
 [ "$failed" -eq 0 ] && echo "PASS: $platform: every expectation of $(basename "$expect") matched"
 exit "$failed"

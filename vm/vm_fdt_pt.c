@@ -216,12 +216,15 @@ static uint64_t desc_value(const fdt32_t *p, int n)
 /* Node @name@<addr> under the root, @name without the host's unit address. */
 static int pt_add_node(struct pt_out *o, const char *host_name, uint64_t addr)
 {
-	char name[64];
+	char base[41], name[64];
 	const char *at = strchr(host_name, '@');
-	int len = at ? (int)(at - host_name) : (int)strlen(host_name);
+	size_t len = at ? (size_t)(at - host_name) : strlen(host_name);
 
-	pv_snprintf(name, sizeof(name), "%.*s@%llx", len > 40 ? 40 : len, host_name,
-		    (unsigned long long)addr);
+	if (len >= sizeof(base))
+		len = sizeof(base) - 1;
+	memcpy(base, host_name, len);
+	base[len] = '\0';
+	pv_snprintf(name, sizeof(name), "%s@%llx", base, (unsigned long long)addr);
 	o->node = fdt_add_subnode(o->fdt, 0, name);
 	if (o->node == -FDT_ERR_EXISTS)
 		return pt_fail(o, "the guest's device tree has a node %s already", name);

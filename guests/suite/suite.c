@@ -438,6 +438,22 @@ __attribute__((weak)) void g_arch_mode(uint64_t boot_arg)
 	(void)boot_arg;
 }
 
+/* G_MODE_TOUCH: a page this VM was not given, read and written. */
+static void touch(uint64_t page)
+{
+	static const char *const what[] = { "read", "write" };
+	static const enum g_access kind[] = { G_READ, G_WRITE };
+
+	for (unsigned i = 0; i < 2; i++) {
+		if (g_try_access(kind[i], page))
+			g_fail("touch", "the %s at 0x%llx completed", what[i],
+			       (unsigned long long)page);
+		else
+			g_printf("touch: %s at 0x%llx faulted\n", what[i],
+				 (unsigned long long)page);
+	}
+}
+
 static void run_suite(void)
 {
 	memory_fill();
@@ -461,7 +477,10 @@ void g_main(uint64_t boot_arg)
 	g_printf("guest-suite: vCPU %u up, mode %llu, RAM 0x%llx-0x%llx\n", g_cpu_id(),
 		 (unsigned long long)boot_arg, (unsigned long long)g_layout.ram_base,
 		 (unsigned long long)(g_layout.ram_base + g_layout.ram_size - 1));
-	switch (boot_arg) {
+	switch (boot_arg & G_MODE_MASK) {
+	case G_MODE_TOUCH:
+		touch(boot_arg & ~(uint64_t)G_MODE_MASK);
+		break;
 	case G_MODE_BAD:
 		g_printf("bad guest: writing outside guest RAM\n");
 		g_store(g_layout.ram_base + g_layout.ram_size, 8, 0xbad);
@@ -485,7 +504,7 @@ void g_main(uint64_t boot_arg)
 		break;
 	}
 	default:
-		if (boot_arg >= G_MODE_ARCH)
+		if ((boot_arg & G_MODE_MASK) >= G_MODE_ARCH)
 			g_arch_mode(boot_arg);
 		else
 			run_suite();

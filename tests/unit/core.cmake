@@ -27,3 +27,6 @@ pv_unit_test(NAME vm_load SOURCES ${d}/test_vm_load.c ${d}/desc_fixture.c ${d}/v
   LABELS core FAKE)
 pv_unit_test(NAME vm_config SOURCES ${d}/test_vm_config.c LABELS core FAKE)
 pv_unit_test(NAME vm_desc_dev SOURCES ${d}/test_vm_desc_dev.c ${d}/desc_fixture.c LABELS core FAKE)
+pv_unit_test(NAME vm_desc_pt SOURCES ${d}/test_vm_desc_pt.c ${d}/desc_fixture.c LABELS core FAKE)
+pv_unit_test(NAME vm_fdt_pt SOURCES ${d}/test_vm_fdt_pt.c ${d}/desc_fixture.c LABELS core FAKE)
+pv_unit_test(NAME vm_pt SOURCES ${d}/test_vm_pt.c ${d}/vm_fixture.c LABELS core FAKE)

@@ -373,6 +373,25 @@ static void fake_virq_sync(struct vcpu *vcpu)
 	(void)vcpu;
 }
 
+static int fake_virq_pt_attach(struct vm *vm, uint32_t host, uint32_t guest)
+{
+	(void)vm;
+	if (fake_hw.pt_attach_error)
+		return fake_hw.pt_attach_error;
+	if (fake_hw.npt_attach < FAKE_MAX_PT_RECORDS) {
+		fake_hw.pt_host[fake_hw.npt_attach] = host;
+		fake_hw.pt_guest[fake_hw.npt_attach] = guest;
+	}
+	fake_hw.npt_attach++;
+	return PV_OK;
+}
+
+static void fake_virq_pt_release(struct vm *vm)
+{
+	(void)vm;
+	fake_hw.pt_release_calls++;
+}
+
 static const struct virq_ops fake_virq_ops = {
 	.name = "fake-irqchip",
 	.vm_init = fake_virq_vm_init,
@@ -383,6 +402,8 @@ static const struct virq_ops fake_virq_ops = {
 	.pending = fake_virq_pending,
 	.flush = fake_virq_flush,
 	.sync = fake_virq_sync,
+	.pt_attach = fake_virq_pt_attach,
+	.pt_release = fake_virq_pt_release,
 };
 
 void fake_virq_set_pending(struct vcpu *v, bool pending)

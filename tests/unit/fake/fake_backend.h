@@ -24,6 +24,14 @@
 #define FAKE_INFO_ARG0	  0x1f0
 #define FAKE_INTC_BASE	  0x7f000000ULL
 #define FAKE_INTC_SIZE	  0x10000ULL
+/* Passthrough: the hypervisor's own device on the fake board (arch_vm_desc.host_ranges), the host
+ * lines a VM may own (0..FAKE_MAX_HOST_LINE), and the host tree's specifiers: two cells,
+ * <FAKE_HOST_IRQ_BASE + line, flags>; guest ones are one cell, line + 100. */
+#define FAKE_HV_UART	     0x09000000ULL
+#define FAKE_HV_UART_SIZE    0x1000ULL
+#define FAKE_MAX_HOST_LINE   200u
+#define FAKE_HOST_IRQ_BASE   1000u
+#define FAKE_MAX_PT_RECORDS  16
 
 /* Backend state of one fake vCPU (vcpu->arch). */
 struct fake_vcpu {
@@ -62,6 +70,11 @@ struct fake_hw {
 	void (*on_wait)(void);	 /* runs inside wait_for_interrupt: another CPU's work */
 	unsigned tlb_range_calls, tlb_all_calls;
 	unsigned powered_off;
+	/* virq_ops.pt_attach calls (host line, guest number) and pt_release calls. */
+	unsigned npt_attach;
+	uint32_t pt_host[FAKE_MAX_PT_RECORDS], pt_guest[FAKE_MAX_PT_RECORDS];
+	int pt_attach_error; /* pt_attach fails with this when non-zero */
+	unsigned pt_release_calls;
 	char log[16384]; /* console output */
 	size_t log_len;
 };

@@ -8,7 +8,8 @@
  * command line, with the boot vCPU's arguments FAKE_INFO_ARG0, the command line's address and the
  * block's. Its device tree has /cpus, an
  * interrupt controller with one-cell specifiers offset by 100, and a fake interrupt controller
- * window at FAKE_INTC_BASE.
+ * window at FAKE_INTC_BASE. Passthrough: the hypervisor's UART at FAKE_HV_UART, host specifiers
+ * of two cells (FAKE_HOST_IRQ_BASE + line, flags).
  */
 #include <libfdt.h>
 #include <pv/fmt.h>
@@ -118,6 +119,30 @@ static unsigned fake_guest_ranges(const struct vm_config *cfg, struct arch_vm_ra
 	return 1;
 }
 
+static unsigned fake_host_ranges(struct arch_vm_range *out)
+{
+	out[0] = (struct arch_vm_range){ "console UART", FAKE_HV_UART, FAKE_HV_UART_SIZE };
+	return 1;
+}
+
+static const char *const fake_host_compatibles[] = { "fake,hv-timer", NULL };
+
+static int fake_fdt_host_irq(const uint32_t *cells, unsigned n, uint32_t *line)
+{
+	if (n != 2 || cells[0] < FAKE_HOST_IRQ_BASE ||
+	    cells[0] - FAKE_HOST_IRQ_BASE > FAKE_MAX_HOST_LINE)
+		return -PV_EINVAL;
+	*line = cells[0] - FAKE_HOST_IRQ_BASE;
+	return PV_OK;
+}
+
+static unsigned fake_fdt_guest_irq(const uint32_t *host_cells, unsigned n, uint32_t guest,
+				   uint32_t cells[4])
+{
+	(void)host_cells, (void)n;
+	return fake_fdt_irq(guest, cells);
+}
+
 const struct arch_vm_desc arch_vm_desc = {
 	.elf_machine = FAKE_ELF_MACHINE,
 	.ram_align = 4096,
@@ -132,4 +157,9 @@ const struct arch_vm_desc arch_vm_desc = {
 	.max_irq_line = 31,
 	.irq_line = fake_irq_line,
 	.guest_ranges = fake_guest_ranges,
+	.host_ranges = fake_host_ranges,
+	.host_compatibles = fake_host_compatibles,
+	.max_host_irq_line = FAKE_MAX_HOST_LINE,
+	.fdt_host_irq = fake_fdt_host_irq,
+	.fdt_guest_irq = fake_fdt_guest_irq,
 };

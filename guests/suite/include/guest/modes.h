@@ -11,6 +11,10 @@
 #define G_MODE_BENCH 2 /* run the benchmarks, print BENCH lines, stop the VM */
 #define G_MODE_SPIN  3 /* spin with interrupts masked for G_SPIN_MS, then stop the VM */
 #define G_MODE_SHARE 4 /* the sharing check only: vCPU 1 shares a CPU with a spinning VM */
+/* Read and write the page in the boot argument's bits 63:12 (G_MODE_TOUCH | address): each
+ * access must fault (a device another VM owns); one that completes is a failure. */
+#define G_MODE_TOUCH 5
+#define G_MODE_MASK  0xfff /* the mode's bits; the rest is the mode's argument */
 
 /* Longer than the sharing check waits for its second vCPU (G_MODE_SHARE, from 50 ms to 250 ms
  * after boot): that vCPU, on the spinner's CPU, runs in time only if the hypervisor takes the
