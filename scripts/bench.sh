@@ -17,6 +17,17 @@
 #    virtual switch (virtio-net): the round-trip time of ping (inter_vm_rtt_us, microseconds of
 #    guest time) and the throughput of 16 MiB sent through busybox nc (inter_vm_mbps, MB/s of
 #    guest time, counted by the receiver from its first byte to its last).
+#  - Passthrough: a board with platforms/<board>/bench-passthru.config runs the guest suite's
+#    virtio-blk benchmark (guests/suite/vblk.c) in one VM on two disks with the same image: the
+#    emulator's own virtio-blk device passed through to the VM (its "# qemu:" line gives the
+#    emulator options, @GUESTS@ the guest cache) and the hypervisor's emulated virtio-blk. It
+#    prints each disk's interrupt latency (pt_irq_latency, emu_irq_latency: from the guest's
+#    queue notification of a request the device completes at once to its interrupt handler)
+#    and guest time per MiB read in 64 KiB requests (pt_read_per_mib, emu_read_per_mib), which
+#    this script also gives as MiB/s of guest time (pt_read_mibps, emu_read_mibps). Under
+#    instruction counting the emulator's own work costs no guest time: what the read figures
+#    compare is the time the VM and the hypervisor spend per request (the emulated device
+#    copies the data, the passed-through one does it by DMA).
 # A board that cannot be measured here is skipped with a line saying why, and does not fail the
 # run: it has no emulator (no run.sh) or its emulator is not installed (run.sh exits 77), its
 # emulator offers no hardware virtualization, or its architecture has no guest-suite layer yet
@@ -33,7 +44,7 @@ if [ $# -gt 0 ]; then
 else
 	platforms=()
 	for f in "$root"/platforms/*/bench.config "$root"/platforms/*/bench-linux.env \
-		"$root"/platforms/*/bench-net.config; do
+		"$root"/platforms/*/bench-net.config "$root"/platforms/*/bench-passthru.config; do
 		[ -e "$f" ] || continue
 		p=$(basename "$(dirname "$f")")
 		case " ${platforms[*]} " in *" $p "*) ;; *) platforms+=("$p") ;; esac
@@ -186,6 +197,32 @@ bench_net() {
 	add inter_vm "{\"mbps\": $mbps, \"bytes\": $bytes, \"ticks\": $ticks, \"rtt_us\": $rtt_us}"
 }
 
+bench_passthru() {
+	local p=$1 cfg=$root/platforms/$1/bench-passthru.config
+	local build=$root/build/bench-passthru-$p log=$out/$p.passthru.log g qemu cache rc figures
+	for g in $(sed -n 's/^# guests: *//p' "$cfg"); do
+		"$root/scripts/fetch-guest.sh" "$g" >/dev/null || return 1
+	done
+	cache=$("$root/scripts/cache-dir.sh")/guests
+	qemu=$(sed -n 's/^# qemu: *//p' "$cfg")
+	qemu=${qemu//@GUESTS@/$cache}
+	build "$p" "$build" "$cfg" || return 1
+	PV_BENCH=1 PV_QEMU_EXTRA="$qemu" timeout 600 "$root/platforms/$p/run.sh" "$build" >"$log" 2>&1 </dev/null
+	emulator_ran $? "$log" || return 1
+	"$root/scripts/bench-judge.sh" "$p" "$log" "$out/$p.passthru.json"
+	rc=$?
+	figures=$(cat "$out/$p.passthru.json")
+	[ -n "$figures" ] && entries+="${entries:+, }$figures"
+	[ "$rc" -eq 0 ] || return 1
+	for d in pt emu; do
+		local per mibps
+		per=$(tr -d '\r' <"$log" | sed -nE "s/.*BENCH ${d}_read_per_mib ([0-9.]+) ns .*/\1/p")
+		mibps=$(awk -v n="$per" 'BEGIN { printf "%.1f", 1e9 / n }')
+		printf '%-24s %-16s %12s %8s\n' "$p" "${d}_read_mibps" "$mibps" ""
+		add "${d}_read_mibps" "{\"mib_per_s\": $mibps}"
+	done
+}
+
 # skip_said <board>: after a benchmark of <board> returned false: true, having said why, when
 # it skipped the board; false when it failed.
 skip_said() {
@@ -211,6 +248,9 @@ for p in "${platforms[@]}"; do
 	fi
 	if [ -f "$root/platforms/$p/bench-net.config" ]; then
 		bench_net "$p" || skip_said "$p" || status=1
+	fi
+	if [ -f "$root/platforms/$p/bench-passthru.config" ]; then
+		bench_passthru "$p" || skip_said "$p" || status=1
 	fi
 	if [ -n "$entries" ]; then
 		json+="$sep\"$p\": {$entries}"

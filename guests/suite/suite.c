@@ -433,6 +433,12 @@ __attribute__((weak)) void g_arch_checks(void)
 {
 }
 
+__attribute__((weak)) bool g_dev_irq_enable(unsigned line)
+{
+	(void)line;
+	return false;
+}
+
 __attribute__((weak)) void g_arch_mode(uint64_t boot_arg)
 {
 	(void)boot_arg;
@@ -503,6 +509,9 @@ void g_main(uint64_t boot_arg)
 		g_printf("spin: done\n");
 		break;
 	}
+	case G_MODE_VBLK_BENCH:
+		g_vblk_bench();
+		break;
 	default:
 		if ((boot_arg & G_MODE_MASK) >= G_MODE_ARCH)
 			g_arch_mode(boot_arg);

@@ -14,6 +14,8 @@ void g_wait_irq_masked(void);
 
 /* Benchmark mode (bench.c): prints "BENCH <name> <instructions>" lines. */
 void g_bench(void);
+/* The passthrough benchmark (vblk.c). */
+void g_vblk_bench(void);
 /* Arms the timer once for @deadline (the suite's timer handler then reports it). */
 void g_timer_oneshot(uint64_t deadline);
 /* Called from every timer interrupt with the handler's entry time and the deadline it served. */

@@ -6,7 +6,11 @@
  *
  *   pv-vmdesc check <desc.dtb> [options]          check every VM, files included
  *   pv-vmdesc pack <desc.dtb> -o <pkg> [options]  check, then embed the files: the package
- *   pv-vmdesc dtb <desc.dtb|pkg> <vm> -o <out>    the device tree VM <vm> would be given
+ *   pv-vmdesc dtb <desc.dtb|pkg> <vm> -o <out> [-H <host.dtb>]
+ *                                                 the device tree VM <vm> would be given; its
+ *                                                 passed-through devices' nodes named by
+ *                                                 host-node are copied from <host.dtb>, the
+ *                                                 machine's own tree (e.g. QEMU's dumpdtb)
  *   pv-vmdesc show <desc.dtb|pkg> [options]       each VM's layout, as the hypervisor loads it
  * options: -I <dir> (search directory for "file" images, in order), -s <name> (the source file to
  * name in messages), -M <depfile> (pack: make-style dependencies of the package).
@@ -25,7 +29,7 @@
 static void usage(void)
 {
 	fprintf(stderr, "usage: pv-vmdesc check|pack|dtb|show <desc.dtb> [vm] [-o out] [-I dir]... "
-			"[-s source] [-M depfile]\n");
+			"[-s source] [-M depfile] [-H host.dtb]\n");
 	exit(2);
 }
 
@@ -45,6 +49,8 @@ static int parse_args(int argc, char **argv, struct vmdesc_opts *o)
 			o->source = argv[++i];
 		} else if (strcmp(a, "-M") == 0 && has_value) {
 			o->depfile = argv[++i];
+		} else if (strcmp(a, "-H") == 0 && has_value) {
+			o->host_dtb = argv[++i];
 		} else if (a[0] == '-') {
 			return -1;
 		} else if (!o->input) {
@@ -58,15 +64,42 @@ static int parse_args(int argc, char **argv, struct vmdesc_opts *o)
 	return o->input ? 0 : -1;
 }
 
+/* The machine's device tree -H names, read whole; NULL (with a message) when it cannot be. */
+static void *read_host_dtb(const char *path)
+{
+	static uint8_t buf[1 << 20];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+
+	if (f)
+		fclose(f);
+	if (!f || n < sizeof(struct fdt_header) || fdt_check_header(buf) ||
+	    fdt_totalsize(buf) > n) {
+		fprintf(stderr, "%s: not a readable device tree blob\n", path);
+		return NULL;
+	}
+	return buf;
+}
+
 static int cmd_dtb(struct vmdesc *d, const char *vm, const char *out)
 {
 	static uint8_t buf[VM_FDT_MAX];
 	struct vm_layout layout;
 	struct vm_err err;
+	const void *host = NULL;
 
+	if (d->opts.host_dtb && !(host = read_host_dtb(d->opts.host_dtb)))
+		return 1;
 	for (unsigned i = 0; i < d->nvms; i++) {
 		if (strcmp(d->cfgs[i].name, vm) != 0)
 			continue;
+		d->cfgs[i].host_fdt = host;
+		for (unsigned p = 0; !host && p < d->cfgs[i].npt; p++)
+			if (d->cfgs[i].pt[p].host_node)
+				fprintf(stderr,
+					"%s: %s: no node for %s: give the machine's tree with -H\n",
+					d->opts.source, d->cfgs[i].pt[p].node,
+					d->cfgs[i].pt[p].host_node);
 		if (vm_layout_compute(&d->cfgs[i], &layout, &err) ||
 		    vm_fdt_build(&d->cfgs[i], &layout, buf, sizeof(buf), &err)) {
 			vmdesc_report(d, &err);
@@ -109,6 +142,21 @@ static void cmd_show(struct vmdesc *d)
 		for (unsigned v = 0; v < c->ndevs; v++)
 			printf("  device    %s (%s) at 0x%llx\n", c->devs[v].node,
 			       c->devs[v].model->compatible, (unsigned long long)c->devs[v].base);
+		if (c->identity_ram)
+			printf("  identity  RAM at guest-physical = host-physical: not isolated from "
+			       "DMA\n");
+		for (unsigned p = 0; p < c->npt; p++) {
+			const struct vm_pt_config *pt = &c->pt[p];
+
+			for (unsigned r = 0; r < pt->nregs; r++)
+				printf("  passthru  %s: host 0x%llx-0x%llx at 0x%llx\n", pt->node,
+				       (unsigned long long)pt->regs[r].hpa.raw,
+				       (unsigned long long)(pt->regs[r].hpa.raw + pt->regs[r].size - 1),
+				       (unsigned long long)pt->regs[r].gpa.raw);
+			for (unsigned q = 0; q < pt->nirqs; q++)
+				printf("  passthru  %s: physical line %u as line %u\n", pt->node,
+				       pt->irqs[q].host, pt->irqs[q].guest);
+		}
 	}
 }
 

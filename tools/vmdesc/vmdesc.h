@@ -12,7 +12,7 @@
 #define VMDESC_MAX_FILES (VM_DESC_MAX_VMS * (VM_MAX_IMAGES + VM_MAX_DEV_CONFIGS))
 
 struct vmdesc_opts {
-	const char *input, *vm, *out, *source, *depfile;
+	const char *input, *vm, *out, *source, *depfile, *host_dtb;
 	const char *dirs[VMDESC_MAX_DIRS];
 	unsigned ndirs;
 };

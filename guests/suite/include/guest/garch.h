@@ -23,6 +23,12 @@ struct g_layout {
 	const char *hv_irqchip_name; /* the hypervisor's own interrupt-controller interface */
 	uint64_t hv_irqchip_addr;    /*   its address (0 if it is not memory-mapped) */
 	int64_t hc_err_unknown;	     /* what an unknown hypercall returns in this arch's ABI */
+	/* The passthrough benchmark's two virtio-blk disks (G_MODE_VBLK_BENCH): [0] passed
+	 * through, [1] emulated; their register window and interrupt line (0 base: none). */
+	struct {
+		uint64_t base;
+		unsigned line;
+	} vblk[2];
 };
 extern const struct g_layout g_layout;
 
@@ -53,6 +59,13 @@ void g_irq_off(void);
 /* Waits for an interrupt (WFI / wfi / HLT / idle). Called with interrupts masked, it returns once
  * one is pending (having taken it or not); the suite then unmasks briefly to take it. */
 void g_wait_for_irq(void);
+
+/* Device interrupt line @line (numbered as VM descriptions number them): g_dev_irq_enable
+ * enables it, routed to the calling vCPU, and returns false when the layer cannot; on each of its
+ * interrupts the layer calls g_on_dev_irq(line, counter at handler entry) before completing it.
+ * Optional: suite.c's weak default of g_dev_irq_enable returns false. */
+bool g_dev_irq_enable(unsigned line);
+void g_on_dev_irq(unsigned line, uint64_t now);
 
 /* Virtual timer of the calling vCPU: fire once at absolute counter value @deadline; 0 disarms.
  * On expiry the layer calls g_on_timer(counter_at_handler_entry). */

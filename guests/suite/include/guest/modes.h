@@ -15,6 +15,9 @@
  * access must fault (a device another VM owns); one that completes is a failure. */
 #define G_MODE_TOUCH 5
 #define G_MODE_MASK  0xfff /* the mode's bits; the rest is the mode's argument */
+/* The passthrough benchmark: interrupt latency and disk reads on the two virtio-blk disks of
+ * g_layout.vblk (guests/suite/vblk.c); BENCH lines, then the VM stops. */
+#define G_MODE_VBLK_BENCH 6
 
 /* Longer than the sharing check waits for its second vCPU (G_MODE_SHARE, from 50 ms to 250 ms
  * after boot): that vCPU, on the spinner's CPU, runs in time only if the hypervisor takes the
