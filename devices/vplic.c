@@ -53,19 +53,21 @@ static uint32_t vplic_claim(struct vplic *p, unsigned ctx)
 	return best;
 }
 
-static void vplic_complete(struct vplic *p, unsigned ctx, uint64_t src)
+/* Returns whether @src was a hardware source the guest completed (vplic_hw_complete is due). */
+static bool vplic_complete(struct vplic *p, unsigned ctx, uint64_t src)
 {
 	uint64_t bit;
 
 	/* A completion for a source not enabled for this context is ignored (PLIC spec). */
 	if (src == 0 || src >= VPLIC_SOURCES || !(p->enable[ctx] >> src & 1))
-		return;
+		return false;
 	bit = 1ULL << src;
 	if (!(p->claimed & bit))
-		return;
+		return false;
 	p->claimed &= ~bit;
 	if (p->level & bit)
 		p->pending |= bit;
+	return (p->hw & bit) != 0;
 }
 
 static int vplic_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned width,
@@ -110,6 +112,8 @@ static int vplic_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsign
 {
 	struct vplic *p = dev->priv;
 	uint32_t v = (uint32_t)value;
+	uint64_t rerouted = 0;
+	bool hw_done = false;
 
 	(void)vcpu;
 	if (width != 4 || off % 4)
@@ -127,7 +131,10 @@ static int vplic_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsign
 		if (c < p->nctx && w < VPLIC_SOURCES / 32) {
 			uint64_t mask = 0xffffffffULL << (32 * w);
 			uint64_t bits = (uint64_t)v << (32 * w);
+			uint64_t old = p->enable[c];
+
 			p->enable[c] = ((p->enable[c] & ~mask) | (bits & mask)) & ~1ULL;
+			rerouted = (old ^ p->enable[c]) & p->hw;
 		}
 	} else {
 		uint64_t c = (off - VPLIC_CONTEXT) / VPLIC_CTX_STRIDE;
@@ -135,9 +142,14 @@ static int vplic_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsign
 		if (c < p->nctx && r == 0)
 			p->threshold[c] = (uint8_t)(v & VPLIC_PRIO_MASK);
 		else if (c < p->nctx && r == 4)
-			vplic_complete(p, (unsigned)c, v);
+			hw_done = vplic_complete(p, (unsigned)c, v);
 	}
 	vplic_unlock_notify(p, vplic_update(p));
+	if (hw_done)
+		vplic_hw_complete(p->vm, v);
+	for (uint32_t src = 1; rerouted >> src; src++)
+		if (rerouted >> src & 1)
+			vplic_hw_rerouted(p->vm, src);
 	return PV_OK;
 }
 
@@ -190,4 +202,47 @@ int vplic_set_line(struct vplic *p, uint32_t src, bool level)
 	}
 	vplic_unlock_notify(p, vplic_update(p));
 	return PV_OK;
+}
+
+int vplic_set_hw(struct vplic *p, uint32_t src, bool hw)
+{
+	if (src == 0 || src >= VPLIC_SOURCES)
+		return -PV_EINVAL;
+	pv_spin_lock(&p->lock);
+	p->hw = hw ? p->hw | 1ULL << src : p->hw & ~(1ULL << src);
+	pv_spin_unlock(&p->lock);
+	return PV_OK;
+}
+
+int vplic_hw_raise(struct vplic *p, uint32_t src)
+{
+	uint64_t bit;
+
+	if (src == 0 || src >= VPLIC_SOURCES)
+		return -PV_EINVAL;
+	bit = 1ULL << src;
+	pv_spin_lock(&p->lock);
+	if (!(p->hw & bit)) {
+		pv_spin_unlock(&p->lock);
+		return -PV_EINVAL;
+	}
+	p->pending |= bit;
+	vplic_unlock_notify(p, vplic_update(p));
+	return PV_OK;
+}
+
+unsigned vplic_route(struct vplic *p, uint32_t src)
+{
+	unsigned ctx = 0;
+
+	if (src == 0 || src >= VPLIC_SOURCES)
+		return 0;
+	pv_spin_lock(&p->lock);
+	for (unsigned c = 0; c < p->nctx; c++)
+		if (p->enable[c] >> src & 1) {
+			ctx = c;
+			break;
+		}
+	pv_spin_unlock(&p->lock);
+	return ctx;
 }

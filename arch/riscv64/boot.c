@@ -6,6 +6,7 @@
 #include <hal/boot.h>
 #include <hal/hal.h>
 #include <libfdt.h>
+#include <riscv64/plic.h>
 #include <riscv64/cpu.h>
 #include <stddef.h>
 #include <string.h>
@@ -181,6 +182,7 @@ void riscv_boot_main(unsigned long hartid, const void *dtb)
 		hal_panic("no valid device tree at 0x%llx (a1 from the firmware)",
 			  (unsigned long long)(uintptr_t)dtb);
 	scan_cpus(dtb, hartid);
+	riscv_plic_scan(dtb);
 	riscv_timer_init();
 	err = boot_fdt_memory(dtb, &bi);
 	if (err)

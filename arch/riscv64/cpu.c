@@ -4,6 +4,7 @@
 #include <hal/hv_timer.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
+#include <riscv64/plic.h>
 #include <riscv64/sbi.h>
 
 static unsigned riscv_cpu_id(void)
@@ -112,6 +113,8 @@ static void riscv_wait_for_interrupt(void)
 	/* A kick's work is done by whoever woke up; left pending, every later wfi returns at once. */
 	if (sip & SIP_SSIP)
 		csr_clear(CSR_SIP, SIP_SSIP);
+	if (sip & SIP_SEIP)
+		riscv_plic_handle();
 }
 
 void riscv_timer_init(void)

@@ -8,6 +8,7 @@
 #include <riscv64/backend.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
+#include <riscv64/plic.h>
 #include <riscv64/fixup.h>
 #include <riscv64/hfence.h>
 #include <riscv64/vcpu.h>
@@ -170,6 +171,8 @@ int riscv_h_cpu_enable(void)
 	 * hypervisor itself keeps sstatus.SIE clear, so they are only ever taken while a guest
 	 * runs. Guests use FP: FS must not be Off for VS-mode to reach it. */
 	csr_set(CSR_SIE, SIP_SSIP | SIP_STIP);
+	/* Physical interrupts of devices VMs own (passthrough), through the PLIC. */
+	riscv_plic_cpu_init();
 	csr_set(CSR_SSTATUS, SSTATUS_FS_INITIAL);
 	if (!ok) {
 		riscv_h_cpu_disable();

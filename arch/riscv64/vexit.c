@@ -12,6 +12,7 @@
 #include <pv/fmt.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
+#include <riscv64/plic.h>
 #include <riscv64/gaccess.h>
 #include <riscv64/insn.h>
 #include <riscv64/mmio.h>
@@ -179,8 +180,9 @@ static int riscv_reflect(struct riscv_vcpu *vc, uint64_t cause, uint64_t tval)
 	return PV_OK;
 }
 
-/* Host interrupts: an IPI (a kick from another hart) or the timer of the no-Sstc fallback. Both
- * only make the vCPU leave the guest; the run loop then looks at the new state. */
+/* Host interrupts: an IPI (a kick from another hart), the timer of the no-Sstc fallback, or a
+ * device a VM owns (the PLIC). They only make the vCPU leave the guest; the run loop then looks
+ * at the new state. */
 static void riscv_exit_irq(uint64_t code, struct vcpu_exit *exit)
 {
 	exit->kind = VCPU_EXIT_IRQ;
@@ -189,6 +191,8 @@ static void riscv_exit_irq(uint64_t code, struct vcpu_exit *exit)
 		csr_clear(CSR_SIP, SIP_SSIP);
 	} else if (code == IRQ_S_TIMER) {
 		hv_timer_fired(); /* the next deadline of the CPU's timer users, if any */
+	} else if (code == IRQ_S_EXT) {
+		riscv_plic_handle();
 	}
 }
 

@@ -13,6 +13,7 @@
 #include <riscv64/backend.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
+#include <riscv64/plic.h>
 #include <riscv64/vcpu.h>
 #include <riscv64/vsbi.h>
 #include <vm/vm.h>
@@ -207,4 +208,6 @@ const struct virq_ops riscv_virq_ops = {
 	.pending = riscv_virq_pending,
 	.flush = riscv_virq_flush,
 	.sync = riscv_virq_sync,
+	.pt_attach = riscv_pt_attach,
+	.pt_release = riscv_pt_release,
 };

@@ -15,3 +15,13 @@ set_tests_properties(system.qemu-virt-riscv64.no-h PROPERTIES
 pv_system_test(NAME sharing PLATFORM qemu-virt-riscv64 ARCH riscv64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/sharing.expect TIMEOUT 240
   CONFIG ${CMAKE_CURRENT_LIST_DIR}/sharing.config)
+# Passthrough: QEMU's virtio-blk device given to a guest-suite VM with identity RAM, its PLIC
+# source forwarded through the vPLIC, next to the hypervisor's virtio-blk with the same image
+# (vms/vblk-passthru.dts); scripts/vblk-disk.sh makes the image and checks the bytes read.
+pv_system_test(NAME vblk-passthrough PLATFORM qemu-virt-riscv64 ARCH riscv64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/vblk-passthru.expect TIMEOUT 120
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/vblk-passthru.config LABELS passthrough)
+set(qvr_vblk_img ${CMAKE_BINARY_DIR}/images/qemu-virt-riscv64-vblk-passthrough/vblk-disk.img)
+set_property(TEST system.qemu-virt-riscv64.vblk-passthrough APPEND PROPERTY ENVIRONMENT
+  "PV_QEMU_EXTRA=-drive file=${qvr_vblk_img},if=none,format=raw,readonly=on,id=pt -device virtio-blk-device,drive=pt -device loader,file=${qvr_vblk_img},addr=0xb0000000,force-raw=on"
+  "PV_TEST_HOOK=${PV_ROOT}/scripts/vblk-disk.sh")

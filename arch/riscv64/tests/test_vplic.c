@@ -20,6 +20,25 @@ void vplic_notify(struct vm *v, unsigned ctx)
 	notified[ctx]++;
 }
 
+static struct {
+	unsigned n;
+	uint32_t src[8];
+} completed, rerouted;
+
+void vplic_hw_complete(struct vm *v, uint32_t src)
+{
+	assert_ptr_equal(v, &vm);
+	if (completed.n < 8)
+		completed.src[completed.n++] = src;
+}
+
+void vplic_hw_rerouted(struct vm *v, uint32_t src)
+{
+	assert_ptr_equal(v, &vm);
+	if (rerouted.n < 8)
+		rerouted.src[rerouted.n++] = src;
+}
+
 static int setup(void **state)
 {
 	if (fix_setup(state))
@@ -28,6 +47,7 @@ static int setup(void **state)
 	plic = vplic_create(&vm, PLIC_BASE, 2);
 	assert_non_null(plic);
 	memset(notified, 0, sizeof(notified));
+	completed.n = rerouted.n = 0;
 	return 0;
 }
 
@@ -169,6 +189,52 @@ static void test_bad_context_counts(void **state)
 	assert_false(vplic_output(plic, 5));
 }
 
+/* A physical PLIC's source (passthrough): one request per physical claim, completed for real only
+ * by the guest's completion of what it claimed. */
+static void test_hardware_source(void **state)
+{
+	(void)state;
+	assert_int_equal(vplic_hw_raise(plic, 8), -PV_EINVAL); /* not a hardware source yet */
+	assert_int_equal(vplic_set_hw(plic, 8, true), PV_OK);
+	assert_int_equal(vplic_set_hw(plic, 0, true), -PV_EINVAL);
+	assert_int_equal(vplic_set_hw(plic, VPLIC_SOURCES, true), -PV_EINVAL);
+	/* Routed to context 0 while nobody enables it; to the first context that does. */
+	assert_int_equal(vplic_route(plic, 8), 0);
+	wr(PRIO(8), 1);
+	wr(ENABLE(1, 0), 1u << 8);
+	assert_int_equal(rerouted.n, 1);
+	assert_int_equal(rerouted.src[0], 8);
+	assert_int_equal(vplic_route(plic, 8), 1);
+	/* Enabling an emulated source reroutes nothing. */
+	wr(ENABLE(1, 0), (1u << 8) | (1u << 5));
+	assert_int_equal(rerouted.n, 1);
+	/* The physical interrupt arrives: pending, context 1 told. */
+	assert_int_equal(vplic_hw_raise(plic, 8), PV_OK);
+	assert_true(vplic_output(plic, 1));
+	assert_true(notified[1] >= 1);
+	/* A completion before the claim is no completion. */
+	wr(CLAIM(1), 8);
+	assert_int_equal(completed.n, 0);
+	assert_int_equal(rd(CLAIM(1)), 8);
+	assert_false(vplic_output(plic, 1));
+	/* Not a level: nothing pends again while the physical claim is held... */
+	assert_int_equal(rd(CLAIM(1)), 0);
+	/* ... the guest's completion is passed on once, and nothing pends after it either: the
+	 * physical PLIC raises it again if the device still asks. */
+	wr(CLAIM(1), 8);
+	assert_int_equal(completed.n, 1);
+	assert_int_equal(completed.src[0], 8);
+	assert_false(vplic_output(plic, 1));
+	wr(CLAIM(1), 8);
+	assert_int_equal(completed.n, 1);
+	/* An emulated source's completion is not passed on. */
+	wr(PRIO(5), 1);
+	assert_int_equal(vplic_set_line(plic, 5, true), PV_OK);
+	assert_int_equal(rd(CLAIM(1)), 5);
+	wr(CLAIM(1), 5);
+	assert_int_equal(completed.n, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +243,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_claim_complete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threshold_and_withdrawal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_context_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hardware_source, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,14 @@
  * Context c is vCPU c's supervisor-level external interrupt. Sources are level-triggered: a line
  * that drops before its claim withdraws the request; one still high at completion pends again.
  * Only aligned 32-bit accesses are accepted; unassigned registers read as zero and ignore writes.
+ *
+ * A source may be a physical PLIC's (passthrough, docs/devices.md): the backend claimed it on the
+ * physical PLIC, whose gateway then holds the device's further requests, and raises it here
+ * (vplic_hw_raise). It is one request, not a level: the guest's claim takes it, and the guest's
+ * completion of it is passed on (vplic_hw_complete) so the backend completes the physical claim;
+ * only then can the device interrupt again. A completion for such a source the guest did not
+ * claim is ignored, like any other, so the guest never completes a physical claim it did not
+ * see.
  */
 #ifndef DEVICES_VPLIC_H
 #define DEVICES_VPLIC_H
@@ -33,6 +41,7 @@ struct vplic {
 	unsigned nctx;
 	uint8_t priority[VPLIC_SOURCES];
 	uint64_t level, pending, claimed; /* one bit per source */
+	uint64_t hw;			  /* sources a physical PLIC's interrupts arrive on */
 	uint64_t enable[VPLIC_MAX_CTX];
 	uint8_t threshold[VPLIC_MAX_CTX];
 	/* Whether context c has an interrupt to take: read lock-free by the vCPU's entry path. */
@@ -51,6 +60,19 @@ struct vplic *vplic_create(struct vm *vm, uint64_t base, unsigned nctx);
  * Context: any CPU; takes the vPLIC's lock. */
 int vplic_set_line(struct vplic *p, uint32_t src, bool level);
 
+/* Makes @src (1..VPLIC_SOURCES-1) a physical PLIC's source, or an emulated one again.
+ * Context: vm_create, the VM not running. */
+int vplic_set_hw(struct vplic *p, uint32_t src, bool hw);
+
+/* A physical interrupt arrived on hardware source @src: one request, pending until the guest
+ * claims it. -PV_EINVAL for a source that is not a hardware one. Context: any CPU; takes the
+ * vPLIC's lock. */
+int vplic_hw_raise(struct vplic *p, uint32_t src);
+
+/* The context a source's interrupts reach: the first whose enable bit for it is set, 0 when none
+ * is (where a backend routes the physical source). Context: any CPU; takes the vPLIC's lock. */
+unsigned vplic_route(struct vplic *p, uint32_t src);
+
 /* Whether context @ctx has a pending, enabled source above its threshold. Context: any CPU. */
 static inline bool vplic_output(const struct vplic *p, unsigned ctx)
 {
@@ -61,5 +83,11 @@ static inline bool vplic_output(const struct vplic *p, unsigned ctx)
  * it must look at it again (before its next guest instruction if it runs elsewhere). Called
  * without the vPLIC's lock. */
 void vplic_notify(struct vm *vm, unsigned ctx);
+
+/* Defined by the backend too: the guest completed hardware source @src it had claimed (the
+ * physical claim is to be completed), or changed which contexts enable it (the physical source
+ * may follow, vplic_route). Called without the vPLIC's lock, on the CPU of the guest's access. */
+void vplic_hw_complete(struct vm *vm, uint32_t src);
+void vplic_hw_rerouted(struct vm *vm, uint32_t src);
 
 #endif

@@ -28,6 +28,12 @@
 
 #define UART_LSR_THRE 0x20
 
+#define G_VPLIC_BASE	      CONFIG_RISCV_GUEST_PLIC_BASE
+#define G_VPLIC_ENABLE(c, s)  (G_VPLIC_BASE + 0x2000 + 0x80 * (c) + 4 * ((s) / 32))
+#define G_VPLIC_THRESHOLD(c)  (G_VPLIC_BASE + 0x200000 + 0x1000 * (c))
+#define G_VPLIC_CLAIM(c)      (G_VPLIC_THRESHOLD(c) + 4)
+#define G_SIE_SEIE	      (1u << 9)
+
 const struct g_layout g_layout = {
 	.ram_base = CONFIG_GUEST_RAM_BASE,
 	.ram_size = CONFIG_GUEST_RAM_SIZE,
@@ -36,6 +42,9 @@ const struct g_layout g_layout = {
 	.host_ram_size = G_HOST_RAM_SIZE,
 	.hv_irqchip_name = "hvip/hgatp",
 	.hv_irqchip_addr = 0,
+	/* vms/vblk-passthru.dts: QEMU's own disk on its last virtio-mmio transport, passed
+	 * through at its host address with PLIC source 8; the hypervisor's virtio-blk, source 2. */
+	.vblk = { { 0x10008000ULL, 8 }, { 0x10002000ULL, 2 } },
 	.hc_err_unknown = SBI_ERR_NOT_SUPP,
 };
 
@@ -263,6 +272,34 @@ static void g_stop_unexpected(uint64_t cause, uint64_t tval, uint64_t epc)
 		g_wait_for_irq();
 }
 
+bool g_dev_irq_enable(unsigned line)
+{
+	unsigned ctx = g_cpu_id();
+
+	if (line == 0 || line >= 64)
+		return false;
+	g_store(G_VPLIC_BASE + 4 * line, 4, 1); /* priority 1 */
+	g_store(G_VPLIC_ENABLE(ctx, line), 4,
+		g_load(G_VPLIC_ENABLE(ctx, line), 4, false) | 1u << (line % 32));
+	g_store(G_VPLIC_THRESHOLD(ctx), 4, 0);
+	__asm__ __volatile__("csrs sie, %0" : : "r"(G_SIE_SEIE) : "memory");
+	return true;
+}
+
+/* Supervisor external interrupts: every source the vPLIC has for this vCPU, claimed, handled,
+ * completed. */
+static void g_ext_irq(uint64_t now)
+{
+	unsigned ctx = g_cpu_id();
+	uint64_t src;
+
+	while ((src = g_load(G_VPLIC_CLAIM(ctx), 4, false)) != 0) {
+		g_on_dev_irq((unsigned)src, now);
+		g_store(G_VPLIC_CLAIM(ctx), 4, src);
+		now = g_counter();
+	}
+}
+
 void g_trap(void)
 {
 	uint64_t cause, tval, epc, now = g_counter();
@@ -277,6 +314,9 @@ void g_trap(void)
 		case 1: /* supervisor software: an IPI */
 			__asm__ __volatile__("csrci sip, 2" ::: "memory");
 			g_on_ipi();
+			return;
+		case 9: /* supervisor external: the vPLIC */
+			g_ext_irq(now);
 			return;
 		default:
 			return;
