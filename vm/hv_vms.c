@@ -116,8 +116,9 @@ static int hv_claim_pt(struct boot_info *bi, struct vm_config *cfg, const struct
 				return -PV_EINVAL;
 			}
 		if (pt->host_node && !bi->dtb) {
-			hal_printf("vm %s: %s: no host device tree to copy %s from; VM not started\n",
-				   cfg->name, pt->node, pt->host_node);
+			hal_printf(
+				"vm %s: %s: no host device tree to copy %s from; VM not started\n",
+				cfg->name, pt->node, pt->host_node);
 			return -PV_EINVAL;
 		}
 	}
@@ -130,7 +131,8 @@ static int hv_claim_pt(struct boot_info *bi, struct vm_config *cfg, const struct
 		bool taken = overlap(base, size, image, image_size);
 
 		for (unsigned r = 0; r < bi->nreserved; r++)
-			taken |= overlap(base, size, bi->reserved[r].base.raw, bi->reserved[r].size);
+			taken |=
+				overlap(base, size, bi->reserved[r].base.raw, bi->reserved[r].size);
 		if (!hv_in_ram(bi, base, size) || taken) {
 			hal_printf("vm %s: identity RAM 0x%llx-0x%llx is not free host RAM; VM not "
 				   "started\n",

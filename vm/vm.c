@@ -5,8 +5,8 @@
 #include <irq/vdev_model.h>
 #include <pv/fmt.h>
 #include <string.h>
-#include <vm/hypercall.h>
 #include <vm/arch_vm_desc.h>
+#include <vm/hypercall.h>
 #include <vm/sched.h>
 #include <vm/vm.h>
 #include <vm/vm_config.h>
@@ -92,7 +92,9 @@ static int vm_back_identity(struct vm *vm, gpa_t base, uint64_t size, struct s2_
 	if (vm->nchunks >= VM_MAX_MEM_CHUNKS)
 		return -PV_ENOMEM;
 	c = &vm->chunks[vm->nchunks++];
-	*c = (struct vm_mem_chunk){ .gpa = base, .hpa = hpa(base.raw), .size = size, .fixed = true };
+	*c = (struct vm_mem_chunk){
+		.gpa = base, .hpa = hpa(base.raw), .size = size, .fixed = true
+	};
 	memset(host, 0, size);
 	return s2_map(&vm->s2, base, c->hpa, size, attr);
 }
@@ -113,10 +115,11 @@ static int vm_attach_pt(struct vm *vm)
 
 			if (err)
 				return err;
-			hal_printf("vm %s: %s: host 0x%llx-0x%llx at guest 0x%llx, passed through\n",
-				   vm->name, pt->node, (unsigned long long)w->hpa.raw,
-				   (unsigned long long)(w->hpa.raw + w->size - 1),
-				   (unsigned long long)w->gpa.raw);
+			hal_printf(
+				"vm %s: %s: host 0x%llx-0x%llx at guest 0x%llx, passed through\n",
+				vm->name, pt->node, (unsigned long long)w->hpa.raw,
+				(unsigned long long)(w->hpa.raw + w->size - 1),
+				(unsigned long long)w->gpa.raw);
 		}
 		for (unsigned i = 0; i < pt->nirqs; i++) {
 			const struct vm_pt_irq *l = &pt->irqs[i];

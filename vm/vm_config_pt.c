@@ -51,12 +51,12 @@ static int pt_check_window(const struct vm_config *cfg, unsigned p, unsigned r, 
 	if (w->size == 0 || !PV_IS_ALIGNED(w->gpa.raw, page) || !PV_IS_ALIGNED(w->hpa.raw, page) ||
 	    !PV_IS_ALIGNED(w->size, page) || w->gpa.raw + w->size < w->gpa.raw ||
 	    w->hpa.raw + w->size < w->hpa.raw)
-		return vm_err_set(err, name,
-				  "%s: window %u (guest 0x%llx, host 0x%llx, 0x%llx bytes) is empty, "
-				  "wraps or is not whole pages of 0x%llx: stage 2 maps pages",
-				  pt->node, r, (unsigned long long)w->gpa.raw,
-				  (unsigned long long)w->hpa.raw, (unsigned long long)w->size,
-				  (unsigned long long)page);
+		return vm_err_set(
+			err, name,
+			"%s: window %u (guest 0x%llx, host 0x%llx, 0x%llx bytes) is empty, "
+			"wraps or is not whole pages of 0x%llx: stage 2 maps pages",
+			pt->node, r, (unsigned long long)w->gpa.raw, (unsigned long long)w->hpa.raw,
+			(unsigned long long)w->size, (unsigned long long)page);
 	for (unsigned m = 0; m < cfg->nmem; m++)
 		if (meet(w->gpa.raw, w->size, cfg->mem[m].gpa.raw, cfg->mem[m].size))
 			return vm_err_set(err, name, "%s overlaps RAM region %u", pt->node, m);
@@ -112,8 +112,7 @@ static int pt_check_line(const struct vm_config *cfg, unsigned p, unsigned i, co
 				return vm_err_set(err, name, "%s and %s share interrupt line %u",
 						  cfg->pt[q].node, pt->node, l->guest);
 			if (o->host == l->host)
-				return vm_err_set(err, name,
-						  "%s and %s both name physical line %u",
+				return vm_err_set(err, name, "%s and %s both name physical line %u",
 						  cfg->pt[q].node, pt->node, l->host);
 		}
 	return PV_OK;
@@ -132,9 +131,9 @@ int vm_config_check_pt(const struct vm_config *cfg, const char *name, struct vm_
 		if (!pt->node || !pt->node[0])
 			return vm_err_set(err, name, "passed-through device %u has no name", p);
 		if (pt->nregs == 0 || pt->nregs > VM_PT_MAX_REGS || pt->nirqs > VM_PT_MAX_IRQS)
-			return vm_err_set(err, name, "%s: %u windows (1 to %u), %u lines (at most %u)",
-					  pt->node, pt->nregs, VM_PT_MAX_REGS, pt->nirqs,
-					  VM_PT_MAX_IRQS);
+			return vm_err_set(
+				err, name, "%s: %u windows (1 to %u), %u lines (at most %u)",
+				pt->node, pt->nregs, VM_PT_MAX_REGS, pt->nirqs, VM_PT_MAX_IRQS);
 		for (unsigned r = 0; r < pt->nregs; r++) {
 			rc = pt_check_window(cfg, p, r, name, err);
 			if (rc)
@@ -155,9 +154,8 @@ int vm_config_check_pt(const struct vm_config *cfg, const char *name, struct vm_
 			for (unsigned r = 0; r < cfg->pt[p].nregs; r++)
 				if (meet(cfg->mem[m].gpa.raw, cfg->mem[m].size,
 					 cfg->pt[p].regs[r].hpa.raw, cfg->pt[p].regs[r].size))
-					return vm_err_set(err, name,
-							  "%s is the host memory of %s", what,
-							  cfg->pt[p].node);
+					return vm_err_set(err, name, "%s is the host memory of %s",
+							  what, cfg->pt[p].node);
 		if (rc)
 			return rc;
 	}

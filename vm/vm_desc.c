@@ -346,9 +346,10 @@ static int desc_image(struct desc_ctx *c, int node, const char *name, struct vm_
 	return PV_OK;
 }
 
-static const char *const desc_vm_props[] = { "compatible",   "cpus",	     "guest-cpu-ids",
-					     "memory",	     "fault-policy", "shared-cpus",
-					     "identity-ram", NULL };
+static const char *const desc_vm_props[] = { "compatible",    "cpus",
+					     "guest-cpu-ids", "memory",
+					     "fault-policy",  "shared-cpus",
+					     "identity-ram",  NULL };
 
 int vm_desc_check_header(const void *fdt, uint64_t size, struct vm_err *err)
 {

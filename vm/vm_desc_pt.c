@@ -10,12 +10,14 @@
 
 #include "vm_desc_read.h"
 
-static const char *const desc_pt_props[] = { "reg",		"host-reg",  "interrupts",
-					     "host-interrupts", "host-node", NULL };
+static const char *const desc_pt_props[] = { "reg",	   "host-reg",
+					     "interrupts", "host-interrupts",
+					     "host-node",  NULL };
 
 bool desc_is_pt(const char *name)
 {
-	return name && strncmp(name, "passthrough", 11) == 0 && (name[11] == '\0' || name[11] == '@');
+	return name && strncmp(name, "passthrough", 11) == 0 &&
+	       (name[11] == '\0' || name[11] == '@');
 }
 
 /* A list of 32-bit cells; returns how many (at most @max), 0 when absent. */
@@ -53,8 +55,8 @@ static int desc_pt_regs(struct desc_ctx *c, int node, struct vm_pt_config *pt)
 				 h);
 	for (int i = 0; i < n; i++) {
 		if (h && hs[i] != gs[i])
-			return desc_fail(c, "range %d: 'host-reg' size 0x%llx, 'reg' size 0x%llx", i,
-					 (unsigned long long)hs[i], (unsigned long long)gs[i]);
+			return desc_fail(c, "range %d: 'host-reg' size 0x%llx, 'reg' size 0x%llx",
+					 i, (unsigned long long)hs[i], (unsigned long long)gs[i]);
 		pt->regs[i] = (struct vm_pt_reg){ gpa(ga[i]), hpa(h ? ha[i] : ga[i]), gs[i] };
 	}
 	pt->nregs = (unsigned)n;
@@ -70,8 +72,9 @@ static int desc_pt_irqs(struct desc_ctx *c, int node, struct vm_pt_config *pt)
 	if (ng < 0 || nh < 0)
 		return -PV_EINVAL;
 	if (ng != nh)
-		return desc_fail(c, "'host-interrupts' names the physical line of each entry of "
-				    "'interrupts' (%d lines, %d physical)",
+		return desc_fail(c,
+				 "'host-interrupts' names the physical line of each entry of "
+				 "'interrupts' (%d lines, %d physical)",
 				 ng, nh);
 	for (int i = 0; i < ng; i++)
 		pt->irqs[i] = (struct vm_pt_irq){ .guest = g[i], .host = h[i] };
@@ -103,7 +106,8 @@ int desc_passthrough(struct desc_ctx *c, int node, const char *name, struct vm_c
 		return desc_fail(c, "'host-node' is a path in the host's device tree, from '/'");
 	fdt_for_each_subnode (child, c->fdt, node) {
 		if (pt->given >= 0)
-			return desc_fail(c, "one child node at most: the device's node for the guest");
+			return desc_fail(c,
+					 "one child node at most: the device's node for the guest");
 		if (fdt_first_subnode(c->fdt, child) >= 0)
 			return desc_fail(c, "the guest's node of a passed-through device has no "
 					    "child nodes");
@@ -138,15 +142,15 @@ static int desc_check_identity(const char *who, const struct vm_config *a,
 			for (unsigned r = 0; r < b->pt[p].nregs; r++)
 				if (ranges_meet(base, size, b->pt[p].regs[r].hpa.raw,
 						b->pt[p].regs[r].size))
-					return vm_err_set(err, who,
-							  "VM %s's identity RAM region %u overlaps "
-							  "VM %s's passed-through %s in host memory",
-							  a->name, m, b->name, b->pt[p].node);
+					return vm_err_set(
+						err, who,
+						"VM %s's identity RAM region %u overlaps "
+						"VM %s's passed-through %s in host memory",
+						a->name, m, b->name, b->pt[p].node);
 		for (unsigned i = 0; i < b->nimages; i++) {
 			const struct vm_image_config *img = &b->images[i];
 
-			if (img->firmware &&
-			    ranges_meet(base, size, img->host_addr.raw, img->size))
+			if (img->firmware && ranges_meet(base, size, img->host_addr.raw, img->size))
 				return vm_err_set(err, who,
 						  "VM %s's identity RAM region %u overlaps VM %s's "
 						  "image '%s' placed by the firmware",

@@ -14,16 +14,28 @@
 #include <vm/vm_pt.h>
 
 /* Properties written here, not copied. */
-static const char *const pt_rewritten[] = { "reg", "interrupts", "interrupt-parent", "phandle",
-					    "linux,phandle", NULL };
+static const char *const pt_rewritten[] = { "reg",     "interrupts",	"interrupt-parent",
+					    "phandle", "linux,phandle", NULL };
 /* Properties that hold host phandles, whole names... */
-static const char *const pt_phandle_props[] = {
-	"clocks",	 "clock-names",	    "assigned-clocks", "assigned-clock-parents",
-	"assigned-clock-rates", "resets",    "reset-names",	"power-domains",
-	"power-domain-names",	"iommus",    "iommu-map",	"iommu-map-mask",
-	"msi-parent",		"msi-map",   "msi-map-mask",	"dmas",
-	"dma-names",		"gpios",     NULL
-};
+static const char *const pt_phandle_props[] = { "clocks",
+						"clock-names",
+						"assigned-clocks",
+						"assigned-clock-parents",
+						"assigned-clock-rates",
+						"resets",
+						"reset-names",
+						"power-domains",
+						"power-domain-names",
+						"iommus",
+						"iommu-map",
+						"iommu-map-mask",
+						"msi-parent",
+						"msi-map",
+						"msi-map-mask",
+						"dmas",
+						"dma-names",
+						"gpios",
+						NULL };
 /* ... and by their ends or starts. */
 static const char *const pt_phandle_suffixes[] = { "-gpios", "-gpio", "-supply", NULL };
 
@@ -86,7 +98,8 @@ struct pt_out {
 	const char *vm;
 };
 
-static int pt_fail(const struct pt_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int pt_fail(const struct pt_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static int pt_fail(const struct pt_out *o, const char *fmt, ...)
 {
@@ -167,8 +180,7 @@ static int pt_copy_irqs(const struct pt_out *o, const void *host, int src, uint3
 		for (k = 0; k < o->pt->nirqs && o->pt->irqs[k].host != line; k++)
 			;
 		if (k == o->pt->nirqs)
-			return pt_fail(o,
-				       "host interrupt line %u is not in its 'host-interrupts'",
+			return pt_fail(o, "host interrupt line %u is not in its 'host-interrupts'",
 				       line);
 		n = arch_vm_desc.fdt_guest_irq(cells, (unsigned)ncells, o->pt->irqs[k].guest,
 					       gcells);
@@ -296,7 +308,8 @@ int vm_fdt_pt_nodes(void *fdt, const struct vm_config *cfg, uint32_t intc_phandl
 		if (o.pt->host_node && cfg->host_fdt) {
 			rc = pt_from_host(&o, intc_phandle, cfg->host_fdt);
 		} else if (o.pt->given >= 0 && o.pt->desc) {
-			int ac = fdt_address_cells(o.pt->desc, 0), sc = fdt_size_cells(o.pt->desc, 0);
+			int ac = fdt_address_cells(o.pt->desc, 0),
+			    sc = fdt_size_cells(o.pt->desc, 0);
 
 			/* As the description reader counts them: 2 when the root says nothing. */
 			if (!fdt_getprop(o.pt->desc, 0, "#address-cells", NULL))

@@ -130,8 +130,7 @@ void vm_pt_host_scan(const void *fdt, struct vm_pt_host *own)
 	}
 }
 
-int vm_pt_host_check(const struct vm_config *cfg, const struct vm_pt_host *own,
-		     struct vm_err *err)
+int vm_pt_host_check(const struct vm_config *cfg, const struct vm_pt_host *own, struct vm_err *err)
 {
 	for (unsigned p = 0; p < cfg->npt; p++) {
 		const struct vm_pt_config *pt = &cfg->pt[p];
@@ -152,10 +151,11 @@ int vm_pt_host_check(const struct vm_config *cfg, const struct vm_pt_host *own,
 		for (unsigned l = 0; l < pt->nirqs; l++)
 			for (unsigned i = 0; i < own->nlines; i++)
 				if (pt->irqs[l].host == own->lines[i])
-					return vm_err_set(err, cfg->name,
-							  "%s: physical line %u is the hypervisor's "
-							  "console's",
-							  pt->node, own->lines[i]);
+					return vm_err_set(
+						err, cfg->name,
+						"%s: physical line %u is the hypervisor's "
+						"console's",
+						pt->node, own->lines[i]);
 	}
 	return PV_OK;
 }

@@ -166,8 +166,7 @@ void a64_gic_ppi_enable(unsigned irq, bool on)
 
 unsigned a64_gic_lines(void)
 {
-	unsigned lines =
-		((mmio_r32(CONFIG_AARCH64_GICD_BASE + GICD_TYPER) & 0x1fu) + 1u) * 32u;
+	unsigned lines = ((mmio_r32(CONFIG_AARCH64_GICD_BASE + GICD_TYPER) & 0x1fu) + 1u) * 32u;
 
 	return lines > A64_GIC_MAX_INTID + 1 ? A64_GIC_MAX_INTID + 1 : lines;
 }
@@ -211,7 +210,8 @@ void a64_gic_spi_config(unsigned intid, bool edge)
 	uintptr_t reg = CONFIG_AARCH64_GICD_BASE + GICD_ICFGR(intid / 16u);
 	uint32_t bit = 2u << (2u * (intid % 16u));
 	bool enabled =
-		mmio_r32(CONFIG_AARCH64_GICD_BASE + GICD_ISENABLER(intid / 32u)) >> (intid % 32u) & 1u;
+		mmio_r32(CONFIG_AARCH64_GICD_BASE + GICD_ISENABLER(intid / 32u)) >> (intid % 32u) &
+		1u;
 
 	/* Changing an enabled interrupt's trigger is UNPREDICTABLE: off, change, on again. */
 	if (enabled)

@@ -6,8 +6,8 @@
 #include <hal/boot.h>
 #include <hal/hal.h>
 #include <libfdt.h>
-#include <riscv64/plic.h>
 #include <riscv64/cpu.h>
+#include <riscv64/plic.h>
 #include <stddef.h>
 #include <string.h>
 

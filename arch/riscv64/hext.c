@@ -8,9 +8,9 @@
 #include <riscv64/backend.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
-#include <riscv64/plic.h>
 #include <riscv64/fixup.h>
 #include <riscv64/hfence.h>
+#include <riscv64/plic.h>
 #include <riscv64/vcpu.h>
 
 #ifdef CONFIG_RISCV_S2_SV48X4

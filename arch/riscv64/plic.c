@@ -8,13 +8,13 @@
 #include <riscv64/plic.h>
 #include <vm/vm_pt.h>
 
-#define PLIC_PRIORITY(s)   (4u * (s))
-#define PLIC_ENABLE(c, s)  (0x2000u + 0x80u * (c) + 4u * ((s) / 32u))
-#define PLIC_THRESHOLD(c)  (0x200000u + 0x1000u * (c))
-#define PLIC_CLAIM(c)	   (PLIC_THRESHOLD(c) + 4u)
-#define PLIC_MAX_SOURCES   1023u
-#define PLIC_MAX_CONTEXTS  15872u
-#define PLIC_NO_CONTEXT	   (-1)
+#define PLIC_PRIORITY(s)  (4u * (s))
+#define PLIC_ENABLE(c, s) (0x2000u + 0x80u * (c) + 4u * ((s) / 32u))
+#define PLIC_THRESHOLD(c) (0x200000u + 0x1000u * (c))
+#define PLIC_CLAIM(c)	  (PLIC_THRESHOLD(c) + 4u)
+#define PLIC_MAX_SOURCES  1023u
+#define PLIC_MAX_CONTEXTS 15872u
+#define PLIC_NO_CONTEXT	  (-1)
 
 static struct {
 	uintptr_t base;
@@ -78,8 +78,8 @@ void riscv_plic_scan(const void *dtb)
 			riscv_plic.sctx[cpu] = i;
 	}
 	riscv_plic.base = (uintptr_t)base;
-	riscv_plic.nsources = fdt32_to_cpu(*ndev) > PLIC_MAX_SOURCES ? PLIC_MAX_SOURCES
-								   : fdt32_to_cpu(*ndev);
+	riscv_plic.nsources =
+		fdt32_to_cpu(*ndev) > PLIC_MAX_SOURCES ? PLIC_MAX_SOURCES : fdt32_to_cpu(*ndev);
 }
 
 uint32_t riscv_plic_sources(void)
@@ -139,8 +139,8 @@ void riscv_plic_handle(void)
 		if (riscv_pt_fired(src, (unsigned)ctx))
 			continue;
 		/* A source nobody owns: off for good rather than seen again forever. */
-		hal_printf("cpu %u: unexpected PLIC source %u, disabled\n",
-			   riscv_this_cpu()->index, src);
+		hal_printf("cpu %u: unexpected PLIC source %u, disabled\n", riscv_this_cpu()->index,
+			   src);
 		riscv_plic_route(src, CONFIG_MAX_CPUS);
 		plic_w32(PLIC_CLAIM((uint32_t)ctx), src);
 	}

@@ -41,12 +41,14 @@ int riscv_pt_attach(struct vm *vm, uint32_t host, uint32_t guest)
 		return -PV_EINVAL;
 	pv_spin_lock(&riscv_pt_lock);
 	for (unsigned i = 0; i < riscv_npt && !err; i++)
-		if (riscv_pt[i].host == host || (riscv_pt[i].vm == vm && riscv_pt[i].guest == guest))
+		if (riscv_pt[i].host == host ||
+		    (riscv_pt[i].vm == vm && riscv_pt[i].guest == guest))
 			err = -PV_EBUSY;
 	if (!err && riscv_npt >= RISCV_PT_MAX)
 		err = -PV_ENOMEM;
 	if (!err)
-		riscv_pt[riscv_npt++] = (struct riscv_pt_route){ host, guest, vm, RISCV_PT_NOCLAIM };
+		riscv_pt[riscv_npt++] =
+			(struct riscv_pt_route){ host, guest, vm, RISCV_PT_NOCLAIM };
 	pv_spin_unlock(&riscv_pt_lock);
 	if (err)
 		return err;

@@ -12,10 +12,10 @@
 #include <pv/fmt.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
-#include <riscv64/plic.h>
 #include <riscv64/gaccess.h>
 #include <riscv64/insn.h>
 #include <riscv64/mmio.h>
+#include <riscv64/plic.h>
 #include <riscv64/vcpu.h>
 #include <riscv64/vsbi.h>
 #include <vm/vm.h>

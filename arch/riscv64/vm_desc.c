@@ -34,9 +34,9 @@ static unsigned rv_host_ranges(struct arch_vm_range *out)
 	return 3;
 }
 
-static const char *const rv_host_compatibles[] = { "riscv,clint0",	   "sifive,clint0",
+static const char *const rv_host_compatibles[] = { "riscv,clint0",	  "sifive,clint0",
 						   "riscv,aclint-mtimer", "riscv,aclint-mswi",
-						   "riscv,aclint-sswi",	   NULL };
+						   "riscv,aclint-sswi",	  NULL };
 
 /* A host specifier is one cell, the PLIC source (0 does not exist). */
 static int rv_fdt_host_irq(const uint32_t *cells, unsigned n, uint32_t *line)

@@ -51,9 +51,10 @@ static void setup_once(void)
 		abort();
 	vm.pool = &pool;
 	vm.nchunks = 2;
-	vm.chunks[0] =
-		(struct vm_mem_chunk){ gpa(RAM_GPA), hpa(0x100000000ULL + 0x20000), CHUNK, 3, false };
-	vm.chunks[1] = (struct vm_mem_chunk){ gpa(RAM_GPA + CHUNK), hpa(0x100000000ULL), CHUNK, 3, false };
+	vm.chunks[0] = (struct vm_mem_chunk){ gpa(RAM_GPA), hpa(0x100000000ULL + 0x20000), CHUNK, 3,
+					      false };
+	vm.chunks[1] =
+		(struct vm_mem_chunk){ gpa(RAM_GPA + CHUNK), hpa(0x100000000ULL), CHUNK, 3, false };
 }
 
 static uint16_t u16_at(const uint8_t *p)

@@ -167,8 +167,9 @@ static void test_check_errors(void **state)
 	df_expect_error("/vm0", "/vm0", "physical interrupt line 201 (0 to 200 may be given");
 	setup(state);
 	df_set_u32s(PT, "interrupts", (const uint32_t[]){ 1 }, 1);
-	df_expect_error("/vm0", "/vm0", "passthrough@a003000 and device uart@9000000 share "
-					"interrupt line 1");
+	df_expect_error("/vm0", "/vm0",
+			"passthrough@a003000 and device uart@9000000 share "
+			"interrupt line 1");
 	setup(state);
 	df_set_u32s(PT, "interrupts", (const uint32_t[]){ 16, 17 }, 2);
 	df_set_u32s(PT, "host-interrupts", (const uint32_t[]){ 47, 47 }, 2);
@@ -254,7 +255,8 @@ static void test_across_vms(void **state)
 	setup(state);
 	add_vm1(DF_RAM + 0x3000, 48);
 	df_set_raw("/vm0", "identity-ram", NULL, 0);
-	expect_both("VM vm0's identity RAM region 0 overlaps VM vm1's passed-through passthrough@0");
+	expect_both(
+		"VM vm0's identity RAM region 0 overlaps VM vm1's passed-through passthrough@0");
 	assert_string_equal(df_err.where, "vm1");
 	setup(state);
 	add_vm1(0x0c000000, 48);

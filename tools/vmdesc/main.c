@@ -143,7 +143,8 @@ static void cmd_show(struct vmdesc *d)
 			printf("  device    %s (%s) at 0x%llx\n", c->devs[v].node,
 			       c->devs[v].model->compatible, (unsigned long long)c->devs[v].base);
 		if (c->identity_ram)
-			printf("  identity  RAM at guest-physical = host-physical: not isolated from "
+			printf("  identity  RAM at guest-physical = host-physical: not isolated "
+			       "from "
 			       "DMA\n");
 		for (unsigned p = 0; p < c->npt; p++) {
 			const struct vm_pt_config *pt = &c->pt[p];
@@ -151,7 +152,8 @@ static void cmd_show(struct vmdesc *d)
 			for (unsigned r = 0; r < pt->nregs; r++)
 				printf("  passthru  %s: host 0x%llx-0x%llx at 0x%llx\n", pt->node,
 				       (unsigned long long)pt->regs[r].hpa.raw,
-				       (unsigned long long)(pt->regs[r].hpa.raw + pt->regs[r].size - 1),
+				       (unsigned long long)(pt->regs[r].hpa.raw + pt->regs[r].size -
+							    1),
 				       (unsigned long long)pt->regs[r].gpa.raw);
 			for (unsigned q = 0; q < pt->nirqs; q++)
 				printf("  passthru  %s: physical line %u as line %u\n", pt->node,

@@ -27,11 +27,11 @@
 /* Passthrough: the hypervisor's own device on the fake board (arch_vm_desc.host_ranges), the host
  * lines a VM may own (0..FAKE_MAX_HOST_LINE), and the host tree's specifiers: two cells,
  * <FAKE_HOST_IRQ_BASE + line, flags>; guest ones are one cell, line + 100. */
-#define FAKE_HV_UART	     0x09000000ULL
-#define FAKE_HV_UART_SIZE    0x1000ULL
-#define FAKE_MAX_HOST_LINE   200u
-#define FAKE_HOST_IRQ_BASE   1000u
-#define FAKE_MAX_PT_RECORDS  16
+#define FAKE_HV_UART	    0x09000000ULL
+#define FAKE_HV_UART_SIZE   0x1000ULL
+#define FAKE_MAX_HOST_LINE  200u
+#define FAKE_HOST_IRQ_BASE  1000u
+#define FAKE_MAX_PT_RECORDS 16
 
 /* Backend state of one fake vCPU (vcpu->arch). */
 struct fake_vcpu {

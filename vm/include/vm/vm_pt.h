@@ -43,7 +43,6 @@ void vm_pt_host_scan(const void *fdt, struct vm_pt_host *own);
 
 /* @cfg's passed-through windows and physical lines against @own: PV_OK, or -PV_EINVAL with @err
  * naming the host device a window or line belongs to. */
-int vm_pt_host_check(const struct vm_config *cfg, const struct vm_pt_host *own,
-		     struct vm_err *err);
+int vm_pt_host_check(const struct vm_config *cfg, const struct vm_pt_host *own, struct vm_err *err);
 
 #endif

@@ -188,17 +188,17 @@ static inline unsigned a64_id_field(uint64_t reg, unsigned shift)
 #define CNTHP_CTL_ENABLE PV_BIT(0)
 
 /* ICH_HCR_EL2 / ICH_MISR_EL2 / ICH_LR<n>_EL2. */
-#define ICH_HCR_EN	   PV_BIT(0)
-#define ICH_HCR_UIE	   PV_BIT(1)
-#define ICH_MISR_EOI	   PV_BIT(0)
-#define ICH_LR_STATE_SHIFT 62
-#define ICH_LR_PENDING	   (1ULL << 62)
-#define ICH_LR_ACTIVE	   (2ULL << 62)
-#define ICH_LR_GROUP1	   PV_BIT(60)
-#define ICH_LR_PRIO_SHIFT  48
-#define ICH_LR_EOI	   PV_BIT(41)
-#define ICH_LR_HW	   PV_BIT(61) /* a physical interrupt, deactivated with the virtual one */
-#define ICH_LR_PINTID_SHIFT 32	      /* its INTID in bits 41:32 when HW is set */
+#define ICH_HCR_EN	    PV_BIT(0)
+#define ICH_HCR_UIE	    PV_BIT(1)
+#define ICH_MISR_EOI	    PV_BIT(0)
+#define ICH_LR_STATE_SHIFT  62
+#define ICH_LR_PENDING	    (1ULL << 62)
+#define ICH_LR_ACTIVE	    (2ULL << 62)
+#define ICH_LR_GROUP1	    PV_BIT(60)
+#define ICH_LR_PRIO_SHIFT   48
+#define ICH_LR_EOI	    PV_BIT(41)
+#define ICH_LR_HW	    PV_BIT(61) /* a physical interrupt, deactivated with the virtual one */
+#define ICH_LR_PINTID_SHIFT 32	       /* its INTID in bits 41:32 when HW is set */
 
 /* ICC_CTLR_EL1: EOIR only drops the priority; ICC_DIR_EL1 (or a HW list register) deactivates. */
 #define ICC_CTLR_EOIMODE PV_BIT(1)

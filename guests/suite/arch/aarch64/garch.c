@@ -283,8 +283,8 @@ bool g_dev_irq_enable(unsigned line)
 
 	if (line >= 32)
 		return false;
-	g_w32(G_GICD + 0x80 + 4 * (intid / 32), g_r32(G_GICD + 0x80 + 4 * (intid / 32)) |
-							   1u << (intid % 32)); /* group 1 */
+	g_w32(G_GICD + 0x80 + 4 * (intid / 32),
+	      g_r32(G_GICD + 0x80 + 4 * (intid / 32)) | 1u << (intid % 32)); /* group 1 */
 	*(volatile uint8_t *)(uintptr_t)(G_GICD + 0x400 + intid) = 0x80;
 	/* GICD_IROUTER: this vCPU's affinity. */
 	*(volatile uint64_t *)(uintptr_t)(G_GICD + 0x6000 + 8 * intid) =

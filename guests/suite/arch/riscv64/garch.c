@@ -28,11 +28,11 @@
 
 #define UART_LSR_THRE 0x20
 
-#define G_VPLIC_BASE	      CONFIG_RISCV_GUEST_PLIC_BASE
-#define G_VPLIC_ENABLE(c, s)  (G_VPLIC_BASE + 0x2000 + 0x80 * (c) + 4 * ((s) / 32))
-#define G_VPLIC_THRESHOLD(c)  (G_VPLIC_BASE + 0x200000 + 0x1000 * (c))
-#define G_VPLIC_CLAIM(c)      (G_VPLIC_THRESHOLD(c) + 4)
-#define G_SIE_SEIE	      (1u << 9)
+#define G_VPLIC_BASE	     CONFIG_RISCV_GUEST_PLIC_BASE
+#define G_VPLIC_ENABLE(c, s) (G_VPLIC_BASE + 0x2000 + 0x80 * (c) + 4 * ((s) / 32))
+#define G_VPLIC_THRESHOLD(c) (G_VPLIC_BASE + 0x200000 + 0x1000 * (c))
+#define G_VPLIC_CLAIM(c)     (G_VPLIC_THRESHOLD(c) + 4)
+#define G_SIE_SEIE	     (1u << 9)
 
 const struct g_layout g_layout = {
 	.ram_base = CONFIG_GUEST_RAM_BASE,
