@@ -140,3 +140,17 @@ void df_expect_error(const char *path, const char *where, const char *msg)
 		fail_msg("expected \"%s: %s\", got %d \"%s: %s\"", where, msg, rc, df_err.where,
 			 df_err.msg);
 }
+
+int df_check_two(const char *a, const char *b)
+{
+	static struct vm_config ca, cb;
+	const struct vm_config *both[] = { &ca, &cb };
+
+	if (df_parse(a))
+		fail_msg("%s: %s: %s", a, df_err.where, df_err.msg);
+	ca = df_cfg;
+	if (df_parse(b))
+		fail_msg("%s: %s: %s", b, df_err.where, df_err.msg);
+	cb = df_cfg;
+	return vm_desc_check_all(both, 2, &df_err);
+}

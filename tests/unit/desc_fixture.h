@@ -40,6 +40,10 @@ void df_del(const char *path, const char *prop);
 /* Parses VM @path into df_cfg: the result, df_err filled on failure. */
 int df_parse(const char *path);
 
+/* Parses VMs @a and @b (each must parse) and runs vm_desc_check_all on them, @b last: its
+ * result, df_err filled on failure. */
+int df_check_two(const char *a, const char *b);
+
 /* Asserts df_parse(@path) fails with a message containing @msg, at a node containing @where. */
 void df_expect_error(const char *path, const char *where, const char *msg);
 

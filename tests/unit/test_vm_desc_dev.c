@@ -133,14 +133,7 @@ static void add_vm1(void)
 
 static int check_both(void)
 {
-	static struct vm_config a, b;
-	const struct vm_config *both[] = { &a, &b };
-
-	assert_int_equal(df_parse("/vm0"), PV_OK);
-	a = df_cfg;
-	assert_int_equal(df_parse("/vm1"), PV_OK);
-	b = df_cfg;
-	return vm_desc_check_all(both, 2, &df_err);
+	return df_check_two("/vm0", "/vm1");
 }
 
 static void test_checks_across_vms(void **state)

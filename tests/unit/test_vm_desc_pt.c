@@ -210,14 +210,7 @@ static void add_vm1(uint64_t host, uint32_t line)
 
 static int check_both(void)
 {
-	static struct vm_config a, b;
-	const struct vm_config *both[] = { &a, &b };
-
-	assert_int_equal(df_parse("/vm0"), PV_OK);
-	a = df_cfg;
-	assert_int_equal(df_parse("/vm1"), PV_OK);
-	b = df_cfg;
-	return vm_desc_check_all(both, 2, &df_err);
+	return df_check_two("/vm0", "/vm1");
 }
 
 static void expect_both(const char *msg)
