@@ -33,6 +33,19 @@ void vplic_notify(struct vm *v, unsigned ctx)
 	notified[ctx]++;
 }
 
+/* No source is a physical PLIC's here (vplic_set_hw is never called): never called. */
+void vplic_hw_complete(struct vm *v, uint32_t src)
+{
+	(void)v;
+	FZ_CHECK(false, "hardware completion of source %u, which is no hardware source", src);
+}
+
+void vplic_hw_rerouted(struct vm *v, uint32_t src)
+{
+	(void)v;
+	FZ_CHECK(false, "source %u rerouted, which is no hardware source", src);
+}
+
 static bool model_output(const struct plic_model *m, unsigned c)
 {
 	for (unsigned s = 1; s < VPLIC_SOURCES; s++)

@@ -8,7 +8,7 @@ add_executable(pv_vmdesc_seed ${pv_vmdesc_tool_sources} ${PV_ROOT}/arch/aarch64/
 target_link_libraries(pv_vmdesc_seed PRIVATE pv_fuzz_core)
 target_include_directories(pv_vmdesc_seed PRIVATE ${PV_ROOT}/tools/vmdesc
   ${PV_ROOT}/arch/aarch64/include)
-target_compile_definitions(pv_vmdesc_seed PRIVATE CONFIG_ARCH="aarch64")
+target_compile_definitions(pv_vmdesc_seed PRIVATE CONFIG_ARCH="aarch64" ${pv_fuzz_a64_board})
 target_compile_options(pv_vmdesc_seed PRIVATE ${PV_WARNINGS})
 
 file(GLOB_RECURSE pv_seed_sources ${PV_ROOT}/tests/fuzz/seed-src/*)

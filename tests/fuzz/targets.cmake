@@ -8,9 +8,12 @@ pv_fuzz_target(NAME ns16550 SOURCES ${fz}/fuzz_ns16550.c FAKE)
 pv_fuzz_target(NAME pl011 SOURCES ${fz}/fuzz_pl011.c FAKE)
 pv_fuzz_target(NAME vplic SOURCES ${fz}/fuzz_vplic.c ${PV_ROOT}/devices/vplic.c FAKE)
 pv_fuzz_target(NAME fdt_memory SOURCES ${fz}/fuzz_fdt_memory.c)
+# aarch64's description side with the qemu-virt-aarch64 board's addresses (its Kconfig).
+set(pv_fuzz_a64_board CONFIG_PLATFORM_UART_BASE=0x09000000 CONFIG_AARCH64_GICD_BASE=0x08000000
+  CONFIG_AARCH64_GICR_BASE=0x080a0000)
 pv_fuzz_target(NAME vm_desc
   SOURCES ${fz}/fuzz_vm_desc.c ${PV_ROOT}/arch/aarch64/vm_desc.c FAKE
-  INCLUDES ${PV_ROOT}/arch/aarch64/include)
+  INCLUDES ${PV_ROOT}/arch/aarch64/include DEFINES ${pv_fuzz_a64_board})
 pv_fuzz_target(NAME hypercall SOURCES ${fz}/fuzz_hypercall.c FAKE)
 # The stage-2 engine against tests/unit/s2_check.c's model, on the fake and every real format.
 pv_fuzz_target(NAME s2
