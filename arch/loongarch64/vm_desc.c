@@ -17,6 +17,9 @@
  * ESTAT.IS. Devices sit directly on it: device line n is hardware interrupt HWIn (IS 2 + n),
  * raised through GINTC. No EIOINTC, PCH-PIC or LIOINTC is emulated. The emulated IPI block is
  * reached through IOCSR, not memory, so the backend emulates no guest-physical range.
+ *
+ * Passthrough: the board's devices no VM may be given (console, PCH-PIC, generic event device,
+ * fw_cfg); no physical interrupt is forwarded yet.
  */
 #include <arch/la_efi.h>
 #include <libfdt.h>
@@ -37,6 +40,7 @@
 #define LA_INTC_PHANDLE	  1
 #define LA_IRQ_HWI0	  2 /* ESTAT.IS bit of HWI0: the CPU controller's hardware number */
 #define LA_HWI_LINES	  8
+#define LA_HOST_PAGE	  0x1000u
 #define LA_CMDLINE_MAX	  512 /* Linux/LoongArch's COMMAND_LINE_SIZE, the NUL included */
 #define LA_INFO_OFFSET	  PV_MIB(1)
 #define LA_INFO_SIZE	  PV_KIB(16)
@@ -209,6 +213,19 @@ static uint32_t la_irq_line(uint32_t line)
 	return line;
 }
 
+/* Passthrough: what no VM may be given, each a page of the board's (docs/devices.md). The PCH-PIC
+ * routes every device's interrupt to any CPU; the generic event device powers the machine off. */
+static unsigned la_host_ranges(struct arch_vm_range *out)
+{
+	out[0] = (struct arch_vm_range){ "console UART", CONFIG_PLATFORM_UART_BASE, LA_HOST_PAGE };
+	out[1] = (struct arch_vm_range){ "PCH interrupt controller", CONFIG_LA_HOST_PCH_PIC_BASE,
+					 LA_HOST_PAGE };
+	out[2] = (struct arch_vm_range){ "generic event device", CONFIG_LA_HOST_GED_BASE,
+					 LA_HOST_PAGE };
+	out[3] = (struct arch_vm_range){ "fw_cfg", CONFIG_LA_HOST_FW_CFG_BASE, LA_HOST_PAGE };
+	return 4;
+}
+
 const struct arch_vm_desc arch_vm_desc = {
 	.ram_align = PV_KIB(16),
 	.elf_machine = LA_EM_LOONGARCH,
@@ -222,4 +239,5 @@ const struct arch_vm_desc arch_vm_desc = {
 	.fdt_irq = la_fdt_irq,
 	.max_irq_line = LA_HWI_LINES - 1,
 	.irq_line = la_irq_line,
+	.host_ranges = la_host_ranges,
 };
