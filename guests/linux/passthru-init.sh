@@ -1,5 +1,5 @@
 #!/bin/sh
-# /sbin/init of the passthrough test's disk (platforms/qemu-virt-aarch64/passthru-disk.sh builds
+# /sbin/init of the passthrough test's disk (scripts/passthru-disk.sh builds
 # it with mke2fs -d for each run): Linux runs from a root file system on QEMU's own virtio-blk
 # device, given to its VM by passthrough. It reads the token the test wrote into the image,
 # writes a file the test reads back from the image after the run, and powers off. Lines the test
