@@ -8,6 +8,7 @@
 #include <hal/hal.h>
 #include <pv/fmt.h>
 #include <stdarg.h>
+#include <vm/exit_step.h>
 #include <vm/hypercall.h>
 #include <vm/run.h>
 #include <vm/sched.h>
@@ -182,10 +183,8 @@ enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 			return VM_EXIT_LEAVE;
 		return VM_EXIT_CONTINUE;
 	case VCPU_EXIT_HYPERCALL:
-		if (!vm_hypercall(vcpu, exit))
-			return VM_EXIT_LEAVE;
-		ops->complete(vcpu, exit);
-		return VM_EXIT_CONTINUE;
+		return vm_exit_hypercall(vcpu, exit, ops->complete) ? VM_EXIT_CONTINUE
+								    : VM_EXIT_LEAVE;
 	case VCPU_EXIT_MMIO:
 		return vm_handle_mmio(vcpu, exit);
 	case VCPU_EXIT_PIO:
@@ -225,33 +224,14 @@ enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 	return VM_EXIT_LEAVE;
 }
 
-/* The steps of one exit, inlined into the run loop and behind vm_exit_inline. */
-static inline bool vm_exit_step(struct vcpu *vcpu, struct vcpu_exit *exit)
-{
-	const struct virq_ops *virq = arch_backend.virq;
-
-	if (virq)
-		virq->sync(vcpu);
-	if ((unsigned)exit->kind < VCPU_EXIT_KIND_COUNT)
-		vcpu->exit_count[exit->kind]++;
-	if (vm_handle_exit(vcpu, exit) == VM_EXIT_LEAVE ||
-	    __atomic_load_n(&vcpu->vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED ||
-	    vcpu->state != VCPU_RUNNING)
-		return false;
-	if (virq)
-		virq->flush(vcpu);
-	return true;
-}
-
 bool vm_exit_inline(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
-	return vm_exit_step(vcpu, exit);
+	return vm_exit_step(vcpu, exit, vm_exit_virq_sync, vm_exit_virq_flush, vm_exit_complete);
 }
 
 void vm_run_vcpu(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
-	const struct virq_ops *virq = arch_backend.virq;
 
 	/* From READY (new or preempted) or HALTED (it idled off the CPU, and now has an interrupt). */
 	if (vcpu_set_state(vcpu, VCPU_RUNNING) != PV_OK)
@@ -261,15 +241,15 @@ void vm_run_vcpu(struct vcpu *vcpu)
 		vm->state = VM_RUNNING;
 	pv_spin_unlock(&vm->lock);
 
-	if (virq)
-		virq->flush(vcpu);
+	vm_exit_virq_flush(vcpu);
 	while (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_STOPPED) {
 		struct vcpu_exit exit;
 
 		/* Only the kind is read before run() fills the exit in. */
 		exit.kind = VCPU_EXIT_NONE;
 		arch_backend.vcpu->run(vcpu, &exit);
-		if (!vm_exit_step(vcpu, &exit))
+		if (!vm_exit_step(vcpu, &exit, vm_exit_virq_sync, vm_exit_virq_flush,
+				  vm_exit_complete))
 			break;
 	}
 	/* Leaving for good unless it only gave its CPU to another vCPU (READY, HALTED). */

@@ -16,8 +16,8 @@
 #include <hal/hal.h>
 #include <pv/fmt.h>
 #include <string.h>
+#include <vm/exit_step.h>
 #include <vm/hypercall.h>
-#include <vm/run.h>
 #include <vm/vm.h>
 
 #include "s2_armv8.h"
@@ -231,20 +231,40 @@ static bool a64_fast_access(struct a64_vcpu *a, uint64_t esr, unsigned ec, struc
 	return false;
 }
 
+/* vcpu_ops.complete of a hypercall, for vm_exit_step: the results, and no PC to advance (the
+ * HVC's saved PC is already past it). */
+static inline void a64_exit_complete_hcall(struct vcpu *vcpu, const struct vcpu_exit *exit)
+{
+	a64_complete_hcall(vcpu->arch, exit);
+}
+
+/* The vGIC's read-back and flush for vm_exit_step, behind their own early checks: an exit with no
+ * interrupt to move costs no call. */
+static inline void a64_exit_virq_sync(struct vcpu *vcpu)
+{
+	if (a64_vgic_sync_needed(&((struct a64_vcpu *)vcpu->arch)->vgic))
+		a64_vgic_sync(vcpu);
+}
+
+static inline void a64_exit_virq_flush(struct vcpu *vcpu)
+{
+	if (a64_vgic_flush_needed(&((struct a64_vcpu *)vcpu->arch)->vgic))
+		a64_vgic_flush(vcpu);
+}
+
 /*
- * The short way through an exit (vectors.S, guest.S). Hypercalls go to the core's vm_hypercall
- * and emulated accesses to its vm_handle_exit right here, with the steps the core's vm_exit_inline
- * takes around them (vGIC sync before, exit count; stop check and vGIC flush after), and the guest
- * is entered again without returning to the run loop. Calling vm_exit_inline itself would be the
- * same behaviour at about 100 more instructions per exit (measured: hypercall_rt 116 -> 218), so
- * these steps are repeated here: keep them in step with vm_exit_inline. vm_run_vcpu sees every other exit: interrupts (kicks,
+ * The short way through an exit (vectors.S, guest.S): hypercalls and emulated accesses decoded
+ * from the syndrome go through the core's vm_exit_step right here, and the guest is entered again
+ * without returning to the run loop. vm_run_vcpu sees every other exit: interrupts (kicks,
  * timers, a stop request from another CPU), WFI, PSCI, faults, anything decoded from the
- * instruction.
+ * instruction, and an exit after which the vCPU may not go on (a->handled: run() returns a
+ * VCPU_EXIT_NONE exit, and the run loop's own checks end or park the vCPU).
  *
  * On entry the vectors have saved x0-x19, x29 and x30 in a->x; x20-x28 stay in the CPU (no C
  * function changes them), and nothing here reads or writes them: exits whose transfer register is
  * one of them are left to the full path, get_reg/set_reg refuse them meanwhile. PC and PSTATE
- * stay in ELR_EL2/SPSR_EL2 unless the exit needs them (a hypercall leaves both as they are).
+ * stay in ELR_EL2/SPSR_EL2 unless the exit needs them (a hypercall leaves both as they are: the
+ * HVC's saved PC is already past it, and complete() adds a zero pc_step).
  */
 struct a64_vcpu *a64_guest_sync(struct a64_vcpu *a)
 {
@@ -258,13 +278,8 @@ struct a64_vcpu *a64_guest_sync(struct a64_vcpu *a)
 		/* PSCI and unknown function ids take the full path. */
 		if (!a64_decode_hvc(a->x, &exit))
 			return NULL;
-		if (a->vgic.lr_used)
-			a64_vgic_sync(vcpu);
-		vcpu->exit_count[VCPU_EXIT_HYPERCALL]++;
-		/* The HVC's saved PC is already past it: nothing to advance. */
-		go_on = vm_hypercall(vcpu, &exit);
-		if (go_on)
-			a64_complete_hcall(a, &exit);
+		go_on = vm_exit_step(vcpu, &exit, a64_exit_virq_sync, a64_exit_virq_flush,
+				     a64_exit_complete_hcall);
 	} else {
 		if (!a64_fast_access(a, esr, ec, &exit))
 			return NULL;
@@ -272,23 +287,17 @@ struct a64_vcpu *a64_guest_sync(struct a64_vcpu *a)
 		a->pstate = a64_read_spsr_el2();
 		a->pc_step = a64_insn_len(esr);
 		a->regs_partial = true;
-		if (a->vgic.lr_used)
-			a64_vgic_sync(vcpu);
-		vcpu->exit_count[exit.kind]++;
-		go_on = vm_handle_exit(vcpu, &exit) == VM_EXIT_CONTINUE;
+		go_on = vm_exit_step(vcpu, &exit, a64_exit_virq_sync, a64_exit_virq_flush,
+				     a64_exit_complete_hcall);
 		a->regs_partial = false;
 		/* complete() advanced the PC, or a fault for the guest moved it to its vectors. */
 		a64_write_elr_el2(a->pc);
 		a64_write_spsr_el2(a->pstate);
 	}
-	/* A vCPU that may not go on has had its VM stopped (vm_stop): the run loop's own check
-	 * ends it. */
-	if (!go_on || __atomic_load_n(&vcpu->vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED) {
+	if (!go_on) {
 		a->handled = true;
 		return NULL;
 	}
-	if (__atomic_load_n(&a->vgic.pending, __ATOMIC_ACQUIRE) & a->vgic.enabled)
-		a64_vgic_flush(vcpu);
 	return a;
 }
 

@@ -199,7 +199,7 @@ void a64_vgic_sync(struct vcpu *vcpu)
 {
 	struct a64_vcpu *a = a64_vgic_owner(vcpu);
 
-	if (!a->vgic.lr_used && !a64_vgic_hw_releasable(&a->vgic))
+	if (!a64_vgic_sync_needed(&a->vgic))
 		return;
 	pv_spin_lock(&vcpu->virq_lock);
 	if (a->vgic.lr_used)

@@ -26,7 +26,7 @@
 #include <hal/page_pool.h>
 #include <irq/virq_ops.h>
 #include <string.h>
-#include <vm/run.h>
+#include <vm/exit_step.h>
 #include <vm/vm.h>
 #include <x86/cpu.h>
 
@@ -371,8 +371,8 @@ static void prepare_events(struct vmx_vcpu *v)
 }
 
 /*
- * Enters the guest and handles its exits here, with the core's vm_exit_inline (the run loop's
- * steps of one exit: interrupt sync, exit count, vm_handle_exit, stop checks, interrupt flush),
+ * Enters the guest and handles its exits here, with the core's vm_exit_step (the run loop's
+ * steps of one exit: interrupt sync, exit count, dispatch, stop checks, interrupt flush),
  * until one ends the vCPU's run: then a VCPU_EXIT_NONE exit goes back to the run loop, which ends
  * the vCPU. The run loop itself has nothing else to do between exits, so staying here only saves
  * the return and call. Entry failures go back as they are.
@@ -434,7 +434,8 @@ static void vmx_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 		}
 		v->launched = true;
 		vmx_decode_exit(v, exit);
-		if (!vm_exit_inline(vcpu, exit)) {
+		if (!vm_exit_step(vcpu, exit, vm_exit_virq_sync, vm_exit_virq_flush,
+				  vm_exit_complete)) {
 			exit->kind = VCPU_EXIT_NONE;
 			return;
 		}

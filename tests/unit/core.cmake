@@ -20,6 +20,7 @@ set_tests_properties(unit.vcpu_race PROPERTIES LABELS "unit;core" TIMEOUT 120
 pv_unit_test(NAME vdev SOURCES ${d}/test_vdev.c LABELS core FAKE)
 pv_unit_test(NAME vm SOURCES ${d}/test_vm.c ${d}/vm_fixture.c LABELS core FAKE)
 pv_unit_test(NAME run_loop SOURCES ${d}/test_run_loop.c ${d}/vm_fixture.c LABELS core FAKE)
+pv_unit_test(NAME exit_step SOURCES ${d}/test_exit_step.c ${d}/vm_fixture.c LABELS core FAKE)
 pv_unit_test(NAME hypercall SOURCES ${d}/test_hypercall.c ${d}/vm_fixture.c LABELS core FAKE)
 pv_unit_test(NAME vm_desc SOURCES ${d}/test_vm_desc.c ${d}/desc_fixture.c LABELS core FAKE)
 pv_unit_test(NAME vm_fdt SOURCES ${d}/test_vm_fdt.c ${d}/desc_fixture.c LABELS core FAKE)

@@ -182,7 +182,8 @@ static uint64_t fake_wake_deadline(struct vcpu *vcpu)
 	return fake_vcpu(vcpu)->wake_at;
 }
 
-static void fake_run(struct vcpu *vcpu, struct vcpu_exit *exit)
+/* The next scripted exit: what the guest did on this entry. */
+static void fake_next_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	struct fake_vcpu *f = fake_vcpu(vcpu);
 
@@ -197,6 +198,13 @@ static void fake_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 		return;
 	}
 	*exit = f->script[f->script_pos++];
+}
+
+static void fake_run(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+	do
+		fake_next_exit(vcpu, exit);
+	while (fake_hw.fast_entry && fake_hw.fast_entry(vcpu, exit));
 }
 
 /* Fake register convention: hypercall results in r0/r1; other results in the exit's register. */
@@ -366,11 +374,13 @@ static bool fake_virq_pending(struct vcpu *vcpu)
 static void fake_virq_flush(struct vcpu *vcpu)
 {
 	(void)vcpu;
+	fake_hw.nflush++;
 }
 
 static void fake_virq_sync(struct vcpu *vcpu)
 {
 	(void)vcpu;
+	fake_hw.nsync++;
 }
 
 static int fake_virq_pt_attach(struct vm *vm, uint32_t host, uint32_t guest)

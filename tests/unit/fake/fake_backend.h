@@ -77,6 +77,10 @@ struct fake_hw {
 	unsigned pt_release_calls;
 	char log[16384]; /* console output */
 	size_t log_len;
+	unsigned nsync, nflush; /* virq_ops.sync / .flush calls, and the fast entry's */
+	/* A backend's fast path: run() gives it each exit; true means it handled the exit and the
+	 * guest is entered again, false that run() returns the exit (as the function left it). */
+	bool (*fast_entry)(struct vcpu *v, struct vcpu_exit *exit);
 };
 
 extern struct fake_hw fake_hw;

@@ -14,12 +14,8 @@ enum vm_exit_action {
  * Context: current CPU of @vcpu, no locks held. */
 enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit);
 
-/* One exit from start to end, exactly as the run loop treats it: reads back the interrupt state,
- * counts the exit, handles it (vm_handle_exit, which completes it through the backend) and prepares
- * interrupts for the next entry. Returns true if the vCPU may enter the guest again, false if it
- * must leave its run loop (it stopped, or its VM did).
- * Backends may call it from inside vcpu_ops.run to re-enter the guest without returning; when it
- * returns false, run() returns a VCPU_EXIT_NONE exit and the run loop ends the vCPU.
+/* vm_exit_step (vm/exit_step.h) out of line, with the interrupt controller reached through
+ * arch_backend.virq: for the host tests and fuzzers. Backends' fast paths call vm_exit_step.
  * Context: current CPU of @vcpu, no locks held. */
 bool vm_exit_inline(struct vcpu *vcpu, struct vcpu_exit *exit);
 

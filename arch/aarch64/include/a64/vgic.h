@@ -128,6 +128,19 @@ static inline void a64_vgic_pt_clear(struct a64_vgic_cpu *c, uint64_t bits)
 	c->hw_drop |= dropped;
 }
 
+/* Whether virq_ops.sync / .flush (vgic.c) have anything to do: their own early checks, which the
+ * exit fast path (vcpu.c) makes inline to save the call when they have not. */
+static inline bool a64_vgic_sync_needed(const struct a64_vgic_cpu *c)
+{
+	return c->lr_used || a64_vgic_hw_releasable(c);
+}
+
+static inline bool a64_vgic_flush_needed(const struct a64_vgic_cpu *c)
+{
+	return (__atomic_load_n(&c->pending, __ATOMIC_ACQUIRE) & c->enabled) ||
+	       a64_vgic_hw_releasable(c);
+}
+
 /* Whether the vCPU has an interrupt to take: pending and enabled, or pending in a list register. */
 bool a64_vgic_has_pending(const struct a64_vgic_cpu *c);
 
