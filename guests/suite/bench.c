@@ -5,7 +5,11 @@
  * bochs: the time-stamp counter counts instructions) the figures are instruction counts.
  * Output: first "BENCH-PLAN <name>...", every figure the run will print, then one
  * "BENCH <name> <value> <unit> <iterations>" per figure, value with one decimal. The plan lets
- * the benchmark driver tell a run that stopped half way from one that finished.
+ * the benchmark driver tell a run that stopped half way from one that finished. A round trip is
+ * also measured the way other hypervisors' benchmarks measure it: its loop once more with the
+ * trapping instruction replaced by a no-op (a hypercall without the trap, a load from RAM instead
+ * of the device), printed as "BENCH-NOOP <name> <value> <unit> <iterations>" before the figure;
+ * the driver reports the difference (scripts/bench-judge.sh).
  */
 #include <devices/testdev.h>
 #include <guest/garch.h>
@@ -47,12 +51,20 @@ static uint64_t ticks_to_ns10(uint64_t ticks)
 	return ticks * 10000000000ULL / g_counter_freq();
 }
 
-static void report(unsigned bench, uint64_t ticks, unsigned iters)
+static void report_as(const char *tag, unsigned bench, uint64_t ticks, unsigned iters)
 {
 	uint64_t ns10 = ticks_to_ns10(ticks) / iters;
-	g_printf("BENCH %s %llu.%llu ns %u\n", bench_names[bench], (unsigned long long)(ns10 / 10),
-		 (unsigned long long)(ns10 % 10), iters);
+	g_printf("%s %s %llu.%llu ns %u\n", tag, bench_names[bench],
+		 (unsigned long long)(ns10 / 10), (unsigned long long)(ns10 % 10), iters);
 }
+
+static void report(unsigned bench, uint64_t ticks, unsigned iters)
+{
+	report_as("BENCH", bench, ticks, iters);
+}
+
+/* The no-op baseline's load: RAM the guest owns, read like the device register. */
+static volatile uint32_t bench_ram_word;
 
 void g_bench(void)
 {
@@ -65,10 +77,20 @@ void g_bench(void)
 
 	t0 = g_counter();
 	for (unsigned i = 0; i < BENCH_ITERS; i++)
+		g_hcall_noop(PV_HC_VERSION, 0, 0, 0, &v);
+	t1 = g_counter();
+	report_as("BENCH-NOOP", BENCH_HYPERCALL_RT, t1 - t0, BENCH_ITERS);
+	t0 = g_counter();
+	for (unsigned i = 0; i < BENCH_ITERS; i++)
 		g_hcall(PV_HC_VERSION, 0, 0, 0, &v);
 	t1 = g_counter();
 	report(BENCH_HYPERCALL_RT, t1 - t0, BENCH_ITERS);
 
+	t0 = g_counter();
+	for (unsigned i = 0; i < BENCH_ITERS; i++)
+		(void)g_load((uint64_t)(uintptr_t)&bench_ram_word, 4, false);
+	t1 = g_counter();
+	report_as("BENCH-NOOP", BENCH_MMIO_RT, t1 - t0, BENCH_ITERS);
 	t0 = g_counter();
 	for (unsigned i = 0; i < BENCH_ITERS; i++)
 		(void)g_load(g_layout.testdev_base + TESTDEV_REG_ID, 4, false);

@@ -58,6 +58,18 @@ int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *va
 	return (int64_t)x0;
 }
 
+int64_t g_hcall_noop(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value)
+{
+	register uint64_t x0 __asm__("x0") = G_HC_FID | nr;
+	register uint64_t x1 __asm__("x1") = a0;
+	register uint64_t x2 __asm__("x2") = a1;
+	register uint64_t x3 __asm__("x3") = a2;
+
+	__asm__ volatile("nop" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+	*value = x1;
+	return (int64_t)x0;
+}
+
 static int64_t g_smc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn;

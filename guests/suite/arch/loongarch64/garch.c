@@ -144,6 +144,18 @@ int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *va
 	return (int64_t)r_a0;
 }
 
+int64_t g_hcall_noop(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value)
+{
+	register uint64_t r_a0 __asm__("$a0") = a0;
+	register uint64_t r_a1 __asm__("$a1") = a1;
+	register uint64_t r_a2 __asm__("$a2") = a2;
+	register uint64_t r_a7 __asm__("$a7") = nr;
+
+	__asm__ volatile("nop" : "+r"(r_a0), "+r"(r_a1) : "r"(r_a2), "r"(r_a7) : "memory");
+	*value = r_a1;
+	return (int64_t)r_a0;
+}
+
 /*
  * HVCL exists only for LVZ guests (root mode raises INE), and GSTAT, which a root reads with its
  * GID width in it, reads as 0 here: the access trapped and the hypervisor answered. So does

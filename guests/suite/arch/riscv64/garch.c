@@ -104,6 +104,19 @@ int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *va
 	return r.error;
 }
 
+int64_t g_hcall_noop(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value)
+{
+	register uint64_t r0 __asm__("a0") = a0;
+	register uint64_t r1 __asm__("a1") = a1;
+	register uint64_t r2 __asm__("a2") = a2;
+	register uint64_t r6 __asm__("a6") = nr;
+	register uint64_t r7 __asm__("a7") = SBI_EXT_POLYVISOR;
+
+	__asm__ __volatile__("nop" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
+	*value = r1;
+	return (int64_t)r0;
+}
+
 bool g_privilege(char *why, size_t len)
 {
 	struct g_sbiret impl = g_sbi(SBI_EXT_BASE, 1, 0, 0, 0);

@@ -201,6 +201,20 @@ int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *va
 	return (int64_t)ret;
 }
 
+int64_t g_hcall_noop(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value)
+{
+	uint64_t ret, val;
+
+	/* Three bytes, as long as VMCALL. */
+	__asm__ volatile("nopl (%%rax)"
+			 : "=a"(ret), "=d"(val)
+			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
+			 : "rcx", "r8", "r9", "memory");
+	if (value)
+		*value = val;
+	return (int64_t)ret;
+}
+
 bool g_privilege(char *why, size_t len)
 {
 	uint32_t r[4];
