@@ -23,14 +23,6 @@ int vdev_register(struct vm *vm, struct vdev *dev)
 	return PV_OK;
 }
 
-/* The whole access must fall inside one device: a straddling access is a guest bug. */
-static bool vdev_covers(const struct vdev *dev, enum vdev_space space, uint64_t addr,
-			unsigned width)
-{
-	return dev->space == space && addr >= dev->base && addr - dev->base < dev->size &&
-	       width <= dev->size - (addr - dev->base);
-}
-
 struct vdev *vdev_find(struct vm *vm, enum vdev_space space, uint64_t addr, unsigned width)
 {
 	/* Guests tend to hit one device many times in a row: try the last one found first. Any

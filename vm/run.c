@@ -62,28 +62,6 @@ static __attribute__((noinline)) enum vm_exit_action vm_bad_access(struct vcpu *
 	return VM_EXIT_LEAVE;
 }
 
-static uint64_t width_mask(unsigned width)
-{
-	return width >= 8 ? ~0ULL : (1ULL << (width * 8)) - 1;
-}
-
-/* Loads: keep the accessed bytes, then sign-extend to the destination register if asked. */
-static uint64_t vm_load_value(uint64_t raw, unsigned width, bool sign_extend, unsigned reg_width)
-{
-	uint64_t v = raw & width_mask(width);
-
-	if (sign_extend && width < 8 && (v >> (width * 8 - 1)) & 1)
-		v |= ~width_mask(width);
-	if (reg_width && reg_width < 8)
-		v &= width_mask(reg_width);
-	return v;
-}
-
-static bool valid_width(unsigned width)
-{
-	return width == 1 || width == 2 || width == 4 || width == 8;
-}
-
 /* Runs the device handler for an MMIO, port or system-register access. System registers are
  * numbered one id per register, so a 64-bit register occupies one id, not eight. */
 static int vm_device_access(struct vcpu *vcpu, enum vdev_space space, uint64_t addr, unsigned width,
@@ -96,25 +74,15 @@ static int vm_device_access(struct vcpu *vcpu, enum vdev_space space, uint64_t a
 		return -PV_ENOENT;
 	if (write)
 		return dev->ops->write(dev, vcpu, addr - dev->base, width,
-				       *data & width_mask(width));
+				       *data & vm_width_mask(width));
 	*data = 0;
 	return dev->ops->read(dev, vcpu, addr - dev->base, width, data);
 }
 
-static enum vm_exit_action vm_handle_mmio(struct vcpu *vcpu, struct vcpu_exit *exit)
+enum vm_exit_action vm_exit_mmio_refused(struct vcpu *vcpu, const struct vcpu_exit *exit)
 {
-	unsigned width = exit->mmio.width;
-	uint64_t data = exit->mmio.data;
-	unsigned access = exit->mmio.write ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ;
-
-	if (!valid_width(width) || vm_device_access(vcpu, VDEV_SPACE_MMIO, exit->mmio.addr.raw,
-						    width, exit->mmio.write, &data) != PV_OK)
-		return vm_bad_access(vcpu, exit, exit->mmio.addr.raw, access, "mmio");
-	if (!exit->mmio.write)
-		exit->mmio.data =
-			vm_load_value(data, width, exit->mmio.sign_extend, exit->mmio.reg_width);
-	arch_backend.vcpu->complete(vcpu, exit);
-	return VM_EXIT_CONTINUE;
+	return vm_bad_access(vcpu, exit, exit->mmio.addr.raw,
+			     exit->mmio.write ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ, "mmio");
 }
 
 static enum vm_exit_action vm_handle_pio(struct vcpu *vcpu, struct vcpu_exit *exit)
@@ -127,7 +95,7 @@ static enum vm_exit_action vm_handle_pio(struct vcpu *vcpu, struct vcpu_exit *ex
 			     &data) != PV_OK)
 		return vm_bad_access(vcpu, exit, exit->pio.port, access, "port");
 	if (!exit->pio.write)
-		exit->pio.data = data & width_mask(exit->pio.width);
+		exit->pio.data = data & vm_width_mask(exit->pio.width);
 	arch_backend.vcpu->complete(vcpu, exit);
 	return VM_EXIT_CONTINUE;
 }
@@ -186,7 +154,7 @@ enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 		return vm_exit_hypercall(vcpu, exit, ops->complete) ? VM_EXIT_CONTINUE
 								    : VM_EXIT_LEAVE;
 	case VCPU_EXIT_MMIO:
-		return vm_handle_mmio(vcpu, exit);
+		return vm_exit_mmio(vcpu, exit, ops->complete);
 	case VCPU_EXIT_PIO:
 		return vm_handle_pio(vcpu, exit);
 	case VCPU_EXIT_SYSREG:

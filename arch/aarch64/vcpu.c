@@ -231,11 +231,31 @@ static bool a64_fast_access(struct a64_vcpu *a, uint64_t esr, unsigned ec, struc
 	return false;
 }
 
-/* vcpu_ops.complete of a hypercall, for vm_exit_step: the results, and no PC to advance (the
- * HVC's saved PC is already past it). */
-static inline void a64_exit_complete_hcall(struct vcpu *vcpu, const struct vcpu_exit *exit)
+/* complete() of an emulated load or store: the loaded value, the base register's writeback, the
+ * PC past the instruction. */
+static inline void a64_complete_mmio(struct a64_vcpu *a, const struct vcpu_exit *exit)
 {
-	a64_complete_hcall(vcpu->arch, exit);
+	if (!exit->mmio.write && exit->mmio.reg < 31)
+		a->x[exit->mmio.reg] = exit->mmio.data;
+	if (a->wb) {
+		a->x[a->wb_reg] = a->wb_value;
+		a->wb = false;
+	}
+	a->pc += a->pc_step;
+	a->pc_step = 0;
+}
+
+/* vcpu_ops.complete for vm_exit_step, inline for its two kinds. A hypercall's results need no PC
+ * to advance: the HVC's saved PC is already past it, and the PC stays in ELR_EL2. */
+static void a64_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit);
+static inline void a64_exit_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
+{
+	if (exit->kind == VCPU_EXIT_HYPERCALL)
+		a64_complete_hcall(vcpu->arch, exit);
+	else if (exit->kind == VCPU_EXIT_MMIO)
+		a64_complete_mmio(vcpu->arch, exit);
+	else
+		a64_vcpu_complete(vcpu, exit);
 }
 
 /* The vGIC's read-back and flush for vm_exit_step, behind their own early checks: an exit with no
@@ -279,7 +299,7 @@ struct a64_vcpu *a64_guest_sync(struct a64_vcpu *a)
 		if (!a64_decode_hvc(a->x, &exit))
 			return NULL;
 		go_on = vm_exit_step(vcpu, &exit, a64_exit_virq_sync, a64_exit_virq_flush,
-				     a64_exit_complete_hcall);
+				     a64_exit_complete);
 	} else {
 		if (!a64_fast_access(a, esr, ec, &exit))
 			return NULL;
@@ -288,7 +308,7 @@ struct a64_vcpu *a64_guest_sync(struct a64_vcpu *a)
 		a->pc_step = a64_insn_len(esr);
 		a->regs_partial = true;
 		go_on = vm_exit_step(vcpu, &exit, a64_exit_virq_sync, a64_exit_virq_flush,
-				     a64_exit_complete_hcall);
+				     a64_exit_complete);
 		a->regs_partial = false;
 		/* complete() advanced the PC, or a fault for the guest moved it to its vectors. */
 		a64_write_elr_el2(a->pc);
@@ -347,10 +367,8 @@ static void a64_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
 
 	/* The most frequent first: emulated accesses, then hypercalls. */
 	if (exit->kind == VCPU_EXIT_MMIO) {
-		if (!exit->mmio.write && exit->mmio.reg < 31)
-			a->x[exit->mmio.reg] = exit->mmio.data;
-		if (a->wb)
-			a->x[a->wb_reg] = a->wb_value;
+		a64_complete_mmio(a, exit);
+		return;
 	} else if (exit->kind == VCPU_EXIT_HYPERCALL) {
 		a64_complete_hcall(a, exit);
 	} else if (exit->kind == VCPU_EXIT_SYSREG) {

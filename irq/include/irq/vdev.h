@@ -46,6 +46,15 @@ struct vdev {
  * is full, -PV_EINVAL for an empty or wrapping range. Context: VM not running. */
 int vdev_register(struct vm *vm, struct vdev *dev);
 
+/* Whether @dev claims [addr, addr+width) in @space. The whole access must fall inside one device:
+ * a straddling access is a guest bug. */
+static inline bool vdev_covers(const struct vdev *dev, enum vdev_space space, uint64_t addr,
+			       unsigned width)
+{
+	return dev->space == space && addr >= dev->base && addr - dev->base < dev->size &&
+	       width <= dev->size - (addr - dev->base);
+}
+
 /* The device claiming [addr, addr+width) in @space, or NULL. Context: any CPU; lock-free read of a
  * table that only changes while the VM does not run. */
 struct vdev *vdev_find(struct vm *vm, enum vdev_space space, uint64_t addr, unsigned width);

@@ -7,8 +7,8 @@
  * The run loop (vm_run_vcpu) and every backend's fast path (a backend that handles exits inside
  * vcpu_ops.run and enters the guest again without returning) take exactly this sequence, so a step
  * added here reaches every path. It is inline so that a fast path pays no call for the sequence
- * itself: the backend passes its interrupt read-back and flush and its completion of a hypercall
- * as functions (ideally static inline, with the controller's own early checks in front of its
+ * itself: the backend passes its interrupt read-back and flush and its completion of hypercalls
+ * and MMIO accesses as functions (ideally static inline, with the controller's own early checks in front of its
  * out-of-line virq_ops), and they are called directly. The run loop passes vm_exit_virq_sync,
  * vm_exit_virq_flush and vm_exit_complete, which go through arch_backend.
  */
@@ -25,7 +25,7 @@
 typedef void vm_exit_virq_fn(struct vcpu *vcpu);
 
 /* Completes @exit in the guest's registers: vcpu_ops.complete or a backend's equivalent with the
- * same effect for the exits it passes. Context: as vcpu_ops.complete. */
+ * same effect (called here for hypercalls and MMIO only). Context: as vcpu_ops.complete. */
 typedef void vm_exit_complete_fn(struct vcpu *vcpu, const struct vcpu_exit *exit);
 
 static inline void vm_exit_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
@@ -56,6 +56,60 @@ vm_exit_hypercall(struct vcpu *vcpu, struct vcpu_exit *exit, vm_exit_complete_fn
 	return true;
 }
 
+static inline uint64_t vm_width_mask(unsigned width)
+{
+	return width >= 8 ? ~0ULL : (1ULL << (width * 8)) - 1;
+}
+
+/* Loads: keep the accessed bytes, then sign-extend to the destination register if asked. */
+static inline uint64_t vm_load_value(uint64_t raw, unsigned width, bool sign_extend,
+				     unsigned reg_width)
+{
+	uint64_t v = raw & vm_width_mask(width);
+
+	if (sign_extend && width < 8 && (v >> (width * 8 - 1)) & 1)
+		v |= ~vm_width_mask(width);
+	if (reg_width && reg_width < 8)
+		v &= vm_width_mask(reg_width);
+	return v;
+}
+
+/* An emulated access no device served (none there, a bad width, the device refused): a fault for
+ * the guest or a stopped VM (vm/run.c). Out of line: it formats a log line. */
+enum vm_exit_action vm_exit_mmio_refused(struct vcpu *vcpu, const struct vcpu_exit *exit);
+
+/* An MMIO access: the device found last (vdev_find's hint) is tried inline, any other through
+ * vdev_find; completed by @complete. */
+static inline __attribute__((always_inline)) enum vm_exit_action
+vm_exit_mmio(struct vcpu *vcpu, struct vcpu_exit *exit, vm_exit_complete_fn *complete)
+{
+	/* Read before the device's handler, which the compiler cannot see through. */
+	unsigned width = exit->mmio.width, reg_width = exit->mmio.reg_width;
+	bool write = exit->mmio.write, sign_extend = exit->mmio.sign_extend;
+	uint64_t addr = exit->mmio.addr.raw, data = 0;
+	struct vdev *dev = __atomic_load_n(&vcpu->vm->vdev_last, __ATOMIC_RELAXED);
+	int err;
+
+	if (!(width == 1 || width == 2 || width == 4 || width == 8))
+		return vm_exit_mmio_refused(vcpu, exit);
+	if (!dev || !vdev_covers(dev, VDEV_SPACE_MMIO, addr, width)) {
+		dev = vdev_find(vcpu->vm, VDEV_SPACE_MMIO, addr, width);
+		if (!dev)
+			return vm_exit_mmio_refused(vcpu, exit);
+	}
+	if (write)
+		err = dev->ops->write(dev, vcpu, addr - dev->base, width,
+				      exit->mmio.data & vm_width_mask(width));
+	else
+		err = dev->ops->read(dev, vcpu, addr - dev->base, width, &data);
+	if (err != PV_OK)
+		return vm_exit_mmio_refused(vcpu, exit);
+	if (!write)
+		exit->mmio.data = vm_load_value(data, width, sign_extend, reg_width);
+	complete(vcpu, exit);
+	return VM_EXIT_CONTINUE;
+}
+
 /*
  * One exit from start to end. Returns true if the vCPU may enter the guest again (interrupts are
  * then flushed), false if it must leave its run loop (it stopped, gave its CPU away, or its VM
@@ -67,11 +121,17 @@ static inline __attribute__((always_inline)) bool
 vm_exit_step(struct vcpu *vcpu, struct vcpu_exit *exit, vm_exit_virq_fn *sync,
 	     vm_exit_virq_fn *flush, vm_exit_complete_fn *complete)
 {
+	/* Read before the read-back, which the compiler cannot see through. */
+	enum vcpu_exit_kind kind = exit->kind;
+
 	sync(vcpu);
-	if ((unsigned)exit->kind < VCPU_EXIT_KIND_COUNT)
-		vcpu->exit_count[exit->kind]++;
-	if (exit->kind == VCPU_EXIT_HYPERCALL) {
+	if ((unsigned)kind < VCPU_EXIT_KIND_COUNT)
+		vcpu->exit_count[kind]++;
+	if (kind == VCPU_EXIT_HYPERCALL) {
 		if (!vm_exit_hypercall(vcpu, exit, complete))
+			return false;
+	} else if (kind == VCPU_EXIT_MMIO) {
+		if (vm_exit_mmio(vcpu, exit, complete) == VM_EXIT_LEAVE)
 			return false;
 	} else if (vm_handle_exit(vcpu, exit) == VM_EXIT_LEAVE) {
 		return false;
