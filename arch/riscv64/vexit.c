@@ -18,6 +18,7 @@
 #include <riscv64/plic.h>
 #include <riscv64/vcpu.h>
 #include <riscv64/vsbi.h>
+#include <vm/exit_step.h>
 #include <vm/vm.h>
 
 #define RISCV_INSN_WFI 0x10500073u
@@ -278,29 +279,79 @@ static __attribute__((noinline)) struct riscv_vcpu *riscv_vcpu_prepare(struct ri
 	return vc;
 }
 
+static void riscv_exit_complete(struct vcpu *vcpu, const struct vcpu_exit *exit);
+
+/* Whether the vCPU's state must be (re)loaded into the hart, or remote fences are due, before
+ * the next entry (riscv_vcpu_prepare). */
+static inline bool riscv_vcpu_unprepared(const struct riscv_vcpu *vc)
+{
+	return riscv_this_cpu()->loaded != vc->vcpu || vc->reload || vc->fence_pending;
+}
+
+/* Decodes the two frequent exits, the Polyvisor hypercall and MMIO, into @exit; false for any
+ * other, and for an MMIO exit that became something else (a fault to reflect, a stop). */
+static inline __attribute__((always_inline)) bool riscv_exit_hot(struct riscv_vcpu *vc,
+								 struct vcpu_exit *exit)
+{
+	/* The Polyvisor hypercall: decoded by the SBI layer's own helper, answered by the core. */
+	if (vc->scause == EXC_ECALL_VS && vc->x[VSBI_A7] == VSBI_EXT_POLYVISOR) {
+		vc->exit_len = 4;
+		riscv_vsbi_hcall(vc->x, exit);
+		return true;
+	}
+	if (vc->scause == EXC_LOAD_GUEST_PAGE_FAULT || vc->scause == EXC_STORE_GUEST_PAGE_FAULT) {
+		riscv_exit_mmio(vc, exit, vc->scause == EXC_STORE_GUEST_PAGE_FAULT);
+		return exit->kind == VCPU_EXIT_MMIO;
+	}
+	return false;
+}
+
+/* Any exit riscv_exit_hot declined: decoded for the run loop, unless it was an MMIO exit that
+ * riscv_exit_mmio already turned into another. */
+static inline void riscv_exit_cold(struct riscv_vcpu *vc, struct vcpu_exit *exit)
+{
+	if (vc->scause != EXC_LOAD_GUEST_PAGE_FAULT && vc->scause != EXC_STORE_GUEST_PAGE_FAULT)
+		riscv_vcpu_decode(vc->vcpu, vc, exit, vc->scause);
+}
+
+/* The hot exits' loop: each goes through the core's vm_exit_step and the guest is entered again
+ * without returning to the run loop, until an exit that is not hot (decoded here for the run
+ * loop) or a vCPU that may not go on (a VCPU_EXIT_NONE exit). Out of line: its registers are
+ * not saved on the way of the other exits. */
+static __attribute__((noinline)) void riscv_vcpu_run_hot(struct riscv_vcpu *vc,
+							 struct vcpu_exit *exit)
+{
+	do {
+		if (!vm_exit_step(vc->vcpu, exit, riscv_virq_sync, riscv_virq_flush,
+				  riscv_exit_complete)) {
+			exit->kind = VCPU_EXIT_NONE;
+			return;
+		}
+		/* As the run loop leaves it: riscv_vsbi_call answers some calls in place and says so
+		 * by leaving the kind as it found it. */
+		exit->kind = VCPU_EXIT_NONE;
+		if (__builtin_expect(riscv_vcpu_unprepared(vc), 0))
+			vc = riscv_vcpu_prepare(vc);
+		vc = riscv_guest_enter(vc);
+		exit = vc->exit;
+	} while (riscv_exit_hot(vc, exit));
+	riscv_exit_cold(vc, exit);
+}
+
 void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
 
 	vc->vcpu = vcpu;
 	vc->exit = exit;
-	if (__builtin_expect(riscv_this_cpu()->loaded != vcpu || vc->reload || vc->fence_pending,
-			     0))
+	if (__builtin_expect(riscv_vcpu_unprepared(vc), 0))
 		vc = riscv_vcpu_prepare(vc);
 	vc = riscv_guest_enter(vc);
 	exit = vc->exit;
-
-	/* The Polyvisor hypercall: decoded by the SBI layer's own helper, answered by the core. */
-	if (vc->scause == EXC_ECALL_VS && vc->x[VSBI_A7] == VSBI_EXT_POLYVISOR) {
-		vc->exit_len = 4;
-		riscv_vsbi_hcall(vc->x, exit);
-		return;
-	}
-	if (vc->scause == EXC_LOAD_GUEST_PAGE_FAULT || vc->scause == EXC_STORE_GUEST_PAGE_FAULT) {
-		riscv_exit_mmio(vc, exit, vc->scause == EXC_STORE_GUEST_PAGE_FAULT);
-		return;
-	}
-	riscv_vcpu_decode(vc->vcpu, vc, exit, vc->scause);
+	if (riscv_exit_hot(vc, exit))
+		riscv_vcpu_run_hot(vc, exit);
+	else
+		riscv_exit_cold(vc, exit);
 }
 
 static __attribute__((noinline)) void riscv_vcpu_complete_other(struct riscv_vcpu *vc,
@@ -318,8 +369,9 @@ static __attribute__((noinline)) void riscv_vcpu_complete_other(struct riscv_vcp
 	vc->pc += vc->exit_len;
 }
 
-/* The two frequent kinds are handled without a call, so this stays a leaf function. */
-void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
+/* The two frequent kinds are handled without a call, so this stays a leaf function; inline in
+ * riscv_vcpu_run's vm_exit_step. */
+static inline void riscv_exit_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
 {
 	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
 
@@ -333,6 +385,11 @@ void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
 		return;
 	}
 	vc->pc += vc->exit_len;
+}
+
+void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
+{
+	riscv_exit_complete(vcpu, exit);
 }
 
 int riscv_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit)

@@ -192,12 +192,6 @@ void riscv_virq_flush(struct vcpu *vcpu)
 		riscv_virq_flush_work(vcpu);
 }
 
-/* hvip is the hardware's own record: nothing to read back after an exit. */
-static void riscv_virq_sync(struct vcpu *vcpu)
-{
-	(void)vcpu;
-}
-
 const struct virq_ops riscv_virq_ops = {
 	.name = "riscv-plic",
 	.vm_init = riscv_virq_vm_init,

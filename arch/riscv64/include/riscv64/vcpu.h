@@ -113,6 +113,11 @@ int riscv_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit);
 
 /* virq.c: interrupt state moved into hvip right before entry. */
 void riscv_virq_flush(struct vcpu *vcpu);
+/* virq_ops.sync: hvip is the hardware's own record, nothing to read back after an exit. */
+static inline void riscv_virq_sync(struct vcpu *vcpu)
+{
+	(void)vcpu;
+}
 /* Makes the hart running @vcpu notice new interrupt state (a host IPI unless it is this one). */
 void riscv_virq_kick(struct vcpu *vcpu);
 #endif
