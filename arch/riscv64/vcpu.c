@@ -192,7 +192,8 @@ static uint64_t *riscv_vcpu_reg(struct riscv_vcpu *vc, unsigned reg)
 	case VCPU_REG_ARG3:
 		return &vc->x[10 + reg - VCPU_REG_ARG0];
 	default:
-		if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + 32)
+		if (reg >= VCPU_REG_GPR_BASE && reg < VCPU_REG_GPR_BASE + 32 &&
+		    !(vc->regs_partial && riscv_reg_in_hart(reg - VCPU_REG_GPR_BASE)))
 			return &vc->x[reg - VCPU_REG_GPR_BASE];
 		return NULL;
 	}

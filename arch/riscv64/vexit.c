@@ -293,6 +293,14 @@ static inline bool riscv_vcpu_unprepared(const struct riscv_vcpu *vc)
 static inline __attribute__((always_inline)) bool riscv_exit_hot(struct riscv_vcpu *vc,
 								 struct vcpu_exit *exit)
 {
+	if (__builtin_expect(vc->decoded, 0)) {
+		/* riscv_guest_sync decoded it while s0-s11 were still the hart's: a store's value
+		 * is read again now that they are saved. */
+		vc->decoded = false;
+		if (exit->kind == VCPU_EXIT_MMIO && exit->mmio.write && exit->mmio.reg)
+			exit->mmio.data = vc->x[exit->mmio.reg];
+		return exit->kind == VCPU_EXIT_MMIO;
+	}
 	/* The Polyvisor hypercall: decoded by the SBI layer's own helper, answered by the core. */
 	if (vc->scause == EXC_ECALL_VS && vc->x[VSBI_A7] == VSBI_EXT_POLYVISOR) {
 		vc->exit_len = 4;
@@ -304,6 +312,16 @@ static inline __attribute__((always_inline)) bool riscv_exit_hot(struct riscv_vc
 		return exit->kind == VCPU_EXIT_MMIO;
 	}
 	return false;
+}
+
+/* Whether riscv_guest_sync already handled the exit: then there is none to report. */
+static inline bool riscv_exit_handled(struct riscv_vcpu *vc, struct vcpu_exit *exit)
+{
+	if (__builtin_expect(!vc->handled, 1))
+		return false;
+	vc->handled = false;
+	exit->kind = VCPU_EXIT_NONE;
+	return true;
 }
 
 /* Any exit riscv_exit_hot declined: decoded for the run loop, unless it was an MMIO exit that
@@ -334,8 +352,51 @@ static __attribute__((noinline)) void riscv_vcpu_run_hot(struct riscv_vcpu *vc,
 			vc = riscv_vcpu_prepare(vc);
 		vc = riscv_guest_enter(vc);
 		exit = vc->exit;
+		if (riscv_exit_handled(vc, exit))
+			return;
 	} while (riscv_exit_hot(vc, exit));
 	riscv_exit_cold(vc, exit);
+}
+
+/*
+ * The short way through an exit (vcpu_entry.S): a Polyvisor hypercall, or an MMIO access whose
+ * register is not one the vector left in the hart, goes through the core's vm_exit_step right
+ * here and the guest is entered again without the host's registers being restored. Anything else
+ * goes the full way (riscv_vcpu_run): declined with nothing changed, declined after decoding
+ * (vc->decoded), or, when the vCPU may not go on or its state must be loaded first, handled and
+ * reported as no exit (vc->handled).
+ */
+struct riscv_vcpu *riscv_guest_sync(struct riscv_vcpu *vc)
+{
+	struct vcpu_exit *exit = vc->exit;
+	bool go_on;
+
+	if (vc->scause == EXC_ECALL_VS && vc->x[VSBI_A7] == VSBI_EXT_POLYVISOR) {
+		vc->exit_len = 4;
+		riscv_vsbi_hcall(vc->x, exit);
+	} else if (vc->scause == EXC_LOAD_GUEST_PAGE_FAULT ||
+		   vc->scause == EXC_STORE_GUEST_PAGE_FAULT) {
+		/* Decoded once, here: reading the instruction may fault in HS-mode, which overwrites
+		 * the trap registers. An exit that cannot go on here is left decoded in the run
+		 * loop's exit (vc->decoded). */
+		riscv_exit_mmio(vc, exit, vc->scause == EXC_STORE_GUEST_PAGE_FAULT);
+		if (exit->kind != VCPU_EXIT_MMIO || riscv_reg_in_hart(exit->mmio.reg)) {
+			vc->decoded = true;
+			return NULL;
+		}
+	} else {
+		return NULL;
+	}
+	vc->regs_partial = true;
+	go_on = vm_exit_step(vc->vcpu, exit, riscv_virq_sync, riscv_virq_flush,
+			     riscv_exit_complete);
+	vc->regs_partial = false;
+	if (!go_on || riscv_vcpu_unprepared(vc)) {
+		vc->handled = true;
+		return NULL;
+	}
+	exit->kind = VCPU_EXIT_NONE; /* as the run loop leaves it before an entry */
+	return vc;
 }
 
 void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
@@ -348,6 +409,8 @@ void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 		vc = riscv_vcpu_prepare(vc);
 	vc = riscv_guest_enter(vc);
 	exit = vc->exit;
+	if (riscv_exit_handled(vc, exit))
+		return;
 	if (riscv_exit_hot(vc, exit))
 		riscv_vcpu_run_hot(vc, exit);
 	else

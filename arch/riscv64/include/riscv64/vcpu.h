@@ -65,6 +65,12 @@ struct riscv_vcpu {
 	/* The last MMIO instruction riscv_decode_mem accepted and what it said (0: none yet). */
 	uint32_t mem_insn;
 	struct riscv_mem_insn mem_decoded;
+	/* riscv_guest_sync runs: s0-s11 are the hart's, not in x[] (get_reg/set_reg refuse them). */
+	bool regs_partial;
+	/* riscv_guest_sync handled the exit it declined to go on from: run() reports none. */
+	bool handled;
+	/* riscv_guest_sync decoded the exit into *exit and left it to run(). */
+	bool decoded;
 };
 
 _Static_assert(offsetof(struct riscv_vcpu, pc) == RISCV_VC_PC, "vcpu layout");
@@ -83,8 +89,15 @@ static inline struct riscv_vcpu *riscv_vcpu(const struct vcpu *v)
 	return v->arch;
 }
 
-/* Enters the guest with @vc's registers; returns at the next trap with the guest's integer
- * registers, pc and scause saved in @vc, and returns @vc. Context: IRQs off, @vc loaded on the hart
+/* Registers the trap vector leaves in the hart while riscv_guest_sync runs: s0, s1, s2-s11. */
+static inline bool riscv_reg_in_hart(unsigned n)
+{
+	return n == 8 || n == 9 || n - 18u <= 9u;
+}
+
+/* Enters the guest with @vc's registers; returns at the next trap riscv_guest_sync does not handle
+ * (or, with @vc->handled set, after it handled one the vCPU may not go on from) with the guest's
+ * integer registers, pc and scause saved in @vc, and returns @vc. Context: IRQs off, @vc loaded on the hart
  * (riscv_vcpu_load), whose gp and tp it holds in host[2] and host[3]. */
 struct riscv_vcpu *riscv_guest_enter(struct riscv_vcpu *vc); /* returns @vc */
 /* FP file of the hart to / from @vc (vcpu_entry.S). */
@@ -108,6 +121,9 @@ uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu);
 
 /* vexit.c: the trap-to-exit half of the vcpu_ops table. */
 void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit);
+/* Called by the trap vector with the guest's s0-s11 still in the hart: handles a hypercall or an
+ * MMIO access and returns @vc to enter the guest again, or NULL for the full exit. */
+struct riscv_vcpu *riscv_guest_sync(struct riscv_vcpu *vc);
 void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit);
 int riscv_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit);
 
