@@ -72,6 +72,7 @@ static int vm_device_access(struct vcpu *vcpu, enum vdev_space space, uint64_t a
 
 	if (!dev)
 		return -PV_ENOENT;
+	__atomic_fetch_add(&dev->accesses, 1, __ATOMIC_RELAXED);
 	if (write)
 		return dev->ops->write(dev, vcpu, addr - dev->base, width,
 				       *data & vm_width_mask(width));

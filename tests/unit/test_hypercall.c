@@ -123,10 +123,18 @@ static void test_device_exits_counts_emulated_accesses(void **state)
 	v->exit_count[VCPU_EXIT_PIO] = 2;
 	v->exit_count[VCPU_EXIT_SYSREG] = 1;
 	v->exit_count[VCPU_EXIT_HYPERCALL] = 100; /* not a device access */
+	vm.vcpus[1].exit_count[VCPU_EXIT_MMIO] = 10; /* the VM's, not only the caller's */
 	struct vcpu_exit e = call(PV_HC_DEVICE_EXITS, 0, 0, 0);
 	assert_true(vm_hypercall(v, &e));
 	assert_int_equal(e.hcall.ret, PV_HC_OK);
-	assert_int_equal(e.hcall.value, 8);
+	assert_int_equal(e.hcall.value, 18);
+	/* One device's count: an unknown space or a place without a device is refused. */
+	e = call(PV_HC_DEVICE_EXITS, 0x1000, 1 + VDEV_SPACE_COUNT, 0);
+	assert_true(vm_hypercall(v, &e));
+	assert_int_equal(e.hcall.ret, PV_HC_EINVAL);
+	e = call(PV_HC_DEVICE_EXITS, 0x1000, 1 + VDEV_SPACE_MMIO, 0);
+	assert_true(vm_hypercall(v, &e));
+	assert_int_equal(e.hcall.ret, PV_HC_EINVAL);
 }
 
 int main(void)

@@ -37,9 +37,9 @@ static int dev_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned
 }
 
 static const struct vdev_ops dev_ops = { dev_read, dev_write };
-static struct vdev dev = { "test-dev", VDEV_SPACE_MMIO, DEV_BASE, 0x100, &dev_ops, NULL };
-static struct vdev port = { "test-port", VDEV_SPACE_PIO, 0x3f8, 8, &dev_ops, NULL };
-static struct vdev sysreg = { "test-sysreg", VDEV_SPACE_SYSREG, 0x1234, 1, &dev_ops, NULL };
+static struct vdev dev = { "test-dev", VDEV_SPACE_MMIO, DEV_BASE, 0x100, &dev_ops, NULL, 0 };
+static struct vdev port = { "test-port", VDEV_SPACE_PIO, 0x3f8, 8, &dev_ops, NULL, 0 };
+static struct vdev sysreg = { "test-sysreg", VDEV_SPACE_SYSREG, 0x1234, 1, &dev_ops, NULL, 0 };
 
 static int setup(void **state)
 {
@@ -49,6 +49,7 @@ static int setup(void **state)
 	assert_int_equal(vdev_register(&vm, &dev), PV_OK);
 	assert_int_equal(vdev_register(&vm, &port), PV_OK);
 	assert_int_equal(vdev_register(&vm, &sysreg), PV_OK);
+	dev.accesses = port.accesses = sysreg.accesses = 0;
 	dev_read_value = 0x8877665544332281ULL;
 	return 0;
 }
@@ -98,6 +99,43 @@ static void test_power_off_ends_the_loop(void **state)
 	assert_true(fake_log_contains("vm vm0: stopped: guest powered off (code 0)"));
 	assert_int_equal(boot()->exit_count[VCPU_EXIT_HYPERCALL], 1);
 	assert_int_equal(boot()->exit_count[VCPU_EXIT_SYSTEM_OFF], 1);
+}
+
+static uint64_t device_exits(uint64_t addr, uint64_t which, int64_t *ret)
+{
+	struct vcpu_exit e = { .kind = VCPU_EXIT_HYPERCALL };
+
+	e.hcall.nr = PV_HC_DEVICE_EXITS;
+	e.hcall.args[0] = addr;
+	e.hcall.args[1] = which;
+	assert_true(vm_hypercall(&vm.vcpus[1], &e));
+	*ret = e.hcall.ret;
+	return e.hcall.value;
+}
+
+/* DEVICE_EXITS counts, per device, the accesses that reached it, whichever vCPU made them (the
+ * guest suite's console check asks for its UART's). */
+static void test_device_exits_per_device(void **state)
+{
+	(void)state;
+	int64_t ret;
+
+	for (unsigned i = 0; i < 3; i++)
+		fake_script(boot(), mmio(i == 1, 4, false, 8, 7, DEV_BASE + 4 * i));
+	fake_script(boot(), mmio(false, 4, false, 8, 0, DEV_BASE + 0x100)); /* no device there */
+	fake_script(boot(), simple(VCPU_EXIT_SYSTEM_OFF));
+	vm_run_vcpu(boot());
+	assert_int_equal(device_exits(DEV_BASE + 0xff, 1 + VDEV_SPACE_MMIO, &ret), 3);
+	assert_int_equal(ret, PV_HC_OK);
+	assert_int_equal(device_exits(0x3f8, 1 + VDEV_SPACE_PIO, &ret), 0);
+	assert_int_equal(ret, PV_HC_OK);
+	assert_int_equal(device_exits(0x1234, 1 + VDEV_SPACE_SYSREG, &ret), 0);
+	assert_int_equal(ret, PV_HC_OK);
+	(void)device_exits(DEV_BASE, 1 + VDEV_SPACE_PIO, &ret);
+	assert_int_equal(ret, PV_HC_EINVAL);
+	/* The VM's count asked from vCPU 1 includes vCPU 0's exits, the unclaimed one too. */
+	assert_int_equal(device_exits(0, 0, &ret), 4);
+	assert_int_equal(ret, PV_HC_OK);
 }
 
 static void test_mmio_loads_mask_and_sign_extend(void **state)
@@ -366,6 +404,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_power_off_ends_the_loop),
 		T(test_mmio_loads_mask_and_sign_extend),
+		T(test_device_exits_per_device),
 		T(test_mmio_store_is_masked_to_width),
 		T(test_unclaimed_mmio_injects_a_fault),
 		T(test_injected_faults_are_logged_at_a_limited_rate),

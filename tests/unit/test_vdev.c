@@ -29,9 +29,9 @@ static void test_register_and_find(void **state)
 {
 	(void)state;
 	static struct vm vm;
-	struct vdev uart = { "uart", VDEV_SPACE_MMIO, 0x1000, 0x100, &ops, NULL };
-	struct vdev gic = { "gic", VDEV_SPACE_MMIO, 0x2000, 0x1000, &ops, NULL };
-	struct vdev com1 = { "com1", VDEV_SPACE_PIO, 0x1000, 8, &ops, NULL }; /* other space */
+	struct vdev uart = { "uart", VDEV_SPACE_MMIO, 0x1000, 0x100, &ops, NULL, 0 };
+	struct vdev gic = { "gic", VDEV_SPACE_MMIO, 0x2000, 0x1000, &ops, NULL, 0 };
+	struct vdev com1 = { "com1", VDEV_SPACE_PIO, 0x1000, 8, &ops, NULL, 0 }; /* other space */
 
 	assert_int_equal(vdev_register(&vm, &uart), PV_OK);
 	assert_int_equal(vdev_register(&vm, &gic), PV_OK);
@@ -50,11 +50,11 @@ static void test_rejects_overlap_bad_ranges_and_overflow(void **state)
 {
 	(void)state;
 	static struct vm vm;
-	struct vdev a = { "a", VDEV_SPACE_MMIO, 0x1000, 0x100, &ops, NULL };
-	struct vdev overlap = { "b", VDEV_SPACE_MMIO, 0x10ff, 0x10, &ops, NULL };
-	struct vdev empty = { "c", VDEV_SPACE_MMIO, 0x5000, 0, &ops, NULL };
-	struct vdev wrap = { "d", VDEV_SPACE_MMIO, ~0ULL - 4, 0x10, &ops, NULL };
-	struct vdev no_ops = { "e", VDEV_SPACE_MMIO, 0x6000, 0x10, NULL, NULL };
+	struct vdev a = { "a", VDEV_SPACE_MMIO, 0x1000, 0x100, &ops, NULL, 0 };
+	struct vdev overlap = { "b", VDEV_SPACE_MMIO, 0x10ff, 0x10, &ops, NULL, 0 };
+	struct vdev empty = { "c", VDEV_SPACE_MMIO, 0x5000, 0, &ops, NULL, 0 };
+	struct vdev wrap = { "d", VDEV_SPACE_MMIO, ~0ULL - 4, 0x10, &ops, NULL, 0 };
+	struct vdev no_ops = { "e", VDEV_SPACE_MMIO, 0x6000, 0x10, NULL, NULL, 0 };
 	struct vdev many[VM_MAX_VDEVS];
 
 	assert_int_equal(vdev_register(&vm, &a), PV_OK);
@@ -64,7 +64,7 @@ static void test_rejects_overlap_bad_ranges_and_overflow(void **state)
 	assert_int_equal(vdev_register(&vm, &no_ops), -PV_EINVAL);
 	for (unsigned i = 0; i < VM_MAX_VDEVS; i++) {
 		many[i] = (struct vdev){ "m", VDEV_SPACE_MMIO, 0x100000 + i * 0x1000ULL, 0x10, &ops,
-					 NULL };
+					 NULL, 0 };
 		assert_int_equal(vdev_register(&vm, &many[i]),
 				 i + 1 < VM_MAX_VDEVS ? PV_OK : -PV_ENOMEM);
 	}
@@ -75,9 +75,9 @@ static void test_last_hit_hint_never_answers_wrong(void **state)
 {
 	(void)state;
 	static struct vm vm;
-	struct vdev a = { "a", VDEV_SPACE_MMIO, 0x1000, 0x100, &ops, NULL };
-	struct vdev b = { "b", VDEV_SPACE_MMIO, 0x2000, 0x100, &ops, NULL };
-	struct vdev p = { "p", VDEV_SPACE_PIO, 0x1000, 0x100, &ops, NULL };
+	struct vdev a = { "a", VDEV_SPACE_MMIO, 0x1000, 0x100, &ops, NULL, 0 };
+	struct vdev b = { "b", VDEV_SPACE_MMIO, 0x2000, 0x100, &ops, NULL, 0 };
+	struct vdev p = { "p", VDEV_SPACE_PIO, 0x1000, 0x100, &ops, NULL, 0 };
 
 	assert_int_equal(vdev_register(&vm, &a), PV_OK);
 	assert_int_equal(vdev_register(&vm, &b), PV_OK);

@@ -202,6 +202,45 @@ static void test_find_vcpu(void **state)
 	vm_destroy(&vm);
 }
 
+/* Host frames backing each page of @v's RAM, in guest order. */
+static void ram_frames(struct vm *v, uint64_t *frames, size_t n)
+{
+	hpa_t host;
+
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(s2_translate(&v->s2, gpa(FIX_RAM_GPA + i * HAL_PAGE_SIZE), S2_PERM_R,
+					      &host),
+				 PV_OK);
+		frames[i] = host.raw;
+	}
+}
+
+/* Two VMs with the same guest RAM range never share a host frame, and neither frame lies in the
+XX, the other can never read (the guest suite's memory
+ * check shows the same from inside, with patterns that differ per VM). */
+static void test_vms_get_disjoint_frames(void **state)
+{
+	(void)state;
+	static struct vm other;
+	enum { N = FIX_RAM_SIZE / HAL_PAGE_SIZE };
+	static uint64_t a[N], b[N];
+
+	fix_vm_start(&vm);
+	fix_config.name = "vm1";
+	assert_int_equal(vm_create(&other, 1, &fix_config, &fix_pool), PV_OK);
+	ram_frames(&vm, a, N);
+	ram_frames(&other, b, N);
+	for (size_t i = 0; i < N; i++)
+		for (size_t j = 0; j < N; j++)
+			if (a[i] == b[j])
+				fail_msg("guest page %zu of vm0 and page %zu of vm1 share host frame 0x%llx",
+					 i, j, (unsigned long long)a[i]);
+	for (size_t i = 0; i + 1 < N; i++)
+		assert_true(a[i] != a[i + 1] && b[i] != b[i + 1]);
+	vm_destroy(&other);
+	vm_destroy(&vm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +257,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_console_lines_are_prefixed, fix_setup,
 						fix_teardown),
 		cmocka_unit_test_setup_teardown(test_find_vcpu, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_vms_get_disjoint_frames, fix_setup,
+						fix_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

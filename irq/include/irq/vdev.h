@@ -39,7 +39,8 @@ struct vdev {
 	uint64_t base;
 	uint64_t size;
 	const struct vdev_ops *ops;
-	void *priv; /* device state */
+	void *priv;	   /* device state */
+	uint64_t accesses; /* guest accesses that reached ops (atomic; DEVICE_EXITS reads it) */
 };
 
 /* Adds @dev to @vm. -PV_EEXIST if it overlaps a registered device, -PV_ENOMEM when the VM's table

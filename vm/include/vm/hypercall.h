@@ -19,7 +19,9 @@ enum pv_hcall_nr {
 	PV_HC_VM_STOP = 2,	/* stops the calling VM; args[0] = exit code the log shows */
 	PV_HC_PUTCHAR = 3,	/* writes args[0] & 0xff to the VM's console; ret = 0 */
 	PV_HC_CPU_ON = 4,	/* starts vCPU args[0] at args[1] with first argument args[2] */
-	PV_HC_DEVICE_EXITS = 5, /* value = emulated device accesses (MMIO, port, sysreg) so far */
+	PV_HC_DEVICE_EXITS = 5, /* value = the VM's emulated device accesses so far: args[1] = 0,
+				 * all of them (every vCPU's); 1 + enum vdev_space, those to the
+				 * device at args[0] in that space (EINVAL if there is none) */
 	PV_HC_COUNT
 };
 

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * int g_context_check(unsigned exits): fills x5-x30 and v0-v31 (both halves) with patterns, then
- * makes @exits exits, alternating an ECHO hypercall (x0, x1 carry it; x4 counts down and is the
- * echoed value) and a test-device MMIO read (x2 address, w3 result), and after each checks the
- * results and every pattern register, and SP. Returns 0 or the first changed register + 1
- * (x0-x30: 0-30, SP: 31, v0-v31: 32-63).
+ * int g_context_check(unsigned exits): fills x0-x30 and v0-v31 (both halves) with patterns, then
+ * makes @exits exits, alternating an ECHO hypercall and a test-device MMIO read, and after each
+ * checks every register: x0 and x1 carry the hypercall's results and x2-x4 must keep their
+ * patterns across it; x2 holds the MMIO address, w3 receives the read (x3's upper half zero) and
+ * x0, x1 and x4 must keep theirs. NZCV, FPCR and FPSR get one of two patterns before each exit
+ * and are checked after it, as are SP and x5-x30, v0-v31. The count of exits left is in memory.
+ * Returns 0 or the first changed register + 1 (x0-x30: 0-30, SP: 31, v0-v31: 32-63, NZCV: 64,
+ * FPCR: 65, FPSR: 66).
  */
 	.arch	armv8-a+fp+simd
 
@@ -42,6 +45,64 @@
 	fail_unless_eq x0, x1, (33 + \n)
 .endm
 
+/* NZCV, FPCR, FPSR patterns (assembler symbols: the macros paste their names): two sets, so that a value left over from the exit before fails. */
+	.equ	NZCV_A, 0xa0000000 /* N, C */
+	.equ	NZCV_B, 0x50000000 /* Z, V */
+	.equ	FPCR_A, 0x07c00000 /* AHP, DN, FZ, RMode 3 */
+	.equ	FPCR_B, 0x01400000 /* FZ, RMode 1 */
+	.equ	FPSR_A, 0x0800009f /* QC, IDC, IXC, UFC, OFC, DZC, IOC */
+	.equ	FPSR_B, 0x00000015 /* IXC, OFC, IOC */
+
+/* The frame: callee-saved registers at 0-159, what an exit left in x0, x1, NZCV, FPSR, FPCR at
+ * 160-199, the caller's FPCR at 200. */
+#define F_X0	160
+#define F_NZCV	176
+#define F_FPCR	192
+#define F_SAVED 200
+#define FRAME	208
+
+.macro	set_flags set
+	mov	x0, #(FPCR_\set & 0xffff)
+	movk	x0, #(FPCR_\set >> 16), lsl #16
+	msr	fpcr, x0
+	mov	x0, #(FPSR_\set & 0xffff)
+	movk	x0, #(FPSR_\set >> 16), lsl #16
+	msr	fpsr, x0
+	mov	x0, #NZCV_\set
+	msr	nzcv, x0
+.endm
+
+/* Right after the exit, before anything changes the flags: keeps x0, x1, NZCV, FPSR, FPCR. */
+.macro	capture
+	stp	x0, x1, [sp, #F_X0]
+	mrs	x0, nzcv
+	mrs	x1, fpsr
+	stp	x0, x1, [sp, #F_NZCV]
+	mrs	x0, fpcr
+	str	x0, [sp, #F_FPCR]
+.endm
+
+.macro	check_flags set
+	ldp	x0, x1, [sp, #F_NZCV]
+	mov	x2, #NZCV_\set
+	fail_unless_eq x0, x2, 65
+	mov	x2, #(FPSR_\set & 0xffff)
+	movk	x2, #(FPSR_\set >> 16), lsl #16
+	fail_unless_eq x1, x2, 67
+	ldr	x0, [sp, #F_FPCR]
+	mov	x2, #(FPCR_\set & 0xffff)
+	movk	x2, #(FPCR_\set >> 16), lsl #16
+	fail_unless_eq x0, x2, 66
+.endm
+
+/* One exit done: x1 = exits left. */
+.macro	count_down
+	ldr	x0, =g_ctx_left
+	ldr	x1, [x0]
+	sub	x1, x1, #1
+	str	x1, [x0]
+.endm
+
 .macro	check_all
 	.irp	n, 5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30
 	chkx	\n
@@ -58,7 +119,7 @@
 	.text
 	.global g_context_check
 g_context_check:
-	stp	x29, x30, [sp, #-160]!
+	stp	x29, x30, [sp, #-FRAME]!
 	stp	x19, x20, [sp, #16]
 	stp	x21, x22, [sp, #32]
 	stp	x23, x24, [sp, #48]
@@ -68,10 +129,13 @@ g_context_check:
 	stp	d10, d11, [sp, #112]
 	stp	d12, d13, [sp, #128]
 	stp	d14, d15, [sp, #144]
+	mrs	x1, fpcr
+	str	x1, [sp, #F_SAVED]
 	ldr	x1, =g_ctx_sp
 	mov	x2, sp
 	str	x2, [x1]
-	mov	w4, w0
+	ldr	x1, =g_ctx_left
+	str	x0, [x1]
 	.irp	n, 5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30
 	pat	x\n, \n
 	.endr
@@ -82,25 +146,53 @@ g_context_check:
 	mov	v\n\().d[1], x0
 	.endr
 .Lctx_loop:
-	cbz	x4, .Lctx_done
-	movz	x0, #0xc600, lsl #16		/* ECHO: SMCCC id 0xc6000001 */
+	ldr	x0, =g_ctx_left
+	ldr	x1, [x0]
+	cbz	x1, .Lctx_done
+	/* ECHO of x1's pattern: SMCCC id 0xc6000001 in x0. */
+	set_flags A
+	pat	x1, 1
+	pat	x2, 2
+	pat	x3, 3
+	pat	x4, 4
+	movz	x0, #0xc600, lsl #16
 	movk	x0, #1
-	mov	x1, x4
 	hvc	#0
-	fail_unless_eq x0, xzr, 1
-	fail_unless_eq x1, x4, 2
+	capture
+	chkx	2
+	chkx	3
+	chkx	4
+	ldp	x2, x3, [sp, #F_X0]
+	fail_unless_eq x2, xzr, 1
+	pat	x0, 1
+	fail_unless_eq x3, x0, 2
+	check_flags A
 	check_all
-	sub	x4, x4, #1
-	cbz	x4, .Lctx_done
+	count_down
+	cbz	x1, .Lctx_done
+	/* A 4-byte read of the test device's ID register. */
+	set_flags B
+	pat	x0, 0
+	pat	x1, 1
 	ldr	x2, =G_TESTDEV
+	pat	x3, 3
+	pat	x4, 4
 	ldr	w3, [x2]
-	movz	w0, #G_TESTDEV_ID_HI, lsl #16
-	movk	w0, #G_TESTDEV_ID_LO
-	fail_unless_eq w3, w0, 4
+	capture
+	chkx	4
 	ldr	x0, =G_TESTDEV
 	fail_unless_eq x2, x0, 3
+	movz	x0, #G_TESTDEV_ID_HI, lsl #16
+	movk	x0, #G_TESTDEV_ID_LO
+	fail_unless_eq x3, x0, 4
+	ldp	x2, x3, [sp, #F_X0]
+	pat	x0, 0
+	fail_unless_eq x2, x0, 1
+	pat	x0, 1
+	fail_unless_eq x3, x0, 2
+	check_flags B
 	check_all
-	sub	x4, x4, #1
+	count_down
 	b	.Lctx_loop
 .Lctx_done:
 	mov	x0, #0
@@ -108,6 +200,9 @@ g_context_check:
 	ldr	x1, =g_ctx_sp
 	ldr	x1, [x1]
 	mov	sp, x1
+	ldr	x1, [sp, #F_SAVED]
+	msr	fpcr, x1
+	msr	fpsr, xzr
 	ldp	x19, x20, [sp, #16]
 	ldp	x21, x22, [sp, #32]
 	ldp	x23, x24, [sp, #48]
@@ -117,11 +212,13 @@ g_context_check:
 	ldp	d10, d11, [sp, #112]
 	ldp	d12, d13, [sp, #128]
 	ldp	d14, d15, [sp, #144]
-	ldp	x29, x30, [sp], #160
+	ldp	x29, x30, [sp], #FRAME
 	ret
 	.ltorg
 
 	.bss
 	.balign	8
 g_ctx_sp:
+	.quad	0
+g_ctx_left:
 	.quad	0

@@ -51,7 +51,6 @@ g_cpu_setup:
 /*
  * bool g_probe(unsigned kind, uint64_t addr): one read (0), write (1) or instruction fetch (2)
  * at addr; false when it faulted. The synchronous vector resumes a faulting probe at 9f.
- * bool g_probe_sysreg(void): reads ICH_VTR_EL2, an EL2 register undefined at EL1.
  */
 	.text
 	.global g_probe
@@ -78,16 +77,6 @@ g_probe:
 	ldp	x29, x30, [sp], #16
 	ret
 
-	.global g_probe_sysreg
-g_probe_sysreg:
-	stp	x29, x30, [sp, #-16]!
-	adr	x2, 9b
-	ldr	x3, =g_probe_resume
-	ldr	x5, =g_probe_faulted
-	str	wzr, [x5]
-	str	x2, [x3]
-	mrs	x0, S3_4_C12_C11_1
-	b	9b
 	.ltorg
 
 /* ---- EL1 vectors ---- */

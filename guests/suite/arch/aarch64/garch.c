@@ -17,9 +17,12 @@ const struct g_layout g_layout = {
 	.ram_base = CONFIG_GUEST_RAM_BASE,
 	.ram_size = CONFIG_GUEST_RAM_SIZE,
 	.testdev_base = G_TESTDEV,
+	.console_addr = G_UART,
+	.console_space = G_SPACE_MMIO,
 	.host_ram_base = 0x40000000ULL, /* QEMU virt RAM, 2 GiB as run.sh starts it */
 	.host_ram_size = 0x80000000ULL,
-	.hv_irqchip_name = "GICv3 hypervisor interface (ICH_VTR_EL2)",
+	/* The host's ITS: a guest reaching it could send any LPI to any physical CPU. */
+	.hv_irqchip_name = "the host's GICv3 ITS (GITS_CTLR, GITS_TRANSLATER)",
 	/* Past the guest's two emulated redistributors: where the host's third one sits. */
 	.hv_irqchip_addr = G_GICR + 2 * 0x20000ULL,
 	.hc_err_unknown = -1, /* SMCCC NOT_SUPPORTED */
@@ -32,7 +35,6 @@ volatile uint64_t g_probe_resume;
 volatile uint32_t g_probe_faulted;
 
 bool g_probe(unsigned kind, uint64_t addr);
-bool g_probe_sysreg(void);
 void g_gic_cpu_init(void);
 void g_irq(uint64_t now);
 void g_unexpected(uint64_t vector, uint64_t esr, uint64_t elr, uint64_t far)
@@ -245,7 +247,7 @@ bool g_try_access(enum g_access kind, uint64_t addr)
 
 bool g_try_hv_irqchip(void)
 {
-	return g_probe_sysreg();
+	return g_probe(G_READ, G_HOST_ITS) || g_probe(G_WRITE, G_HOST_ITS + 0x10040);
 }
 
 uint64_t g_atomic_add(volatile uint64_t *p, uint64_t v)

@@ -8,6 +8,7 @@
 
 /* The board's VM layout (platforms/qemu-virt-aarch64/vms.c) and QEMU virt's GIC addresses. */
 #define G_UART	   0x09000000ULL
+#define G_HOST_ITS 0x08080000ULL /* QEMU virt's ITS; the guest has none */
 #define G_TESTDEV  0x0b000000ULL
 #define G_GICD	   0x08000000ULL
 #define G_GICR	   0x080a0000ULL

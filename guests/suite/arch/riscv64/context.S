@@ -4,8 +4,10 @@
  * @exits exits, alternating a Polyvisor ECHO hypercall (ecall) and a 32-bit load of the test
  * device's ID register (a trapped, emulated MMIO read), then checks every register. t5/t6 carry
  * the load's result and address, a0/a1/a6/a7 the hypercall's arguments and results: those are
- * checked against what the exit must leave in them. Returns 0, or the first changed register's
- * number plus one (x0..x31 = 0..31, f0..f31 = 32..63). sp holds the loop's state.
+ * checked against what the exit must leave in them. fcsr (rounding mode and flags) gets one of
+ * two patterns before each exit and is checked after it. Returns 0, or the first changed
+ * register's number plus one (x0..x31 = 0..31, f0..f31 = 32..63, fcsr = 64). sp holds the loop's
+ * state.
  */
 #define PAT(n)	  (0x5a5a000000000000 + ((n) << 40) + ((n) << 16) + (n))
 #define FPAT(n)	  (0x3c3c000000000000 + ((n) << 40) + ((n) << 20) + (n))
@@ -19,6 +21,9 @@
 #define F_PARITY  136 /* 1: next exit is the MMIO read */
 #define F_T6	  144 /* t6 as the exit left it */
 #define FRAME	  160
+
+#define FCSR_A	  0x7f /* frm 3 (RUP), every flag */
+#define FCSR_B	  0x4a /* frm 2 (RDN), DZ and UF */
 
 	.option norelax
 	.option arch, +d
@@ -53,6 +58,10 @@ g_context_check:
 	xori	t5, t5, 1
 	sd	t5, F_PARITY(sp)
 	ld	t6, F_DEV(sp)
+	li	t0, FCSR_A
+	beqz	t5, 1f
+	li	t0, FCSR_B
+1:	csrw	fcsr, t0
 	.irp n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29
 	li	x\n, PAT(\n)
 	.endr
@@ -114,6 +123,15 @@ g_context_check:
 	j	.Lout
 1:
 	.endr
+	csrr	t5, fcsr
+	ld	t6, F_PARITY(sp)
+	li	a0, FCSR_A
+	beqz	t6, 1f
+	li	a0, FCSR_B
+1:	beq	t5, a0, 1f
+	li	a0, 64 + 1
+	j	.Lout
+1:
 	ld	t5, F_LEFT(sp)
 	addi	t5, t5, -1
 	sd	t5, F_LEFT(sp)
@@ -122,6 +140,7 @@ g_context_check:
 
 .Lout:
 .Ldone:
+	csrw	fcsr, zero
 	ld	ra, 0(sp)
 	ld	gp, 8(sp)
 	ld	tp, 16(sp)

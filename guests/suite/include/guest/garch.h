@@ -18,6 +18,8 @@
 struct g_layout {
 	uint64_t ram_base, ram_size; /* guest RAM */
 	uint64_t testdev_base;	     /* the emulated test device (devices/testdev.h) */
+	uint64_t console_addr;	     /* the console's UART (g_putc) and its space, as */
+	uint64_t console_space;	     /*   DEVICE_EXITS names it: G_SPACE_MMIO or G_SPACE_PORT */
 	uint64_t host_ram_base;	     /* the board's host RAM: the hypervisor and other VMs sit */
 	uint64_t host_ram_size;	     /*   somewhere in it; isolation probes sweep it */
 	const char *hv_irqchip_name; /* the hypervisor's own interrupt-controller interface */
@@ -31,6 +33,8 @@ struct g_layout {
 	} vblk[2];
 };
 extern const struct g_layout g_layout;
+#define G_SPACE_MMIO 1 /* DEVICE_EXITS' second argument (docs/hypercalls.md) */
+#define G_SPACE_PORT 2
 
 /* Linker symbols: the loaded image (code, data, bss, stacks). */
 extern char __g_image_start[], __g_image_end[];
