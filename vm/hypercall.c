@@ -15,9 +15,10 @@ static void vm_hypercall_device_exits(struct vm *vm, uint64_t addr, uint64_t whi
 		for (unsigned i = 0; i < vm->nvcpus; i++) {
 			const uint64_t *n = vm->vcpus[i].exit_count;
 
-			exit->hcall.value += __atomic_load_n(&n[VCPU_EXIT_MMIO], __ATOMIC_RELAXED) +
-					     __atomic_load_n(&n[VCPU_EXIT_PIO], __ATOMIC_RELAXED) +
-					     __atomic_load_n(&n[VCPU_EXIT_SYSREG], __ATOMIC_RELAXED);
+			exit->hcall.value +=
+				__atomic_load_n(&n[VCPU_EXIT_MMIO], __ATOMIC_RELAXED) +
+				__atomic_load_n(&n[VCPU_EXIT_PIO], __ATOMIC_RELAXED) +
+				__atomic_load_n(&n[VCPU_EXIT_SYSREG], __ATOMIC_RELAXED);
 		}
 		return;
 	}

@@ -131,8 +131,9 @@ static void hypercall(struct vm *vm, struct vcpu *v, struct model *m, struct fz 
 		else /* one device's: no more than the VM's, or no device there */
 			FZ_CHECK((e.hcall.ret == 0 && e.hcall.value <= all) ||
 					 (e.hcall.ret == PV_HC_EINVAL && e.hcall.value == 0),
-				 "DEVICE_EXITS of one device: %lld, %llu of %llu", (long long)e.hcall.ret,
-				 (unsigned long long)e.hcall.value, (unsigned long long)all);
+				 "DEVICE_EXITS of one device: %lld, %llu of %llu",
+				 (long long)e.hcall.ret, (unsigned long long)e.hcall.value,
+				 (unsigned long long)all);
 		break;
 	}
 	case PV_HC_CPU_ON:

@@ -122,7 +122,7 @@ static void test_device_exits_counts_emulated_accesses(void **state)
 	v->exit_count[VCPU_EXIT_MMIO] = 5;
 	v->exit_count[VCPU_EXIT_PIO] = 2;
 	v->exit_count[VCPU_EXIT_SYSREG] = 1;
-	v->exit_count[VCPU_EXIT_HYPERCALL] = 100; /* not a device access */
+	v->exit_count[VCPU_EXIT_HYPERCALL] = 100;    /* not a device access */
 	vm.vcpus[1].exit_count[VCPU_EXIT_MMIO] = 10; /* the VM's, not only the caller's */
 	struct vcpu_exit e = call(PV_HC_DEVICE_EXITS, 0, 0, 0);
 	assert_true(vm_hypercall(v, &e));

@@ -63,8 +63,9 @@ static void test_rejects_overlap_bad_ranges_and_overflow(void **state)
 	assert_int_equal(vdev_register(&vm, &wrap), -PV_EINVAL);
 	assert_int_equal(vdev_register(&vm, &no_ops), -PV_EINVAL);
 	for (unsigned i = 0; i < VM_MAX_VDEVS; i++) {
-		many[i] = (struct vdev){ "m", VDEV_SPACE_MMIO, 0x100000 + i * 0x1000ULL, 0x10, &ops,
-					 NULL, 0 };
+		many[i] = (struct vdev){
+			"m", VDEV_SPACE_MMIO, 0x100000 + i * 0x1000ULL, 0x10, &ops, NULL, 0
+		};
 		assert_int_equal(vdev_register(&vm, &many[i]),
 				 i + 1 < VM_MAX_VDEVS ? PV_OK : -PV_ENOMEM);
 	}

@@ -208,8 +208,8 @@ static void ram_frames(struct vm *v, uint64_t *frames, size_t n)
 	hpa_t host;
 
 	for (size_t i = 0; i < n; i++) {
-		assert_int_equal(s2_translate(&v->s2, gpa(FIX_RAM_GPA + i * HAL_PAGE_SIZE), S2_PERM_R,
-					      &host),
+		assert_int_equal(s2_translate(&v->s2, gpa(FIX_RAM_GPA + i * HAL_PAGE_SIZE),
+					      S2_PERM_R, &host),
 				 PV_OK);
 		frames[i] = host.raw;
 	}
@@ -222,7 +222,9 @@ static void test_vms_get_disjoint_frames(void **state)
 {
 	(void)state;
 	static struct vm other;
-	enum { N = FIX_RAM_SIZE / HAL_PAGE_SIZE };
+	enum {
+		N = FIX_RAM_SIZE / HAL_PAGE_SIZE
+	};
 	static uint64_t a[N], b[N];
 
 	fix_vm_start(&vm);
@@ -233,7 +235,8 @@ static void test_vms_get_disjoint_frames(void **state)
 	for (size_t i = 0; i < N; i++)
 		for (size_t j = 0; j < N; j++)
 			if (a[i] == b[j])
-				fail_msg("guest page %zu of vm0 and page %zu of vm1 share host frame 0x%llx",
+				fail_msg("guest page %zu of vm0 and page %zu of vm1 share host "
+					 "frame 0x%llx",
 					 i, j, (unsigned long long)a[i]);
 	for (size_t i = 0; i + 1 < N; i++)
 		assert_true(a[i] != a[i + 1] && b[i] != b[i + 1]);

@@ -28,7 +28,7 @@
 /* Bits 15:0 of the boot argument are the mode; bits 31:16 tag the VM (x86_64 passes 32 bits), so
  * that VMs running the same image still fill their RAM with different patterns (the memory check:
  * two VMs given the same host frames would overwrite each other's). */
-#define G_MODE_MASK  0xffff
-#define G_VM_TAG(n)  ((n) << 16)
+#define G_MODE_MASK 0xffff
+#define G_VM_TAG(n) ((n) << 16)
 
 #endif
