@@ -160,6 +160,9 @@ static int gicd_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned
 	int word;
 
 	(void)vcpu;
+	/* Every register is accessed naturally aligned (as the redistributors require). */
+	if (off & (width - 1u))
+		return -PV_EFAULT;
 	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + A64_VGIC_NR_IRQ) {
 		if (!prio_access_ok(off, width))
 			return -PV_EFAULT;
@@ -222,6 +225,8 @@ static int gicd_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigne
 	int word;
 
 	(void)vcpu;
+	if (off & (width - 1u))
+		return -PV_EFAULT;
 	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + A64_VGIC_NR_IRQ) {
 		if (!prio_access_ok(off, width))
 			return -PV_EFAULT;

@@ -39,17 +39,31 @@ pv_fuzz_target(NAME la_fw_cfg SOURCES ${fz}/fuzz_la_fw_cfg.c ${qv}/fw_cfg.c FAKE
 set(rv ${PV_ROOT}/arch/riscv64)
 pv_fuzz_target(NAME rv SOURCES ${fz}/fuzz_rv.c ${rv}/insn.c ${rv}/vsbi.c FAKE
   INCLUDES ${rv}/include)
+# riscv64: the MMIO exit's decisions (htinst, reading the instruction, the decoder's memo).
+pv_fuzz_target(NAME rv_mmio SOURCES ${fz}/fuzz_rv_mmio.c ${rv}/mmio.c ${rv}/insn.c
+  INCLUDES ${rv}/include)
 
 # x86_64: the MMIO instruction decoder.
 set(x86 ${PV_ROOT}/arch/x86_64)
 pv_fuzz_target(NAME x86_decode SOURCES ${fz}/fuzz_x86_decode.c ${x86}/x86_decode.c
   INCLUDES ${x86})
+# x86_64: EPT violations into MMIO exits (instruction fetch through the guest's page tables, the
+# decode cache) and the emulated local APIC.
+pv_fuzz_target(NAME x86_ept
+  SOURCES ${fz}/fuzz_x86_ept.c ${x86}/vmx_mmio.c ${x86}/vmx_policy.c ${x86}/x86_icache.c
+          ${x86}/x86_gwalk.c ${x86}/x86_decode.c
+  INCLUDES ${x86} ${x86}/include)
+pv_fuzz_target(NAME vlapic SOURCES ${fz}/fuzz_vlapic.c ${x86}/vlapic.c FAKE
+  INCLUDES ${x86} ${x86}/include)
 pv_fuzz_target(NAME x86_multiboot2 SOURCES ${fz}/fuzz_x86_multiboot2.c ${x86}/multiboot2.c FAKE
   INCLUDES ${x86})
 
 # aarch64: data-abort decoding (syndrome, and the load/store decoder) and PSCI.
 set(a64 ${PV_ROOT}/arch/aarch64)
 pv_fuzz_target(NAME a64 SOURCES ${fz}/fuzz_a64.c ${a64}/decode.c ${a64}/psci.c FAKE
+  INCLUDES ${a64}/include)
+# aarch64: the emulated GICv3's distributor, redistributors and SGI registers.
+pv_fuzz_target(NAME vgic SOURCES ${fz}/fuzz_vgic.c ${a64}/vgic_mmio.c ${a64}/vgic_lr.c FAKE
   INCLUDES ${a64}/include)
 
 # The split virtqueue under the virtio devices, and the guest-memory translation below it (the

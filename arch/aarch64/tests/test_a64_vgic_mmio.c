@@ -142,6 +142,23 @@ static void test_distributor_identity(void **state)
 	assert_true(refused(0, GICD + 0x4, 8, false));
 }
 
+/* Found by fuzzing: a misaligned word access to the distributor was served as the aligned word
+ * below it (a store at ISENABLER1 + 2 enabled SPIs by the wrong lanes); the redistributors
+ * already refused them. */
+static void test_distributor_refuses_misaligned_accesses(void **state)
+{
+	(void)state;
+	assert_true(refused(0, GICD + 0x102, 4, true));
+	assert_true(refused(0, GICD + 0x106, 4, true));
+	assert_true(refused(0, GICD + 0x17e, 4, false));
+	assert_true(refused(0, GICD + 0xc09, 4, false));
+	assert_true(refused(0, GICD + 0x1, 2, false));
+	assert_int_equal(cpus[0].enabled, 0);
+	assert_int_equal(cpus[1].enabled, 0);
+	wr(0, GICD + 0x104, 4, 1u);
+	assert_int_equal(cpus[1].enabled, 1ULL << 32);
+}
+
 static void test_spi_configuration_is_mirrored(void **state)
 {
 	(void)state;
@@ -346,6 +363,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_distributor_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_distributor_refuses_misaligned_accesses, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_spi_configuration_is_mirrored, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_priority_accesses_stay_in_one_register, setup,
