@@ -279,6 +279,10 @@ void la_vtimer_enter(struct la_vcpu *v);
 /* Loads the remaining count into TVAL: the last step before guest entry. */
 void la_vtimer_load(struct la_vcpu *v);
 bool la_vtimer_expired(const struct la_vcpu *v, uint64_t now);
+/* vcpu_ops.wake_deadline: when the guest's timer makes an interrupt pending for a vCPU that idles
+ * off its CPU (la_virq_pending says true from then on), in stable-counter ticks; 0 when its timer
+ * is off or the guest masks the timer line (ECFG.LIE). Context: the vCPU's CPU, IRQs off. */
+uint64_t la_vtimer_wake_deadline(struct vcpu *vcpu);
 
 /* Interrupt lines of the guest ESTAT / ECFG. */
 #define LA_IRQ_HWI0  2

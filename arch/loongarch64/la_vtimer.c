@@ -52,6 +52,17 @@ bool la_vtimer_expired(const struct la_vcpu *v, uint64_t now)
 	return v->timer_deadline && now >= v->timer_deadline;
 }
 
+/* The deadline kept since the vCPU's last exit (la_vtimer_exit); a masked line would leave the
+ * vCPU idle past it. */
+uint64_t la_vtimer_wake_deadline(struct vcpu *vcpu)
+{
+	const struct la_vcpu *v = vcpu->arch;
+
+	if (!(v->exit_ecfg & (1ULL << LA_IRQ_TIMER)))
+		return 0;
+	return v->timer_deadline;
+}
+
 void la_vtimer_enter(struct la_vcpu *v)
 {
 	uint64_t now, tcfg;

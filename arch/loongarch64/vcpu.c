@@ -277,4 +277,5 @@ const struct vcpu_ops la_vcpu_ops = {
 	.get_reg = la_vcpu_get_reg,
 	.set_reg = la_vcpu_set_reg,
 	.inject_irq = la_vcpu_inject_irq,
+	.wake_deadline = la_vtimer_wake_deadline,
 };

@@ -240,6 +240,28 @@ static void test_vtimer_exit(void **state)
 	assert_false(la_vtimer_expired(&v, ~0ULL));
 }
 
+/* A vCPU idling off its CPU wakes at its timer's deadline, if the guest enables the timer's
+ * line (else la_virq_pending never says true for it). */
+static void test_vtimer_wake_deadline(void **state)
+{
+	struct la_vcpu v = { 0 };
+	struct vcpu vcpu = { .arch = &v };
+
+	(void)state;
+	la_mock.now = 1000;
+	la_mock.gcsr[0x41] = 4000 | LA_TCFG_EN;
+	la_mock.gcsr[0x42] = 2500;
+	la_vtimer_exit(&v);
+	v.exit_ecfg = 1ULL << LA_IRQ_TIMER;
+	assert_int_equal(la_vtimer_wake_deadline(&vcpu), 3500);
+	v.exit_ecfg = LA_ECFG_LIE_MASK & ~(1ULL << LA_IRQ_TIMER);
+	assert_int_equal(la_vtimer_wake_deadline(&vcpu), 0);
+	v.exit_ecfg = 1ULL << LA_IRQ_TIMER;
+	la_mock.gcsr[0x41] = 4000; /* disabled */
+	la_vtimer_exit(&v);
+	assert_int_equal(la_vtimer_wake_deadline(&vcpu), 0);
+}
+
 /*
  * A count past zero. The TCG model of LVZ computes TVAL at the exit as (expiry - now) / 10 ns in
  * unsigned arithmetic and then cancels the timer: a one-shot timer that reached zero just before
@@ -393,6 +415,7 @@ int main(void)
 		cmocka_unit_test_setup(test_load_restart, setup),
 		cmocka_unit_test_setup(test_load_per_cpu, setup),
 		cmocka_unit_test_setup(test_vtimer_exit, setup),
+		cmocka_unit_test_setup(test_vtimer_wake_deadline, setup),
 		cmocka_unit_test_setup(test_vtimer_enter, setup),
 		cmocka_unit_test_setup(test_vtimer_past_zero, setup),
 		cmocka_unit_test_setup(test_vtimer_stops_in_root, setup),
