@@ -69,3 +69,6 @@ pv_fuzz_target(NAME vgic SOURCES ${fz}/fuzz_vgic.c ${a64}/vgic_mmio.c ${a64}/vgi
 # The split virtqueue under the virtio devices, and the guest-memory translation below it (the
 # target brings its own hal_cpu: no fake backend).
 pv_fuzz_target(NAME virtqueue SOURCES ${fz}/fuzz_virtqueue.c)
+# The virtio-mmio transport with a virtio-console and a virtio-blk device, driven by a hostile
+# driver.
+pv_fuzz_target(NAME virtio SOURCES ${fz}/fuzz_virtio.c FAKE)
