@@ -173,7 +173,7 @@ static int gicd_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned
 		return PV_OK;
 	}
 	if (off >= GICD_IROUTER + 8 * 32 && off < GICD_IROUTER + 8 * A64_VGIC_NR_IRQ) {
-		if ((width != 8 && width != 4) || (off & (width - 1u)))
+		if (width != 8 && width != 4)
 			return -PV_EFAULT;
 		pv_spin_lock(&d->lock);
 		*value = d->route[(off - GICD_IROUTER) / 8 - 32] >> (8 * (off & 4u));
@@ -243,7 +243,7 @@ static int gicd_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigne
 	if (off >= GICD_IROUTER + 8 * 32 && off < GICD_IROUTER + 8 * A64_VGIC_NR_IRQ) {
 		unsigned i = (unsigned)((off - GICD_IROUTER) / 8 - 32);
 
-		if (width != 8 || (off & 7u))
+		if (width != 8)
 			return -PV_EFAULT;
 		pv_spin_lock(&d->lock);
 		d->route[i] = value & (IROUTER_AFF | IROUTER_IRM);
