@@ -488,11 +488,10 @@ void g_main(uint64_t boot_arg)
 {
 	uint64_t ignored;
 
-	g_vm_tag = (boot_arg & 0xffffffffULL) >> 16;
-	boot_arg &= G_MODE_MASK;
-
+	g_vm_tag = (boot_arg & 0xffffffffULL) >> 12; /* G_MODE_SUITE's argument (modes.h) */
 	g_printf("guest-suite: vCPU %u up, mode %llu, RAM 0x%llx-0x%llx\n", g_cpu_id(),
-		 (unsigned long long)boot_arg, (unsigned long long)g_layout.ram_base,
+		 (unsigned long long)(boot_arg & G_MODE_MASK),
+		 (unsigned long long)g_layout.ram_base,
 		 (unsigned long long)(g_layout.ram_base + g_layout.ram_size - 1));
 	switch (boot_arg & G_MODE_MASK) {
 	case G_MODE_TOUCH:

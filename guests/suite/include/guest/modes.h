@@ -25,10 +25,9 @@
 #define G_SPIN_MS   400
 #define G_MODE_ARCH 0x100 /* and up: modes an arch layer defines for itself (g_arch_mode) */
 
-/* Bits 15:0 of the boot argument are the mode; bits 31:16 tag the VM (x86_64 passes 32 bits), so
- * that VMs running the same image still fill their RAM with different patterns (the memory check:
- * two VMs given the same host frames would overwrite each other's). */
-#define G_MODE_MASK 0xffff
-#define G_VM_TAG(n) ((n) << 16)
+/* G_MODE_SUITE's argument, in bits 31:12 (x86_64 passes 32 bits): a tag of the VM, so that VMs
+ * running the same image still fill their RAM with different patterns (the memory check: two VMs
+ * given the same host frames would overwrite each other's). */
+#define G_VM_TAG(n) ((n) << 12)
 
 #endif
