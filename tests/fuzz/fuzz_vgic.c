@@ -69,6 +69,28 @@ void a64_vgic_recheck(struct vcpu *vcpu)
 	rechecks[vcpu->id]++;
 }
 
+/* Passthrough's hooks (vgic_pt.c): told of every route and trigger configuration the guest
+ * writes; recorded, and checked against the write (access). */
+static struct {
+	unsigned routes, configs;
+	uint32_t route_intid, config_first, config_value;
+} pt;
+
+void a64_vgic_pt_route(struct vm *v, uint32_t intid)
+{
+	FZ_CHECK(v == &vm, "route hook of another VM");
+	pt.routes++;
+	pt.route_intid = intid;
+}
+
+void a64_vgic_pt_config(struct vm *v, uint32_t first, uint32_t icfgr)
+{
+	FZ_CHECK(v == &vm, "configuration hook of another VM");
+	pt.configs++;
+	pt.config_first = first;
+	pt.config_value = icfgr;
+}
+
 static void expect_raise(struct gic_model *m, unsigned v, uint32_t intid)
 {
 	FZ_CHECK(m->nexp < 64 * MAXV, "model: too many raises");
@@ -358,7 +380,23 @@ static void access(struct gic_model *m, unsigned from, uint64_t addr, unsigned w
 	e.mmio.reg = 1;
 	e.mmio.reg_width = 8;
 	e.mmio.data = write ? value : 0;
+	memset(&pt, 0, sizeof(pt));
 	FZ_CHECK(vm_handle_exit(v, &e) == VM_EXIT_CONTINUE, "exit did not continue");
+	/* An IROUTER or ICFGR write of a shared interrupt, served, tells passthrough: once. */
+	if (served && write && addr - GICD >= 0x6100 && addr - GICD < 0x6200)
+		FZ_CHECK(pt.routes == 1 && pt.route_intid == 32 + (addr - GICD - 0x6100) / 8 &&
+				 !pt.configs,
+			 "IROUTER write at 0x%llx: %u route hooks", (unsigned long long)addr,
+			 pt.routes);
+	else if (served && write && addr - GICD >= 0xc08 && addr - GICD < 0xc10)
+		FZ_CHECK(pt.configs == 1 &&
+				 pt.config_first == 32 + 16 * (addr - GICD - 0xc08) / 4 &&
+				 pt.config_value == ((uint32_t)value & 0xaaaaaaaau) && !pt.routes,
+			 "ICFGR write at 0x%llx: %u configuration hooks", (unsigned long long)addr,
+			 pt.configs);
+	else
+		FZ_CHECK(!pt.routes && !pt.configs, "a hook called for an access at 0x%llx",
+			 (unsigned long long)addr);
 	FZ_CHECK((fake_vcpu(v)->nfaults == faults) == served,
 		 "%s of %u bytes at 0x%llx by vCPU %u: %s, model says %s", write ? "store" : "load",
 		 w, (unsigned long long)addr, from, served ? "fault" : "served",
