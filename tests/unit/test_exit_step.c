@@ -59,9 +59,9 @@ static int dev_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned
 }
 
 static const struct vdev_ops dev_ops = { dev_read, dev_write };
-static struct vdev dev = { "test-dev", VDEV_SPACE_MMIO, DEV_BASE, 0x100, &dev_ops, NULL };
-static struct vdev port = { "test-port", VDEV_SPACE_PIO, 0x3f8, 8, &dev_ops, NULL };
-static struct vdev sysreg = { "test-sysreg", VDEV_SPACE_SYSREG, 0x1234, 1, &dev_ops, NULL };
+static struct vdev dev = { "test-dev", VDEV_SPACE_MMIO, DEV_BASE, 0x100, &dev_ops, NULL, 0 };
+static struct vdev port = { "test-port", VDEV_SPACE_PIO, 0x3f8, 8, &dev_ops, NULL, 0 };
+static struct vdev sysreg = { "test-sysreg", VDEV_SPACE_SYSREG, 0x1234, 1, &dev_ops, NULL, 0 };
 
 struct scenario {
 	struct vcpu_exit exits[MAX_SCRIPT];

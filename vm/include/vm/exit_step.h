@@ -97,6 +97,8 @@ vm_exit_mmio(struct vcpu *vcpu, struct vcpu_exit *exit, vm_exit_complete_fn *com
 		if (!dev)
 			return vm_exit_mmio_refused(vcpu, exit);
 	}
+	/* DEVICE_EXITS' count of this device (the guest suite's console check). */
+	__atomic_fetch_add(&dev->accesses, 1, __ATOMIC_RELAXED);
 	if (write)
 		err = dev->ops->write(dev, vcpu, addr - dev->base, width,
 				      exit->mmio.data & vm_width_mask(width));
