@@ -6,8 +6,10 @@
 # pv-vmdesc, built with the host compiler from the core's sources and this image's configuration.
 set(pv_vmdesc ${CMAKE_BINARY_DIR}/tools/pv-vmdesc)
 file(GLOB pv_vmdesc_tool_sources ${PV_ROOT}/tools/vmdesc/*.c)
+# The backend's description code: vm_desc.c and the vm_desc_*.c files it uses.
+file(GLOB pv_vmdesc_arch_sources ${PV_ROOT}/arch/${CONFIG_ARCH}/vm_desc*.c)
 set(pv_vmdesc_sources ${PV_LIB_SOURCES} ${PV_CORE_SOURCES}
-  ${PV_ROOT}/arch/${CONFIG_ARCH}/vm_desc.c ${pv_vmdesc_tool_sources})
+  ${pv_vmdesc_arch_sources} ${pv_vmdesc_tool_sources})
 file(GLOB_RECURSE pv_vmdesc_headers ${PV_ROOT}/vm/include/*.h ${PV_ROOT}/hal/include/*.h
   ${PV_ROOT}/irq/include/*.h ${PV_ROOT}/devices/include/*.h ${PV_ROOT}/lib/include/pv/*.h
   ${PV_ROOT}/vcpu/include/*.h ${PV_ROOT}/addrspace/include/*.h ${PV_ROOT}/tools/vmdesc/*.h)

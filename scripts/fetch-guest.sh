@@ -8,7 +8,7 @@
 # /init.d/local and the pvnet helper), and rootfs.ext4 (a 16 MiB ext4 disk image made with
 # mke2fs -d, no root rights needed: busybox, guests/linux/rootfs-init.sh as /sbin/init).
 #
-# usage: fetch-guest.sh <guest>      guests: linux-arm64 (Debian 12), linux-riscv64 (Debian 13),
+# usage: fetch-guest.sh <guest>      guests: linux-arm64, linux-amd64 (Debian 12), linux-riscv64 (Debian 13),
 #                                            linux-loongarch64 (built from Debian 13's sources)
 #
 # The kernel version is resolved through Debian's metapackage (linux-image-<arch>), as pinned
@@ -29,6 +29,13 @@ linux-arm64)
 	cc=(aarch64-linux-gnu-gcc) kernel_glob='boot/vmlinuz-*'
 	virtio=1
 	;;
+linux-amd64)
+	# The package's kernel is a bzImage: its uncompressed vmlinux (scripts/bzimage-vmlinux.py) is
+	# what the PVH entry boots.
+	arch=amd64 suite=bookworm meta=linux-image-amd64 flavour=-unsigned
+	cc=(gcc) kernel_glob='boot/vmlinuz-*' bzimage=1
+	virtio=0
+	;;
 linux-riscv64)
 	arch=riscv64 suite=trixie meta=linux-image-riscv64 flavour=
 	cc=(riscv64-linux-gnu-gcc) kernel_glob='boot/vmlinux-*'
@@ -42,7 +49,7 @@ linux-loongarch64)
 	virtio=0
 	;;
 *)
-	echo "usage: fetch-guest.sh linux-arm64|linux-riscv64|linux-loongarch64" >&2
+	echo "usage: fetch-guest.sh linux-arm64|linux-amd64|linux-riscv64|linux-loongarch64" >&2
 	exit 2
 	;;
 esac
@@ -73,7 +80,11 @@ fetch_kernel() {
 	deb=$(ls "$work"/linux-image-*.deb)
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards "./$kernel_glob"
 	image=$(ls "$work"/$kernel_glob | head -n 1)
-	cp "$image" "$dest/Image.tmp"
+	if [ "${bzimage:-0}" = 1 ]; then
+		python3 "$root/scripts/bzimage-vmlinux.py" "$image" "$dest/Image.tmp"
+	else
+		cp "$image" "$dest/Image.tmp"
+	fi
 	mv "$dest/Image.tmp" "$dest/Image"
 	dpkg-deb --fsys-tarfile "$work"/busybox-static_*.deb | tar -x -C "$work" ./bin/busybox
 	cp "$work/bin/busybox" "$dest/busybox"

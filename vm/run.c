@@ -86,14 +86,35 @@ enum vm_exit_action vm_exit_mmio_refused(struct vcpu *vcpu, const struct vcpu_ex
 			     exit->mmio.write ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ, "mmio");
 }
 
+/* A port no device serves, in a VM whose ports float: as on a bus with nothing on it, a read
+ * returns all ones and a write goes nowhere; counted, and logged within the VM's log budget. */
+static __attribute__((noinline)) void vm_float_port(struct vcpu *vcpu, const struct vcpu_exit *exit,
+						    uint64_t *data)
+{
+	struct vm *vm = vcpu->vm;
+	uint64_t n = __atomic_add_fetch(&vm->ports_floated, 1, __ATOMIC_RELAXED);
+
+	*data = ~0ULL;
+	if (vm_log_allowed(vm))
+		hal_printf("vm %s: vcpu %u: port 0x%x %s (%u bytes): no device (%llu so far)\n",
+			   vm->name, vcpu->id, (unsigned)exit->pio.port,
+			   exit->pio.write ? "write dropped" : "read as all ones",
+			   (unsigned)exit->pio.width, (unsigned long long)n);
+}
+
 static enum vm_exit_action vm_handle_pio(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	uint64_t data = exit->pio.data;
 	unsigned access = exit->pio.write ? VCPU_ACCESS_WRITE : VCPU_ACCESS_READ;
+	int rc;
 
-	if (!(exit->pio.width == 1 || exit->pio.width == 2 || exit->pio.width == 4) ||
-	    vm_device_access(vcpu, VDEV_SPACE_PIO, exit->pio.port, exit->pio.width, exit->pio.write,
-			     &data) != PV_OK)
+	if (!(exit->pio.width == 1 || exit->pio.width == 2 || exit->pio.width == 4))
+		return vm_bad_access(vcpu, exit, exit->pio.port, access, "port");
+	rc = vm_device_access(vcpu, VDEV_SPACE_PIO, exit->pio.port, exit->pio.width,
+			      exit->pio.write, &data);
+	if (rc == -PV_ENOENT && vcpu->vm->config->float_ports)
+		vm_float_port(vcpu, exit, &data);
+	else if (rc != PV_OK)
 		return vm_bad_access(vcpu, exit, exit->pio.port, access, "port");
 	if (!exit->pio.write)
 		exit->pio.data = data & vm_width_mask(exit->pio.width);

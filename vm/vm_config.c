@@ -117,7 +117,8 @@ static int check_images(const struct vm_config *cfg, const char *name, struct vm
 	}
 	if (kernels != 1)
 		return vm_err_set(err, name, "a VM needs one kernel image, it has %u", kernels);
-	if (cfg->format == VM_BOOT_LINUX && !arch_vm_desc.linux_header)
+	if (cfg->format == VM_BOOT_LINUX && !arch_vm_desc.linux_header &&
+	    !arch_vm_desc.linux_elf_entry)
 		return vm_err_set(err, name, "this architecture cannot boot a Linux kernel yet");
 	return PV_OK;
 }

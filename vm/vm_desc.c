@@ -213,6 +213,16 @@ static int desc_policy(struct desc_ctx *c, int node, struct vm_config *cfg)
 		return desc_fail(c, "'fault-policy' is \"inject\" or \"stop\", not \"%s\"", policy);
 	cfg->shared_cpus = fdt_getprop(c->fdt, node, "shared-cpus", NULL) != NULL;
 	cfg->identity_ram = fdt_getprop(c->fdt, node, "identity-ram", NULL) != NULL;
+	policy = desc_string(c, node, "unclaimed-ports", &bad);
+	if (bad)
+		return bad;
+	if (!policy || strcmp(policy, "fault") == 0)
+		cfg->float_ports = false;
+	else if (strcmp(policy, "float") == 0)
+		cfg->float_ports = true;
+	else
+		return desc_fail(c, "'unclaimed-ports' is \"fault\" or \"float\", not \"%s\"",
+				 policy);
 	return PV_OK;
 }
 
@@ -346,10 +356,10 @@ static int desc_image(struct desc_ctx *c, int node, const char *name, struct vm_
 	return PV_OK;
 }
 
-static const char *const desc_vm_props[] = { "compatible",    "cpus",
-					     "guest-cpu-ids", "memory",
-					     "fault-policy",  "shared-cpus",
-					     "identity-ram",  NULL };
+static const char *const desc_vm_props[] = {
+	"compatible",  "cpus",	       "guest-cpu-ids",	  "memory", "fault-policy",
+	"shared-cpus", "identity-ram", "unclaimed-ports", NULL
+};
 
 int vm_desc_check_header(const void *fdt, uint64_t size, struct vm_err *err)
 {

@@ -156,14 +156,24 @@ static int place_linux(struct vm_layout *l, const struct vm_config *cfg,
 	return place(l, cfg, k, load, footprint, err);
 }
 
+bool vm_config_elf_kernel(const struct vm_config *cfg)
+{
+	return cfg->format == VM_BOOT_ELF ||
+	       (cfg->format == VM_BOOT_LINUX && arch_vm_desc.linux_elf_entry);
+}
+
+/* An ELF kernel; a Linux one (arch_vm_desc.linux_elf_entry) is entered where its backend says. */
 static int place_elf(struct vm_layout *l, const struct vm_config *cfg,
 		     const struct vm_image_config *k, struct vm_err *err)
 {
 	struct vm_elf elf;
-	uint64_t lo = UINT64_MAX, hi = 0;
+	uint64_t lo = UINT64_MAX, hi = 0, linux_entry = 0;
 	char why[96] = "";
 
 	if (vm_elf_read(k->data, k->size, arch_vm_desc.elf_machine, &elf, why, sizeof(why)))
+		return vm_err_set(err, cfg->name, "kernel: %s", why);
+	if (cfg->format == VM_BOOT_LINUX &&
+	    arch_vm_desc.linux_elf_entry(k->data, k->size, &linux_entry, why, sizeof(why)))
 		return vm_err_set(err, cfg->name, "kernel: %s", why);
 	for (unsigned i = 0; i < elf.nseg; i++) {
 		const struct vm_elf_segment *s = &elf.seg[i];
@@ -176,7 +186,10 @@ static int place_elf(struct vm_layout *l, const struct vm_config *cfg,
 		lo = s->paddr < lo ? s->paddr : lo;
 		hi = s->paddr + s->memsz > hi ? s->paddr + s->memsz : hi;
 	}
-	l->entry = gpa(cfg->has_entry ? cfg->entry.raw : elf.entry);
+	if (cfg->format == VM_BOOT_LINUX)
+		l->entry = gpa(linux_entry);
+	else
+		l->entry = gpa(cfg->has_entry ? cfg->entry.raw : elf.entry);
 	/* The segments' whole span counts as the kernel's, gaps included: simple and safe. */
 	if (!ram_region(cfg, lo, hi - lo))
 		return vm_err_set(err, cfg->name, "kernel: ELF segments span several RAM regions");
@@ -191,8 +204,9 @@ static int place_kernel(struct vm_layout *l, const struct vm_config *cfg, struct
 		return vm_err_set(err, cfg->name, "no kernel image");
 	switch (cfg->format) {
 	case VM_BOOT_LINUX:
-		return place_linux(l, cfg, k, err);
 	case VM_BOOT_ELF:
+		if (!vm_config_elf_kernel(cfg))
+			return place_linux(l, cfg, k, err);
 		if (!k->data) { /* placed by the firmware, unread at build time: checked at boot */
 			l->entry = gpa(0);
 			return PV_OK;
@@ -293,7 +307,7 @@ int vm_layout_compute(const struct vm_config *cfg, struct vm_layout *out, struct
 		if (((p->img == NULL && !p->boot_info) || (dtb && p->img == dtb)) && out->has_fdt)
 			out->fdt = p->gpa;
 	}
-	if (cfg->format != VM_BOOT_ELF || vm_config_image(cfg, VM_IMAGE_KERNEL)->data) {
+	if (!vm_config_elf_kernel(cfg) || vm_config_image(cfg, VM_IMAGE_KERNEL)->data) {
 		if (!ram_region(cfg, out->entry.raw, 1))
 			return vm_err_set(err, cfg->name, "entry point 0x%llx is outside guest RAM",
 					  (unsigned long long)out->entry.raw);

@@ -89,7 +89,7 @@ static int load_placed(struct vm *vm, const struct vm_placed *p, uint64_t *bytes
 	if (!img)
 		return load_generated(vm, p->gpa, VM_FDT_MAX, gen_fdt);
 	*bytes += img->size;
-	if (img->role == VM_IMAGE_KERNEL && vm->config->format == VM_BOOT_ELF)
+	if (img->role == VM_IMAGE_KERNEL && vm_config_elf_kernel(vm->config))
 		return load_elf(vm, img);
 	return load_copy(vm, p->gpa, img->data, img->size);
 }

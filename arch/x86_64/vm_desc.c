@@ -3,16 +3,18 @@
  * What an x86_64 VM looks like to its guest (vm/arch_vm_desc.h): ELF guests for EM_X86_64, no
  * device tree (x86 guests learn their machine from firmware tables), and the local APIC's window,
  * which the guest reaches in x2APIC mode only and which no device may take. For passthrough, the
- * host ranges no VM may be given (the UART is an I/O port, which no description can name).
+ * host ranges no VM may be given (the UART is an I/O port, which no description can name). Linux
+ * kernels boot through PVH (x86_boot.h): the vmlinux ELF, entered at its PVH note with EBX = the
+ * start info of the boot information block, which also holds the VM's ACPI tables.
  */
 #include <vm/arch_vm_desc.h>
+
+#include "x86_boot.h"
 
 #define X86_EM_X86_64	 62
 #define X86_LAPIC_WINDOW 0xfee00000ULL
 #define X86_LAPIC_SIZE	 0x1000ULL
 #define X86_APIC_RANGE	 0x100000ULL /* 0xfee00000-0xfeefffff: each CPU's local APIC answers */
-#define X86_IOAPIC_BASE	 0xfec00000ULL
-#define X86_IOAPIC_SIZE	 0x1000ULL
 
 static unsigned x86_guest_ranges(const struct vm_config *cfg, struct arch_vm_range *out)
 {
@@ -31,9 +33,22 @@ static unsigned x86_host_ranges(struct arch_vm_range *out)
 	return 2;
 }
 
+static int x86_linux_info(const struct vm_config *cfg, const struct vm_layout *layout, uint64_t at,
+			  void *buf, uint64_t args[VM_BOOT_ARGS], char *why, size_t why_len)
+{
+	int rc = x86_pvh_info(cfg, layout, at, buf, why, why_len);
+
+	args[0] = at + X86_INFO_START;
+	return rc ? rc : 1;
+}
+
 const struct arch_vm_desc arch_vm_desc = {
 	.ram_align = HAL_PAGE_SIZE,
 	.elf_machine = X86_EM_X86_64,
 	.guest_ranges = x86_guest_ranges,
 	.host_ranges = x86_host_ranges,
+	.linux_elf_entry = x86_pvh_entry,
+	.linux_info_offset = X86_INFO_OFFSET,
+	.linux_info_size = X86_INFO_SIZE,
+	.linux_info = x86_linux_info,
 };

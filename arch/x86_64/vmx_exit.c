@@ -2,7 +2,8 @@
 /*
  * VM exits decoded into the core's exits. What needs no device and no core decision is finished
  * here and reported as VCPU_EXIT_NONE (CPUID, fixed MSRs, CR writes, interrupt windows); the rest
- * becomes a hypercall, port, MSR (SYSREG, id = MSR number), MMIO, halt or fault exit.
+ * becomes a hypercall, port, MSR (SYSREG, id = MSR number), MMIO, halt or fault exit. The ACPI
+ * sleep and reset registers (x86_boot.h) are served here: power-off and reset exits.
  */
 #include <hal/hal.h>
 #include <hal/hv_timer.h>
@@ -15,6 +16,7 @@
 #include "vmx_policy.h"
 #include "vmx_vcpu.h"
 #include "x86_arch.h"
+#include "x86_boot.h"
 
 static void fault_exit(struct vcpu_exit *exit, uint64_t addr, unsigned access, uint64_t pc)
 {
@@ -85,6 +87,24 @@ static void exit_io(struct vmx_vcpu *v, struct vcpu_exit *exit, uint64_t qual)
 		 * fault, reported at the port. */
 		fault_exit(exit, io.port, io.in ? VCPU_ACCESS_READ : VCPU_ACCESS_WRITE,
 			   vmcs_read(VMCS_GUEST_RIP));
+		return;
+	}
+	switch (x86_acpi_pm_access(io.port, io.width, !io.in, v->g.r[X86_RAX])) {
+	case X86_ACPI_PM_NONE:
+		break;
+	case X86_ACPI_PM_DONE: /* the registers read 0 into AL, AX or EAX (zero-extended) */
+		if (io.in && io.width >= 4)
+			v->g.r[X86_RAX] = 0;
+		else if (io.in)
+			v->g.r[X86_RAX] &= ~((1ULL << (8 * io.width)) - 1);
+		vmx_advance_rip(v, v->exit_len);
+		exit->kind = VCPU_EXIT_NONE;
+		return;
+	case X86_ACPI_PM_OFF:
+		exit->kind = VCPU_EXIT_SYSTEM_OFF;
+		return;
+	case X86_ACPI_PM_RESET:
+		exit->kind = VCPU_EXIT_SYSTEM_RESET;
 		return;
 	}
 	exit->kind = VCPU_EXIT_PIO;

@@ -242,8 +242,10 @@ static void load_reset_state(struct vmx_vcpu *v, unsigned cpu)
 	vmcs_write(VMCS_ENTRY_CTLS, vmx_ctls.entry);
 	vmcs_write(VMCS_ENTRY_INTR_INFO, 0);
 	memset(&v->g, 0, sizeof(v->g));
-	if (!v->reset_real)
+	if (!v->reset_real) { /* EBX too: where PVH kernels take their start info */
 		v->g.r[X86_RDI] = v->entry_arg;
+		v->g.r[X86_RBX] = v->entry_arg;
+	}
 	vmx_lazy_reset(&v->lazy);
 	/* The registers may hold this vCPU's state from before the reset: load the image above. */
 	vmx_lazy_forget(&vmx_lazy_owner[cpu], &v->lazy);

@@ -274,6 +274,46 @@ static void test_port_and_sysreg_accesses(void **state)
 	assert_int_equal(f->faults[1].kind, VCPU_EXIT_SYSREG);
 }
 
+/* Under "unclaimed-ports = float", a port no device serves reads all ones at its width and drops
+ * writes, counted and logged; a bad width and a device's own refusal still fault. */
+static void test_unclaimed_ports_float(void **state)
+{
+	(void)state;
+	struct fake_vcpu *f = fake_vcpu(boot());
+	struct vcpu_exit pio = { .kind = VCPU_EXIT_PIO };
+
+	fix_config.float_ports = true;
+	pio.pio.port = 0xcfc;
+	pio.pio.width = 2;
+	pio.pio.data = 0x1234;
+	fake_script(boot(), pio);
+	pio.pio.port = 0xcf8;
+	pio.pio.width = 4;
+	pio.pio.write = true;
+	fake_script(boot(), pio);
+	pio.pio.port = 0xffff; /* a dword from the last port: still no device */
+	pio.pio.write = false;
+	fake_script(boot(), pio);
+	pio.pio.width = 3;
+	fake_script(boot(), pio);
+	pio.pio.port = 0x3fd; /* the UART: served as before */
+	pio.pio.width = 1;
+	fake_script(boot(), pio);
+	fake_script(boot(), simple(VCPU_EXIT_SYSTEM_OFF));
+	vm_run_vcpu(boot());
+	assert_int_equal(f->ncompleted, 4);
+	assert_int_equal(f->completed[0].pio.data, 0xffff);
+	assert_int_equal(f->completed[2].pio.data, 0xffffffffULL);
+	assert_int_equal(f->completed[3].pio.data, 0x81);
+	assert_int_equal(f->nfaults, 1);
+	assert_int_equal(vm.ports_floated, 3);
+	assert_true(fake_log_contains("vm vm0: vcpu 0: port 0xcfc read as all ones (2 bytes): no "
+				      "device (1 so far)"));
+	assert_true(fake_log_contains("port 0xcf8 write dropped (4 bytes)"));
+	assert_int_equal(vm.state, VM_STOPPED);
+	assert_int_equal(vm.exit_code, 0);
+}
+
 static void test_halt_waits_only_without_pending_interrupt(void **state)
 {
 	(void)state;
@@ -411,6 +451,7 @@ int main(void)
 		T(test_bad_access_stops_the_vm_when_no_fault_can_be_injected),
 		T(test_stop_on_bad_access_policy),
 		T(test_port_and_sysreg_accesses),
+		T(test_unclaimed_ports_float),
 		T(test_halt_waits_only_without_pending_interrupt),
 		T(test_halt_with_pending_interrupt_does_not_wait),
 		T(test_cpu_up_and_down),

@@ -80,7 +80,9 @@ static void test_one_cell_addresses_and_options(void **state)
 	df_set_u32s("/vm0/kernel", "load-address", load32, 1); /* a 4-byte value is fine */
 	df_set_str("/vm0", "fault-policy", "stop");
 	df_set_raw("/vm0", "shared-cpus", NULL, 0);
+	df_set_str("/vm0", "unclaimed-ports", "float");
 	assert_int_equal(df_parse("/vm0"), PV_OK);
+	assert_true(df_cfg.float_ports);
 	assert_int_equal(df_cfg.mem[0].gpa.raw, DF_RAM);
 	assert_int_equal(df_cfg.guest_cpu_id[1], 0x200);
 	assert_int_equal(df_cfg.images[0].load.raw, DF_RAM + 0x2000);
@@ -156,6 +158,9 @@ static void test_vm_node_errors(void **state)
 	df_expect_error("/vm0", "/vm0", "\"inject\" or \"stop\"");
 	df_set_raw("/vm0", "fault-policy", "ab", 2); /* no NUL */
 	df_expect_error("/vm0", "/vm0", "must be one string");
+	df_base();
+	df_set_str("/vm0", "unclaimed-ports", "ones");
+	df_expect_error("/vm0", "/vm0", "\"fault\" or \"float\", not \"ones\"");
 	df_base();
 	df_set_str("/vm0/kernel/deeper", "file", "k.bin");
 	df_expect_error("/vm0", "/vm0/kernel", "child nodes");

@@ -138,6 +138,7 @@ struct vm_config {
 	uint64_t boot_arg;
 	bool stop_on_bad_access; /* stop the VM instead of injecting a fault */
 	bool shared_cpus;	 /* its physical CPUs may also run other VMs that allow it */
+	bool float_ports;	 /* a port no device serves reads all ones and drops writes */
 	unsigned ndevs;
 	struct vm_dev_config devs[VM_MAX_DEV_CONFIGS]; /* emulated devices */
 	/* RAM at guest-physical = host-physical, so that the DMA addresses a guest driver gives a
@@ -181,9 +182,10 @@ struct vm {
 	char stop_reason[96];	/* why the VM stopped, for the log */
 	size_t dev_arena_used;
 	_Alignas(16) uint8_t dev_arena[VM_DEV_ARENA]; /* state of the VM's emulated devices */
-	unsigned log_tokens;   /* vm_log_allowed: messages it may print now */
-	unsigned log_dropped;  /* messages refused since the last one printed */
-	uint64_t log_refilled; /* counter value of the last refill */
+	unsigned log_tokens;	/* vm_log_allowed: messages it may print now */
+	unsigned log_dropped;	/* messages refused since the last one printed */
+	uint64_t log_refilled;	/* counter value of the last refill */
+	uint64_t ports_floated; /* port accesses no device served, under float_ports (atomic) */
 	unsigned console_len;
 	char console_line[VM_CONSOLE_LINE]; /* guest console output not yet printed */
 	pv_spinlock_t lock;
@@ -196,6 +198,9 @@ const struct vm_image_config *vm_config_image(const struct vm_config *cfg, enum 
 
 /* Whether guest-physical [addr, addr + size) lies inside one RAM region of @cfg. */
 bool vm_config_in_ram(const struct vm_config *cfg, uint64_t addr, uint64_t size);
+/* Whether @cfg's kernel is an ELF executable loaded by its segments: an "elf" kernel, or a Linux
+ * one on a backend whose Linux kernels are ELF files (arch_vm_desc.linux_elf_entry). */
+bool vm_config_elf_kernel(const struct vm_config *cfg);
 
 /* Creates @vm from @config: RAM frames, stage-2 space, vCPUs, interrupt controller. Validates the
  * configuration first and says what is wrong (log line and -PV_EINVAL) without allocating.

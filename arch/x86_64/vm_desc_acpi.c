@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ACPI tables of a VM (x86_boot.h), laid out as ACPI 6.4 says: an RSDP (revision 2) naming an
+ * XSDT, which names a hardware-reduced FADT and a MADT; the FADT names the DSDT. Hardware-reduced
+ * ACPI has no PM timer, SCI, GPE blocks or fixed PM1 registers: the guest powers off through the
+ * sleep control register (with \_S5's SLP_TYP from the DSDT) and resets through the reset
+ * register, both I/O ports the backend serves. The MADT lists one processor local x2APIC per vCPU
+ * (id = the vCPU's guest id, as its CPUID and x2APIC report it) and the I/O APIC.
+ */
+#include <string.h>
+
+#include "x86_boot.h"
+
+#define ACPI_HDR	 36
+#define ACPI_RSDP_SIZE	 36
+#define ACPI_FADT_SIZE	 276
+#define ACPI_X2APIC_SIZE 16
+#define ACPI_IOAPIC_SIZE 12
+#define ACPI_OEM_ID	 "PLYVSR"
+#define ACPI_OEM_TABLE	 "PVVM    "
+#define ACPI_CREATOR	 "PLVS"
+#define ACPI_LAPIC_BASE	 0xfee00000u
+
+/* FADT fields (ACPI 6.4, table 5.9). */
+#define FADT_DSDT	   40
+#define FADT_BOOT_ARCH	   109
+#define FADT_FLAGS	   112
+#define FADT_RESET_REG	   116
+#define FADT_RESET_VALUE   128
+#define FADT_MINOR	   131
+#define FADT_X_DSDT	   140
+#define FADT_SLEEP_CTL	   244
+#define FADT_SLEEP_STS	   256
+#define FADT_HV_VENDOR	   268
+#define FADT_WBINVD	   (1u << 0)
+#define FADT_RESET_REG_SUP (1u << 10)
+#define FADT_HW_REDUCED	   (1u << 20)
+#define BOOT_NO_VGA	   (1u << 2)
+#define BOOT_NO_MSI	   (1u << 3)
+#define BOOT_NO_CMOS_RTC   (1u << 5)
+#define GAS_SYSTEM_IO	   1
+#define GAS_ACCESS_BYTE	   1
+
+static uint8_t checksum(const uint8_t *p, uint64_t len)
+{
+	uint8_t sum = 0;
+
+	for (uint64_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + p[i]);
+	return (uint8_t)(0u - sum);
+}
+
+static void header(uint8_t *t, const char *sig, uint64_t len, uint8_t rev)
+{
+	memcpy(t, sig, 4);
+	x86_put(t + 4, 4, len);
+	t[8] = rev;
+	memcpy(t + 10, ACPI_OEM_ID, 6);
+	memcpy(t + 16, ACPI_OEM_TABLE, 8);
+	x86_put(t + 24, 4, 1);
+	memcpy(t + 28, ACPI_CREATOR, 4);
+	x86_put(t + 32, 4, 1);
+}
+
+static void finish(uint8_t *t)
+{
+	t[9] = checksum(t, x86_get(t + 4, 4));
+}
+
+/* A generic address structure: an 8-bit register in I/O space. */
+static void gas_port8(uint8_t *g, uint16_t port)
+{
+	g[0] = GAS_SYSTEM_IO;
+	g[1] = 8;
+	g[2] = 0;
+	g[3] = GAS_ACCESS_BYTE;
+	x86_put(g + 4, 8, port);
+}
+
+/* DSDT body: Name (_S5, Package () { 5, 5, 0, 0 }), the SLP_TYP values the FADT's sleep control
+ * register takes for soft-off. */
+static const uint8_t dsdt_aml[] = {
+	0x08, '_',
+	'S',  '5',
+	'_',  0x12,
+	0x08, 0x04,
+	0x0a, X86_ACPI_SLP_TYP_S5,
+	0x0a, X86_ACPI_SLP_TYP_S5,
+	0x00, 0x00,
+};
+
+static uint64_t fadt_build(uint8_t *t, uint64_t dsdt)
+{
+	header(t, "FACP", ACPI_FADT_SIZE, 6);
+	x86_put(t + FADT_DSDT, 4, dsdt);
+	x86_put(t + FADT_BOOT_ARCH, 2, BOOT_NO_VGA | BOOT_NO_MSI | BOOT_NO_CMOS_RTC);
+	x86_put(t + FADT_FLAGS, 4, FADT_WBINVD | FADT_RESET_REG_SUP | FADT_HW_REDUCED);
+	gas_port8(t + FADT_RESET_REG, X86_ACPI_RESET_PORT);
+	t[FADT_RESET_VALUE] = X86_ACPI_RESET_VALUE;
+	t[FADT_MINOR] = 4;
+	x86_put(t + FADT_X_DSDT, 8, dsdt);
+	gas_port8(t + FADT_SLEEP_CTL, X86_ACPI_SLEEP_CTL);
+	gas_port8(t + FADT_SLEEP_STS, X86_ACPI_SLEEP_STS);
+	memcpy(t + FADT_HV_VENDOR, "Polyvsor", 8);
+	finish(t);
+	return ACPI_FADT_SIZE;
+}
+
+static uint64_t madt_build(uint8_t *t, const struct vm_config *cfg)
+{
+	uint64_t len = ACPI_HDR + 8;
+
+	x86_put(t + ACPI_HDR, 4, ACPI_LAPIC_BASE);
+	for (unsigned i = 0; i < cfg->nvcpus; i++, len += ACPI_X2APIC_SIZE) {
+		t[len] = 9; /* processor local x2APIC */
+		t[len + 1] = ACPI_X2APIC_SIZE;
+		x86_put(t + len + 4, 4, cfg->guest_cpu_id[i]);
+		x86_put(t + len + 8, 4, 1); /* enabled */
+		x86_put(t + len + 12, 4, i);
+	}
+	t[len] = 1; /* I/O APIC, id 0, GSI base 0 */
+	t[len + 1] = ACPI_IOAPIC_SIZE;
+	x86_put(t + len + 4, 4, X86_IOAPIC_BASE);
+	len += ACPI_IOAPIC_SIZE;
+	header(t, "APIC", len, 5);
+	finish(t);
+	return len;
+}
+
+uint64_t x86_acpi_build(const struct vm_config *cfg, uint64_t at, uint8_t *buf, uint64_t size)
+{
+	const uint64_t xsdt = 0x40, fadt = 0x80, dsdt = fadt + 0x120, madt = dsdt + 0x40;
+	uint64_t need = madt + ACPI_HDR + 8 + ACPI_X2APIC_SIZE * cfg->nvcpus + ACPI_IOAPIC_SIZE;
+
+	if (size < need || cfg->nvcpus > VM_MAX_VCPUS)
+		return 0;
+	memset(buf, 0, need);
+	memcpy(buf, "RSD PTR ", 8);
+	memcpy(buf + 9, ACPI_OEM_ID, 6);
+	buf[15] = 2;
+	x86_put(buf + 20, 4, ACPI_RSDP_SIZE);
+	x86_put(buf + 24, 8, at + xsdt);
+	buf[8] = checksum(buf, 20);
+	buf[32] = checksum(buf, ACPI_RSDP_SIZE);
+
+	header(buf + xsdt, "XSDT", ACPI_HDR + 16, 1);
+	x86_put(buf + xsdt + ACPI_HDR, 8, at + fadt);
+	x86_put(buf + xsdt + ACPI_HDR + 8, 8, at + madt);
+	finish(buf + xsdt);
+
+	header(buf + dsdt, "DSDT", ACPI_HDR + sizeof(dsdt_aml), 2);
+	memcpy(buf + dsdt + ACPI_HDR, dsdt_aml, sizeof(dsdt_aml));
+	finish(buf + dsdt);
+
+	fadt_build(buf + fadt, at + dsdt);
+	madt_build(buf + madt, cfg);
+	return need;
+}
+
+enum x86_acpi_pm x86_acpi_pm_access(uint16_t port, unsigned width, bool write, uint64_t value)
+{
+	enum x86_acpi_pm what = X86_ACPI_PM_NONE;
+
+	for (unsigned i = 0; i < width && i < 8; i++) {
+		uint32_t p = (uint32_t)port + i;
+		uint8_t b = (uint8_t)(value >> (8 * i));
+
+		if (p < X86_ACPI_SLEEP_CTL || p > X86_ACPI_RESET_PORT)
+			continue;
+		if (what == X86_ACPI_PM_NONE)
+			what = X86_ACPI_PM_DONE;
+		if (!write)
+			continue;
+		if (p == X86_ACPI_SLEEP_CTL && (b & X86_ACPI_SLP_EN) &&
+		    ((b >> 2) & 7u) == X86_ACPI_SLP_TYP_S5)
+			what = X86_ACPI_PM_OFF;
+		if (p == X86_ACPI_RESET_PORT && b == X86_ACPI_RESET_VALUE &&
+		    what != X86_ACPI_PM_OFF)
+			what = X86_ACPI_PM_RESET;
+	}
+	return what;
+}
