@@ -7,11 +7,11 @@
  *
  * Implemented: ID, version, TPR (also as CR8: MOV to and from CR8 exit, vmx_exit.c), PPR, EOI,
  * LDR, SVR, ISR/TMR/IRR reads, ESR, ICR (fixed delivery, physical destination including the
- * broadcast id 0xffffffff, or the self / all / all-but-self shorthands; INIT and Start-Up,
- * below), LVTs as plain storage, the timer in TSC-deadline mode only, SELF_IPI. The one-shot
- * and periodic timer modes (initial count) are refused with #GP: a guest learns the TSC rate from
- * CPUID leaf 0x40000010 instead. Other delivery modes (lowest priority, SMI, NMI) and logical
- * destinations raise #GP.
+ * broadcast id 0xffffffff, logical destination (cluster and members, as the LDR says), or the
+ * self / all / all-but-self shorthands; INIT and Start-Up, physical only, below), LVTs as plain
+ * storage, the timer in TSC-deadline mode only, SELF_IPI. The one-shot and periodic timer modes
+ * (initial count) are refused with #GP: a guest learns the TSC rate from CPUID leaf 0x40000010
+ * or 0x15 instead. Other delivery modes (lowest priority, SMI, NMI) raise #GP.
  *
  * INIT-SIPI-SIPI (SDM vol. 3, "MP Initialization"): an INIT (level assert) to another vCPU of
  * the VM that is not running (created, or stopped) resets its local APIC and puts it in the
@@ -232,6 +232,20 @@ static int icr_init(struct vcpu *vcpu, uint64_t value)
 	}
 }
 
+/* An x2APIC logical destination (Linux's cluster mode): a cluster in 31:16 and a bitmask of its
+ * 16 members in 15:0, matched against each vCPU's LDR; 0xffffffff reaches every vCPU. */
+static void deliver_logical(struct vcpu *from, uint32_t dest, unsigned vector)
+{
+	struct vm *vm = from->vm;
+
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		uint32_t id = (uint32_t)vm->vcpus[i].guest_cpu_id;
+		if (dest == ICR_BROADCAST_ID ||
+		    ((dest >> 16) == (id >> 4) && (dest & (1u << (id & 15u)))))
+			deliver(from, &vm->vcpus[i], vector);
+	}
+}
+
 static int icr_write(struct vcpu *vcpu, uint64_t value)
 {
 	struct vm *vm = vcpu->vm;
@@ -239,8 +253,12 @@ static int icr_write(struct vcpu *vcpu, uint64_t value)
 	struct vcpu *target;
 
 	lapic_of(vcpu)->icr = value;
-	if ((value & ICR_LOGICAL) && ICR_SHORTHAND(value) == ICR_DEST_ONE)
-		return -PV_EFAULT;
+	if ((value & ICR_LOGICAL) && ICR_SHORTHAND(value) == ICR_DEST_ONE) {
+		if (ICR_MODE(value) != ICR_MODE_FIXED || vector < 16)
+			return -PV_EFAULT;
+		deliver_logical(vcpu, (uint32_t)(value >> 32), vector);
+		return PV_OK;
+	}
 	switch (ICR_MODE(value)) {
 	case ICR_MODE_FIXED:
 		break;

@@ -162,15 +162,29 @@ static struct x86_cpuid topology(uint32_t subleaf, const struct cpuid_ctx *ctx)
 	return (struct x86_cpuid){ 0, 0, subleaf & 0xffu, ctx->apic_id };
 }
 
+/* Leaf 0x15 (TSC rate) is offered even by a host whose highest leaf is below it. */
+static uint32_t guest_max_leaf(const struct cpuid_ctx *ctx)
+{
+	return ctx->max_leaf < 0x15 && ctx->tsc_khz ? 0x15 : ctx->max_leaf;
+}
+
 static struct x86_cpuid basic_leaf(uint32_t leaf, uint32_t subleaf, struct x86_cpuid r,
 				   const struct cpuid_ctx *ctx)
 {
 	switch (leaf) {
-	case 0:	   /* highest leaf, vendor */
+	case 0: /* highest leaf (at least 0x15, below), vendor */
+		r.eax = guest_max_leaf(ctx);
+		return r;
 	case 2:	   /* cache and TLB descriptors */
 	case 4:	   /* cache parameters */
-	case 0x15: /* TSC / crystal clock ratio */
 	case 0x16: /* processor frequencies */
+		return r;
+	case 0x15:
+		/* The TSC rate the hypervisor measured, as a ratio to a 1 kHz "crystal": a guest
+		 * without a PIT, HPET or PM timer (Linux on ACPI's hardware-reduced profile) has
+		 * nothing else to calibrate against. */
+		if (ctx->tsc_khz)
+			return (struct x86_cpuid){ 1, (uint32_t)ctx->tsc_khz, 1000, 0 };
 		return r;
 	case 1:
 		r.ecx = (r.ecx & LEAF1_ECX) | CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
@@ -238,8 +252,12 @@ struct x86_cpuid vmx_cpuid_policy(uint32_t leaf, uint32_t subleaf, struct x86_cp
 			r.eax = (uint32_t)ctx->tsc_khz;
 		return r;
 	}
-	if (leaf < 0x80000000u)
-		return leaf <= ctx->max_leaf ? basic_leaf(leaf, subleaf, host, ctx) : r;
+	if (leaf < 0x80000000u) {
+		if (leaf > guest_max_leaf(ctx))
+			return r;
+		/* Past the host's highest leaf, its CPUID repeats that leaf: nothing to show. */
+		return basic_leaf(leaf, subleaf, leaf <= ctx->max_leaf ? host : r, ctx);
+	}
 	return leaf <= ctx->max_ext_leaf ? ext_leaf(leaf, host, ctx) : r;
 }
 

@@ -110,10 +110,17 @@ static void test_ipi(void **state)
 	assert_int_equal(vlapic_next_vector(&vm.vcpus[1]), 0x41);
 	assert_int_equal(fake_hw.ipis[1], 1); /* the target's CPU was kicked */
 	assert_int_equal(msr_read(0, 0x830), (1ULL << 32) | 0x41);
-	/* an unknown destination is dropped; NMI and logical mode are refused */
+	/* an unknown destination is dropped; NMI is refused */
 	assert_int_equal(msr_write(0, 0x830, (7ULL << 32) | 0x41), PV_OK);
 	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x400 | 0x41), -PV_EFAULT);
-	assert_int_equal(msr_write(0, 0x830, (1ULL << 32) | 0x800 | 0x41), -PV_EFAULT);
+	/* logical: cluster 0, member bit 1 is vCPU 1 (its LDR); cluster 1 or bit 2 reach nobody */
+	assert_int_equal(msr_write(0, 0x830, (2ULL << 32) | 0x800 | 0x42), PV_OK);
+	assert_int_equal(vlapic_next_vector(&vm.vcpus[1]), 0x42);
+	assert_int_equal(msr_write(0, 0x830, (0x10002ULL << 32) | 0x800 | 0x43), PV_OK);
+	assert_int_equal(msr_write(0, 0x830, (4ULL << 32) | 0x800 | 0x43), PV_OK);
+	assert_int_equal(vlapic_next_vector(&vm.vcpus[1]), 0x42);
+	assert_int_equal(msr_write(0, 0x830, (2ULL << 32) | 0x800 | 0x400 | 0x41), -PV_EFAULT);
+	assert_int_equal(msr_write(0, 0x830, (2ULL << 32) | 0x800 | 0x0f), -PV_EFAULT);
 	/* all-excluding-self shorthand */
 	enable(0);
 	assert_int_equal(msr_write(1, 0x830, (3u << 18) | 0x60), PV_OK);

@@ -120,6 +120,29 @@ static void test_cpuid(void **state)
 		r = vmx_cpuid_policy(zero_leaves[i], 0, all_ones, &ctx);
 		assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 	}
+	/* leaf 0x15: the TSC rate as 1 kHz * tsc_khz / 1, even past the host's highest leaf */
+	r = vmx_cpuid_policy(0x15, 0, all_ones, &ctx);
+	assert_int_equal(r.eax, 1);
+	assert_int_equal(r.ebx, 100000);
+	assert_int_equal(r.ecx, 1000);
+	assert_int_equal(r.edx, 0);
+	{
+		struct cpuid_ctx old = ctx;
+		old.max_leaf = 0xd;
+		r = vmx_cpuid_policy(0, 0, all_ones, &old);
+		assert_int_equal(r.eax, 0x15);
+		r = vmx_cpuid_policy(0x15, 0, all_ones, &old);
+		assert_int_equal(r.ebx, 100000);
+		r = vmx_cpuid_policy(0x10, 0, all_ones, &old);
+		assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+		r = vmx_cpuid_policy(0x16, 0, all_ones, &old);
+		assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+		old.tsc_khz = 0;
+		r = vmx_cpuid_policy(0, 0, all_ones, &old);
+		assert_int_equal(r.eax, 0xd);
+	}
+	r = vmx_cpuid_policy(0, 0, all_ones, &ctx);
+	assert_int_equal(r.eax, 0x16);
 	/* informational leaves pass through */
 	r = vmx_cpuid_policy(4, 0, all_ones, &ctx);
 	assert_int_equal(r.eax & r.ebx & r.ecx & r.edx, 0xffffffff);
