@@ -77,17 +77,24 @@ static void gas_port8(uint8_t *g, uint16_t port)
 	x86_put(g + 4, 8, port);
 }
 
-/* DSDT body: Name (_S5, Package () { 5, 5, 0, 0 }), the SLP_TYP values the FADT's sleep control
- * register takes for soft-off. */
+/* DSDT body, in AML. Name (_S5, Package () { 5, 5, 0, 0 }): the SLP_TYP values the FADT's sleep
+ * control register takes for soft-off. Device (\_SB.COM1) { Name (_HID, EisaId ("PNP0501")),
+ * Name (_CRS, ResourceTemplate () { IO (Decode16, 0x3f8, 0x3f8, 1, 8) }) }: the 16550 at COM1's
+ * ports with no interrupt (no interrupt controller routes it yet), which Linux's 8250 driver then
+ * polls instead of waiting for an interrupt that never comes. */
+/* clang-format off */
 static const uint8_t dsdt_aml[] = {
-	0x08, '_',
-	'S',  '5',
-	'_',  0x12,
-	0x08, 0x04,
-	0x0a, X86_ACPI_SLP_TYP_S5,
-	0x0a, X86_ACPI_SLP_TYP_S5,
-	0x00, 0x00,
+	0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
+	0x0a, X86_ACPI_SLP_TYP_S5, 0x0a, X86_ACPI_SLP_TYP_S5, 0x00, 0x00,
+	/* DeviceOp, PkgLength 40, \_SB.COM1 */
+	0x5b, 0x82, 0x28, 0x5c, 0x2e, '_', 'S', 'B', '_', 'C', 'O', 'M', '1',
+	/* Name (_HID, EisaId ("PNP0501")) */
+	0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01,
+	/* Name (_CRS, Buffer (10) { IO descriptor, end tag }) */
+	0x08, '_', 'C', 'R', 'S', 0x11, 0x0d, 0x0a, 0x0a,
+	0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08, 0x79, 0x00,
 };
+/* clang-format on */
 
 static uint64_t fadt_build(uint8_t *t, uint64_t dsdt)
 {
@@ -129,7 +136,7 @@ static uint64_t madt_build(uint8_t *t, const struct vm_config *cfg)
 
 uint64_t x86_acpi_build(const struct vm_config *cfg, uint64_t at, uint8_t *buf, uint64_t size)
 {
-	const uint64_t xsdt = 0x40, fadt = 0x80, dsdt = fadt + 0x120, madt = dsdt + 0x40;
+	const uint64_t xsdt = 0x40, fadt = 0x80, dsdt = fadt + 0x120, madt = dsdt + 0x60;
 	uint64_t need = madt + ACPI_HDR + 8 + ACPI_X2APIC_SIZE * cfg->nvcpus + ACPI_IOAPIC_SIZE;
 
 	if (size < need || cfg->nvcpus > VM_MAX_VCPUS)

@@ -282,6 +282,11 @@ enum vmx_msr_action vmx_msr_policy(uint32_t msr, bool write, bool bsp, uint64_t 
 	case X86_MSR_MISC_ENABLE:
 		*value = MISC_ENABLE_FAST_STRINGS;
 		return VMX_MSR_FIXED;
+	case X86_MSR_BIOS_SIGN_ID:
+		/* Microcode revision 0 (none loaded: the guest cannot load any); writes, which
+		 * ask the CPU to latch it, are ignored. */
+		*value = 0;
+		return VMX_MSR_FIXED;
 	case X86_MSR_TSC:
 		/* Reads do not exit; a write would move the host's clock. */
 		return VMX_MSR_DENY;

@@ -25,6 +25,7 @@
 #define X86_MSR_SYSENTER_ESP 0x175u
 #define X86_MSR_SYSENTER_EIP 0x176u
 #define X86_MSR_MISC_ENABLE  0x1a0u
+#define X86_MSR_BIOS_SIGN_ID 0x8bu /* microcode revision in 63:32 */
 #define X86_MSR_PAT	     0x277u
 #define X86_MSR_STAR	     0xc0000081u
 #define X86_MSR_LSTAR	     0xc0000082u

@@ -340,6 +340,10 @@ static void test_msr_policy(void **state)
 	assert_int_equal(v, 0xfee00c00);
 	assert_int_equal(vmx_msr_policy(X86_MSR_APIC_BASE, true, true, &v), VMX_MSR_DENY);
 	assert_int_equal(vmx_msr_policy(X86_MSR_MISC_ENABLE, true, true, &v), VMX_MSR_FIXED);
+	v = 1;
+	assert_int_equal(vmx_msr_policy(0x8b, false, false, &v), VMX_MSR_FIXED);
+	assert_int_equal(v, 0); /* microcode revision 0 */
+	assert_int_equal(vmx_msr_policy(0x8b, true, false, &v), VMX_MSR_FIXED);
 	/* VMX capability, feature control, TSC write, machine check, debug control, PMU,
 	 * speculation control, TSC_AUX without RDTSCP (never passed through then), unknown: #GP */
 	assert_int_equal(vmx_msr_policy(0x480, false, true, &v), VMX_MSR_DENY);

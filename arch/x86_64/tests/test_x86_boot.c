@@ -323,8 +323,41 @@ static void test_acpi(void **state)
 	{
 		static const uint8_t s5[] = { 0x08, '_',  'S', '5',  '_', 0x12, 0x08,
 					      0x04, 0x0a, 5,   0x0a, 5,	  0,	0 };
-		assert_int_equal(get(dsdt + 4, 4), 36 + sizeof(s5));
+		const uint8_t *dev = dsdt + 36 + sizeof(s5), *hid, *crs;
+		uint32_t eisa;
+		char id[8];
+
 		assert_memory_equal(dsdt + 36, s5, sizeof(s5));
+		/* Device (\_SB.COM1): one-byte PkgLength reaching exactly the table's end. */
+		assert_int_equal(dev[0], 0x5b);
+		assert_int_equal(dev[1], 0x82);
+		assert_true(dev[2] < 0x40);
+		assert_int_equal(36 + sizeof(s5) + 2 + dev[2], get(dsdt + 4, 4));
+		assert_int_equal(dev[3], 0x5c);
+		assert_int_equal(dev[4], 0x2e);
+		assert_memory_equal(dev + 5, "_SB_COM1", 8);
+		/* _HID: an EISA id DWordConst, decoded as ACPI's EisaId macro encodes it. */
+		hid = dev + 13;
+		assert_memory_equal(hid, "\x08_HID\x0c", 6);
+		eisa = (uint32_t)get(hid + 6, 4);
+		eisa = (eisa >> 24) | ((eisa >> 8) & 0xff00u) | ((eisa << 8) & 0xff0000u) |
+		       (eisa << 24);
+		id[0] = (char)('@' + ((eisa >> 26) & 31));
+		id[1] = (char)('@' + ((eisa >> 21) & 31));
+		id[2] = (char)('@' + ((eisa >> 16) & 31));
+		for (unsigned i = 0; i < 4; i++)
+			id[3 + i] = "0123456789ABCDEF"[(eisa >> (12 - 4 * i)) & 15];
+		id[7] = 0;
+		assert_string_equal(id, "PNP0501");
+		/* _CRS: a 10-byte buffer holding IO (Decode16, 0x3f8, 0x3f8, 1, 8) and an end tag. */
+		crs = hid + 10;
+		assert_memory_equal(crs, "\x08_CRS\x11\x0d\x0a\x0a", 9);
+		assert_int_equal(crs[9], 0x47);
+		assert_int_equal(get(crs + 11, 2), 0x3f8);
+		assert_int_equal(get(crs + 13, 2), 0x3f8);
+		assert_int_equal(crs[16], 8);
+		assert_int_equal(crs[17], 0x79);
+		assert_int_equal(crs + 19, dsdt + get(dsdt + 4, 4));
 	}
 
 	/* MADT: the local APIC address, one enabled x2APIC per vCPU with its id, the I/O APIC. */
