@@ -20,7 +20,9 @@ enum {
 #define NS_LSR_THRE 0x20u
 #define NS_LSR_TEMT 0x40u
 #define NS_IIR_NONE 0x01u
+#define NS_IIR_THRE 0x02u
 #define NS_IIR_FIFO 0xc0u
+#define NS_IER_THRI 0x02u
 
 /* Register number of an access, or -1 for an access the device does not decode. */
 static int ns_reg(const struct vuart_ns16550 *u, uint64_t off, unsigned width)
@@ -53,7 +55,15 @@ static int ns_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned w
 		*value = dlab ? u->dlm : u->ier;
 		break;
 	case NS_IIR_FCR:
-		*value = NS_IIR_FIFO | NS_IIR_NONE;
+		/* Characters leave at once, so the transmitter is always idle: its interrupt is
+		 * identified while enabled and not yet acknowledged, and reading it here is the
+		 * acknowledgement. A driver polling IIR (no interrupt line) sees it too. */
+		if ((u->ier & NS_IER_THRI) && u->thre_pending) {
+			*value = NS_IIR_FIFO | NS_IIR_THRE;
+			u->thre_pending = false;
+		} else {
+			*value = NS_IIR_FIFO | NS_IIR_NONE;
+		}
 		break;
 	case NS_LCR:
 		*value = u->lcr;
@@ -93,13 +103,17 @@ static int ns_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned 
 		if (dlab)
 			u->dll = byte;
 		else
-			put = true;
+			put = u->thre_pending =
+				true; /* sent: the holding register is empty again */
 		break;
 	case NS_IER_DLM:
-		if (dlab)
+		if (dlab) {
 			u->dlm = byte;
-		else
+		} else {
 			u->ier = byte & 0x0f;
+			/* Enabling it with the transmitter idle raises it, as on a real 16550. */
+			u->thre_pending = (byte & NS_IER_THRI) != 0;
+		}
 		break;
 	case NS_LCR:
 		u->lcr = byte;

@@ -19,4 +19,7 @@ if [ -f /init.d/local ]; then
 	. /init.d/local
 fi
 echo "polyvisor-init: done, powering off"
+# Power-off does not wait for the console: let it drain first (a polled UART is slow). stty sets
+# the mode with TCSADRAIN, which returns once everything written has been sent.
+stty -F /dev/console onlcr 2>/dev/null
 poweroff -f

@@ -21,6 +21,7 @@ struct vuart_ns16550 {
 	struct vm *vm;
 	unsigned reg_shift;
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
+	bool thre_pending; /* transmitter-empty interrupt raised and not yet identified by IIR */
 	pv_spinlock_t lock;
 };
 
