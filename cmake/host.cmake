@@ -42,9 +42,13 @@ target_link_libraries(pv_fake_backend PUBLIC pv_core_host)
 function(pv_unit_test)
   cmake_parse_arguments(T "FAKE" "NAME" "SOURCES;LABELS" ${ARGN})
   add_executable(test_${T_NAME} ${T_SOURCES})
-  target_link_libraries(test_${T_NAME} PRIVATE pv_core_host PkgConfig::CMOCKA)
   if(T_FAKE)
-    target_link_libraries(test_${T_NAME} PRIVATE pv_fake_backend)
+    # The core and the fake need each other (the core calls the backend's tables, the fake's
+    # console calls the core's): one group, scanned until nothing new is needed.
+    target_link_libraries(test_${T_NAME} PRIVATE
+      "$<LINK_GROUP:RESCAN,pv_core_host,pv_fake_backend>" PkgConfig::CMOCKA)
+  else()
+    target_link_libraries(test_${T_NAME} PRIVATE pv_core_host PkgConfig::CMOCKA)
   endif()
   add_test(NAME unit.${T_NAME} COMMAND test_${T_NAME})
   set_tests_properties(unit.${T_NAME} PROPERTIES LABELS "unit;${T_LABELS}" TIMEOUT 120

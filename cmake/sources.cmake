@@ -13,6 +13,7 @@ set(PV_LIBC_SOURCES
 
 # The arch-neutral core.
 set(PV_CORE_SOURCES
+  ${PV_ROOT}/hal/console.c
   ${PV_ROOT}/hal/page_pool.c
   ${PV_ROOT}/hal/fdt_memory.c
   ${PV_ROOT}/hal/hv_timer.c
@@ -22,6 +23,10 @@ set(PV_CORE_SOURCES
   ${PV_ROOT}/irq/vdev.c
   ${PV_ROOT}/vm/vm.c
   ${PV_ROOT}/vm/guest_mem.c
+  ${PV_ROOT}/vm/vm_reset.c
+  ${PV_ROOT}/vm/console.c
+  ${PV_ROOT}/vm/console_switch.c
+  ${PV_ROOT}/vm/shell.c
   ${PV_ROOT}/vm/vm_config.c
   ${PV_ROOT}/vm/vm_config_pt.c
   ${PV_ROOT}/vm/vm_desc.c
@@ -37,6 +42,7 @@ set(PV_CORE_SOURCES
   ${PV_ROOT}/vm/hypercall.c
   ${PV_ROOT}/vm/sched.c
   ${PV_ROOT}/devices/testdev.c
+  ${PV_ROOT}/devices/vuart.c
   ${PV_ROOT}/devices/vuart_ns16550.c
   ${PV_ROOT}/devices/vuart_pl011.c
   ${PV_ROOT}/devices/vpoweroff.c
@@ -50,7 +56,6 @@ set(PV_CORE_SOURCES
 )
 # Core pieces that only make sense in an image (they own the console and the boot path).
 set(PV_CORE_IMAGE_SOURCES
-  ${PV_ROOT}/hal/console.c
   ${PV_ROOT}/vm/hv_main.c
   ${PV_ROOT}/vm/hv_vms.c
 )
@@ -69,6 +74,7 @@ set(PV_CORE_INCLUDES
   ${PV_ROOT}/irq/include
   ${PV_ROOT}/vm/include
   ${PV_ROOT}/drivers/uart/include
+  ${PV_ROOT}/drivers/intc/include
   ${PV_ROOT}/devices/include
 )
 

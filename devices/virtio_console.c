@@ -28,9 +28,10 @@ static int vcon_transmit(void *dev, const struct vq_chain *c, const char **why)
 
 static void vcon_notify(struct virtio_mmio *t, unsigned qi)
 {
-	/* Receive buffers are used when input comes; only transmissions need work now. */
 	if (qi == VIRTIO_CONSOLE_TX)
 		virtio_mmio_serve(t, qi, vcon_transmit);
+	else if (qi == VIRTIO_CONSOLE_RX)
+		vm_console_rx_ready(t->vm); /* new receive buffers: typed input that waited */
 }
 
 size_t virtio_console_input(struct virtio_console *con, const char *buf, size_t len)
@@ -63,6 +64,16 @@ size_t virtio_console_input(struct virtio_console *con, const char *buf, size_t 
 	return done;
 }
 
+/* Typed input for the VM (vm/console.h), when this is its console input device. */
+static size_t vcon_console_rx(void *dev, const uint8_t *buf, size_t n)
+{
+	return virtio_console_input(dev, (const char *)buf, n);
+}
+
+static const struct vm_console_dev_ops vcon_console_ops = {
+	.rx = vcon_console_rx,
+};
+
 static const struct virtio_type vcon_type = {
 	.name = "virtio-console",
 	.device_id = VIRTIO_ID_CONSOLE,
@@ -72,13 +83,17 @@ static const struct virtio_type vcon_type = {
 static int vcon_create(struct vm *vm, const struct vm_dev_config *cfg)
 {
 	struct virtio_console *con = vm_dev_alloc(vm, sizeof(*con));
+	int err;
 
 	if (!con)
 		return -PV_ENOMEM;
 	for (unsigned i = 0; i < 2; i++)
 		vq_init(&con->q[i], VIRTIO_CONSOLE_QUEUE, con->chain[i], VIRTIO_CONSOLE_CHAIN);
-	return virtio_mmio_init(&con->t, vm, cfg, &vcon_type, con, con->q, 2, con->config,
-				sizeof(con->config));
+	err = virtio_mmio_init(&con->t, vm, cfg, &vcon_type, con, con->q, 2, con->config,
+			       sizeof(con->config));
+	if (!err)
+		vm_console_attach(vm, &vcon_console_ops, con);
+	return err;
 }
 
 const struct vdev_model virtio_console_model = {

@@ -2,6 +2,7 @@
 #include <devices/vuart_pl011.h>
 #include <irq/vdev_model.h>
 #include <libfdt.h>
+#include <vm/console.h>
 #include <vm/vm.h>
 #include <vm/vm_fdt.h>
 
@@ -24,9 +25,16 @@ enum {
 };
 
 #define PL011_FR_RXFE	 0x10u
+#define PL011_FR_TXFF	 0x20u
+#define PL011_FR_RXFF	 0x40u
 #define PL011_FR_TXFE	 0x80u
+#define PL011_DR_OE	 0x800u
+#define PL011_RSR_OE	 0x08u
+#define PL011_LCRH_FEN	 0x10u
 #define PL011_CR_RESET	 0x300u /* TXE and RXE set, UART disabled: the PL011 reset value */
 #define PL011_IFLS_RESET 0x12u
+#define PL011_INT_ALL	 0x7ffu
+#define PL011_IDLE_POLLS 2u /* empty-receiver reads in a row that mean "waits for input" */
 
 /* Peripheral and PrimeCell identification bytes of a PL011 r1p5, read by drivers probing it. */
 static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
@@ -40,11 +48,111 @@ static int pl011_reg(uint64_t off, unsigned width)
 	return (int)(off & ~3ULL);
 }
 
+static unsigned pl011_depth(const struct vuart_pl011 *u)
+{
+	return (u->lcr_h & PL011_LCRH_FEN) ? VUART_PL011_FIFO : 1u;
+}
+
+/* Receive interrupt level: IFLS.RXIFLSEL of 1/8 .. 7/8 full; 1 byte without the FIFO. */
+static unsigned pl011_rx_level(const struct vuart_pl011 *u)
+{
+	static const uint8_t eighths[8] = { 1, 2, 4, 6, 7, 4, 4, 4 };
+
+	if (!(u->lcr_h & PL011_LCRH_FEN))
+		return 1;
+	return VUART_PL011_FIFO * eighths[(u->ifls >> 3) & 7u] / 8u;
+}
+
+static uint16_t pl011_ris(const struct vuart_pl011 *u)
+{
+	uint16_t ris = u->ris_latched;
+
+	if (u->rx.count >= pl011_rx_level(u))
+		ris |= PL011_INT_RX;
+	return ris;
+}
+
+/* The interrupt line follows MIS. Caller holds the lock. */
+static void pl011_update(struct vuart_pl011 *u)
+{
+	vuart_irq_set(&u->irq, (pl011_ris(u) & u->imsc) != 0);
+}
+
+void vuart_pl011_receive(struct vuart_pl011 *u, uint8_t c)
+{
+	pv_spin_lock(&u->lock);
+	/* Into a full FIFO the byte is lost and overrun is flagged, as on the hardware. */
+	if (u->rx.count >= pl011_depth(u)) {
+		u->rsr |= PL011_RSR_OE;
+		u->ris_latched |= PL011_INT_OE;
+	} else {
+		vuart_fifo_push(&u->rx, c);
+		u->ris_latched |= PL011_INT_RT;
+	}
+	pl011_update(u);
+	pv_spin_unlock(&u->lock);
+}
+
+/* Typed input: as much as the FIFO has room for (the console keeps the rest). */
+static size_t pl011_console_rx(void *dev, const uint8_t *buf, size_t n)
+{
+	struct vuart_pl011 *u = dev;
+	size_t taken = 0;
+
+	pv_spin_lock(&u->lock);
+	while (taken < n && u->rx.count < pl011_depth(u)) {
+		vuart_fifo_push(&u->rx, buf[taken++]);
+		u->ris_latched |= PL011_INT_RT;
+	}
+	pl011_update(u);
+	pv_spin_unlock(&u->lock);
+	return taken;
+}
+
+static const struct vm_console_dev_ops pl011_console_ops = {
+	.rx = pl011_console_rx,
+};
+
+/* What reading DR does: the oldest byte with its overrun flag. Caller holds the lock. */
+static uint32_t pl011_read_dr(struct vuart_pl011 *u, bool *took)
+{
+	uint32_t v;
+
+	if (!u->rx.count)
+		return 0;
+	v = vuart_fifo_pop(&u->rx) | ((u->rsr & PL011_RSR_OE) ? PL011_DR_OE : 0u);
+	if (!u->rx.count)
+		u->ris_latched &= (uint16_t)~PL011_INT_RT;
+	*took = true;
+	pl011_update(u);
+	return v;
+}
+
+static uint32_t pl011_read_fr(struct vuart_pl011 *u, bool *waiting)
+{
+	uint32_t v = 0;
+
+	if (vm_console_tx_room(u->vm) < VM_CONSOLE_TX_LOW)
+		v |= PL011_FR_TXFF;
+	else
+		v |= PL011_FR_TXFE;
+	if (u->rx.count >= pl011_depth(u))
+		v |= PL011_FR_RXFF;
+	if (!u->rx.count) {
+		v |= PL011_FR_RXFE;
+		if (u->idle_polls < PL011_IDLE_POLLS)
+			u->idle_polls++;
+		*waiting = u->idle_polls >= PL011_IDLE_POLLS;
+	}
+	return v;
+}
+
 static int pl011_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned width,
 		      uint64_t *value)
 {
 	struct vuart_pl011 *u = dev->priv;
 	int reg = pl011_reg(off, width);
+	bool took = false, waiting = false;
 	uint32_t v = 0;
 
 	(void)vcpu;
@@ -53,13 +161,15 @@ static int pl011_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigne
 	pv_spin_lock(&u->lock);
 	switch (reg) {
 	case PL011_DR:
+		/* Only a read of the data lanes takes a byte. */
+		if ((off & 3u) == 0)
+			v = pl011_read_dr(u, &took);
+		break;
 	case PL011_RSR_ECR:
-	case PL011_RIS:
-	case PL011_MIS:
-		v = 0; /* nothing received, no error, no interrupt raised */
+		v = u->rsr;
 		break;
 	case PL011_FR:
-		v = PL011_FR_TXFE | PL011_FR_RXFE;
+		v = pl011_read_fr(u, &waiting);
 		break;
 	case PL011_ILPR:
 		v = u->ilpr;
@@ -82,18 +192,39 @@ static int pl011_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigne
 	case PL011_IMSC:
 		v = u->imsc;
 		break;
+	case PL011_RIS:
+		v = pl011_ris(u);
+		break;
+	case PL011_MIS:
+		v = pl011_ris(u) & u->imsc;
+		break;
 	case PL011_DMACR:
 		v = u->dmacr;
 		break;
 	default:
 		if (reg >= PL011_ID_FIRST)
 			v = pl011_id[(reg - PL011_ID_FIRST) / 4];
-		break; /* reserved offsets read as zero, as on the hardware */
+		break; /* reserved offsets and write-only ICR read as zero, as on the hardware */
 	}
 	pv_spin_unlock(&u->lock);
+	/* Outside the device lock: the console takes its own locks, then this one. */
+	if (took)
+		vm_console_rx_ready(u->vm);
+	if (waiting)
+		vm_console_waiting(u->vm);
 	/* A narrow access sees its lanes of the 32-bit register. */
 	*value = v >> (8 * (off & 3u));
 	return PV_OK;
+}
+
+/* LCR_H: a FIFO switched on or off starts empty, as the TRM says flushing works. */
+static void pl011_write_lcr_h(struct vuart_pl011 *u, uint16_t v)
+{
+	if ((v ^ u->lcr_h) & PL011_LCRH_FEN) {
+		u->rx.count = 0;
+		u->ris_latched &= (uint16_t)~PL011_INT_RT;
+	}
+	u->lcr_h = v;
 }
 
 static int pl011_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned width,
@@ -115,6 +246,13 @@ static int pl011_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsign
 		/* Transmitted whether or not the guest enabled the UART: early consoles skip
 		 * the setup, and dropping their output would only hide it. */
 		put = (off & 3u) == 0;
+		if (put) {
+			u->idle_polls = 0;
+			u->ris_latched |= PL011_INT_TX; /* the byte left at once: room again */
+		}
+		break;
+	case PL011_RSR_ECR:
+		u->rsr = 0;
 		break;
 	case PL011_ILPR:
 		u->ilpr = (uint8_t)value;
@@ -126,7 +264,7 @@ static int pl011_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsign
 		u->fbrd = (uint16_t)(value & 0x3f);
 		break;
 	case PL011_LCR_H:
-		u->lcr_h = (uint16_t)(value & 0xff);
+		pl011_write_lcr_h(u, (uint16_t)(value & 0xff));
 		break;
 	case PL011_CR:
 		u->cr = (uint16_t)(value & 0xff87);
@@ -135,18 +273,25 @@ static int pl011_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsign
 		u->ifls = (uint16_t)(value & 0x3f);
 		break;
 	case PL011_IMSC:
-		u->imsc = (uint16_t)(value & 0x7ff);
+		u->imsc = (uint16_t)(value & PL011_INT_ALL);
+		break;
+	case PL011_ICR:
+		u->ris_latched &= (uint16_t)~(value & PL011_INT_ALL);
 		break;
 	case PL011_DMACR:
 		u->dmacr = (uint16_t)(value & 0x7);
 		break;
 	default:
-		break; /* RSR/ECR clear, ICR, read-only and reserved offsets: nothing to keep */
+		break; /* read-only and reserved offsets: nothing to keep */
 	}
+	pl011_update(u);
 	pv_spin_unlock(&u->lock);
-	/* Outside the device lock: the console takes the VM lock. */
+	/* Outside the device lock: the console takes the console locks. */
 	if (put)
 		vm_console_putc(u->vm, (char)(value & 0xff));
+	/* A FIFO switched on has room for what the console holds back. */
+	if (reg == PL011_LCR_H)
+		vm_console_rx_ready(u->vm);
 	return PV_OK;
 }
 
@@ -155,8 +300,11 @@ static const struct vdev_ops pl011_ops = {
 	.write = pl011_write,
 };
 
-int vuart_pl011_init(struct vuart_pl011 *u, struct vm *vm, uint64_t base)
+int vuart_pl011_init(struct vuart_pl011 *u, struct vm *vm, uint64_t base,
+		     const struct vm_dev_config *cfg)
 {
+	int err;
+
 	*u = (struct vuart_pl011){
 		.dev = { .name = "pl011",
 			 .space = VDEV_SPACE_MMIO,
@@ -169,7 +317,11 @@ int vuart_pl011_init(struct vuart_pl011 *u, struct vm *vm, uint64_t base)
 		.ifls = PL011_IFLS_RESET,
 	};
 	pv_spin_init(&u->lock);
-	return vdev_register(vm, &u->dev);
+	vuart_irq_init(&u->irq, vm, cfg);
+	err = vdev_register(vm, &u->dev);
+	if (!err)
+		vm_console_attach(vm, &pl011_console_ops, u);
+	return err;
 }
 
 int vuart_pl011_create(struct vm *vm, const struct vm_dev_config *cfg)
@@ -181,7 +333,7 @@ int vuart_pl011_create(struct vm *vm, const struct vm_dev_config *cfg)
 	u = vm_dev_alloc(vm, sizeof(*u));
 	if (!u)
 		return -PV_ENOMEM;
-	return vuart_pl011_init(u, vm, cfg->base);
+	return vuart_pl011_init(u, vm, cfg->base, cfg);
 }
 
 /* An AMBA PrimeCell node: Linux's amba bus wants the bus clock ("apb_pclk") and the PL011 driver

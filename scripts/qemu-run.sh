@@ -10,7 +10,8 @@
 # run.sh arguments: [--debug] <build-dir>
 #   --debug        start halted with a GDB server on 127.0.0.1:${PV_GDB_PORT:-1234}; print how
 #                  to attach with gdb-multiarch
-# Environment: PV_QEMU_EXTRA (further options, split on spaces), PV_BENCH=1 (benchmark run).
+# Environment: PV_QEMU_EXTRA (further options, split on spaces), PV_BENCH=1 (benchmark run),
+# PV_ICOUNT=0 (never count instructions: interactive runs, where the guests wait for typing).
 # Bare runs (the Linux boot benchmark's reference, no hypervisor): PV_BARE_KERNEL (a kernel QEMU
 # boots itself), PV_BARE_INITRD, PV_BARE_APPEND, PV_BARE_DTB (the device tree to give it),
 # PV_BARE_MACHINE (machine options instead of the board's, split on spaces).
@@ -68,6 +69,7 @@ qemu_run() {
 		;;
 	bench) [ "${PV_BENCH:-0}" = 1 ] && count=1 ;;
 	esac
+	[ "${PV_ICOUNT:-}" = 0 ] && count=0
 	[ "$count" -eq 1 ] && args+=(-icount shift=0,sleep=off)
 
 	if [ "$debug" -eq 1 ]; then

@@ -8,6 +8,7 @@
 #include <hal/hal.h>
 #include <hal/page_pool.h>
 #include <pv/fmt.h>
+#include <vm/console_switch.h>
 #include <vm/hv_vms.h>
 #include <vm/sched.h>
 
@@ -163,6 +164,7 @@ void hv_main(struct boot_info *bi)
 		hal_printf("no VM could be created; powering off\n");
 		hal_board.power_off();
 	}
+	console_start();
 	start_cpus(bi->boot_cpu);
 	sched_run_cpu(bi->boot_cpu);
 	for (unsigned i = 0; i < sched_vm_count(); i++) {

@@ -146,10 +146,12 @@ static enum vm_exit_action vm_handle_halt(struct vcpu *vcpu, struct vcpu_exit *e
 	arch_backend.vcpu->complete(vcpu, exit);
 	if (virq && virq->pending(vcpu))
 		return VM_EXIT_CONTINUE;
+	/* An idle guest may have left a prompt without its line end: show it now. */
+	vm_console_idle(vcpu);
 	(void)vcpu_set_state(vcpu, VCPU_HALTED);
 	if (sched_others_runnable(vcpu))
 		return VM_EXIT_LEAVE; /* picked again when an interrupt is pending for it */
-	if (vcpu->vm->state != VM_STOPPED) {
+	if (!vm_state_down(__atomic_load_n(&vcpu->vm->state, __ATOMIC_ACQUIRE))) {
 		sched_before_wait(vcpu->pcpu, vcpu);
 		hal_cpu.wait_for_interrupt();
 	}
@@ -199,7 +201,7 @@ enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 		vm_stop(vm, 0, "guest powered off");
 		return VM_EXIT_LEAVE;
 	case VCPU_EXIT_SYSTEM_RESET:
-		vm_stop(vm, 0, "guest asked for a reset; VM reset is not supported, VM stopped");
+		vm_guest_reset(vm);
 		return VM_EXIT_LEAVE;
 	case VCPU_EXIT_ENTRY_FAIL:
 		vm_stop_fmt(vm, -PV_EINVAL, "vcpu %u: entry failed (reason 0x%llx, 0x%llx)",
@@ -232,7 +234,7 @@ void vm_run_vcpu(struct vcpu *vcpu)
 	pv_spin_unlock(&vm->lock);
 
 	vm_exit_virq_flush(vcpu);
-	while (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_STOPPED) {
+	while (!vm_state_down(__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE))) {
 		struct vcpu_exit exit;
 
 		/* Only the kind is read before run() fills the exit in. */
@@ -243,7 +245,7 @@ void vm_run_vcpu(struct vcpu *vcpu)
 			break;
 	}
 	/* Leaving for good unless it only gave its CPU to another vCPU (READY, HALTED). */
-	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED ||
+	if (vm_state_down(__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE)) ||
 	    vcpu->state == VCPU_RUNNING)
 		(void)vcpu_set_state(vcpu, VCPU_STOPPED);
 }

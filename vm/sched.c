@@ -88,7 +88,7 @@ static bool sched_runnable(struct vcpu *v)
 {
 	const struct virq_ops *virq = arch_backend.virq;
 
-	if (__atomic_load_n(&v->vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED)
+	if (vm_state_down(__atomic_load_n(&v->vm->state, __ATOMIC_ACQUIRE)))
 		return false;
 	switch (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE)) {
 	case VCPU_READY:
@@ -156,7 +156,7 @@ static uint64_t sched_idle_deadline(struct sched_cpu *c, const struct vcpu *in_p
 		uint64_t d;
 
 		if (v == in_place || __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_HALTED ||
-		    __atomic_load_n(&v->vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED)
+		    vm_state_down(__atomic_load_n(&v->vm->state, __ATOMIC_ACQUIRE)))
 			continue;
 		d = ops->wake_deadline ? ops->wake_deadline(v) : now + sched_slice_ticks();
 		if (d && (!next || d < next))
@@ -177,8 +177,10 @@ void sched_run_cpu(unsigned cpu)
 	if (cpu < 64)
 		__atomic_fetch_or(&sched_looping, 1ULL << cpu, __ATOMIC_SEQ_CST);
 	for (;;) {
-		struct vcpu *vcpu = sched_pick(c);
+		struct vcpu *vcpu;
 
+		vm_reset_work(cpu);
+		vcpu = sched_pick(c);
 		if (vcpu) {
 			/* A slice only where others wait for this CPU. */
 			c->slice_end = c->n > 1 ? hal_cpu.timer_now() + sched_slice_ticks() : 0;

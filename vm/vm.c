@@ -24,6 +24,8 @@ const char *vm_state_name(enum vm_state state)
 		return "halted";
 	case VM_STOPPED:
 		return "stopped";
+	case VM_RESETTING:
+		return "restarting";
 	}
 	return "invalid";
 }
@@ -144,6 +146,49 @@ static void vm_release(struct vm *vm, bool s2_ready)
 {
 	const struct vcpu_ops *ops = arch_backend.vcpu;
 
+	vm_destroy_devices(vm);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].arch && ops->destroy)
+			ops->destroy(&vm->vcpus[i]);
+	if (s2_ready)
+		s2_destroy(&vm->s2);
+	for (unsigned i = 0; i < vm->nchunks; i++)
+		if (!vm->chunks[i].fixed)
+			page_pool_free(vm->pool, vm->chunks[i].hpa, vm->chunks[i].order);
+	vm->nchunks = 0;
+	vm->nvcpus = 0;
+}
+
+int vm_create_devices(struct vm *vm)
+{
+	const struct vm_config *config = vm->config;
+	int err = PV_OK;
+
+	vm->nvdevs = 0;
+	vm->vdev_last = NULL;
+	vm->dev_arena_used = 0;
+	vm->ndevs_created = 0;
+	if (arch_backend.virq) {
+		err = arch_backend.virq->vm_init(vm);
+		for (unsigned i = 0; !err && i < vm->nvcpus; i++)
+			err = arch_backend.virq->vcpu_init(&vm->vcpus[i]);
+		if (err)
+			return err;
+	}
+	for (unsigned i = 0; i < config->ndevs; i++) {
+		err = config->devs[i].model->create(vm, &config->devs[i]);
+		if (err) {
+			hal_printf("vm %s: device %s: %s\n", config->name, config->devs[i].node,
+				   pv_strerror(err));
+			return err;
+		}
+		vm->ndevs_created = i + 1;
+	}
+	return vm_attach_pt(vm);
+}
+
+void vm_destroy_devices(struct vm *vm)
+{
 	for (unsigned i = vm->ndevs_created; i-- > 0;) {
 		const struct vm_dev_config *dev = &vm->config->devs[i];
 
@@ -155,16 +200,6 @@ static void vm_release(struct vm *vm, bool s2_ready)
 		arch_backend.virq->pt_release(vm);
 	if (arch_backend.virq && vm->virq)
 		arch_backend.virq->vm_destroy(vm);
-	for (unsigned i = 0; i < vm->nvcpus; i++)
-		if (vm->vcpus[i].arch && ops->destroy)
-			ops->destroy(&vm->vcpus[i]);
-	if (s2_ready)
-		s2_destroy(&vm->s2);
-	for (unsigned i = 0; i < vm->nchunks; i++)
-		if (!vm->chunks[i].fixed)
-			page_pool_free(vm->pool, vm->chunks[i].hpa, vm->chunks[i].order);
-	vm->nchunks = 0;
-	vm->nvcpus = 0;
 }
 
 int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct page_pool *pool)
@@ -195,6 +230,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct
 	memcpy(vm->name, config->name, strlen(config->name) + 1);
 	vm->log_tokens = VM_LOG_BURST;
 	vm->log_refilled = hal_cpu.timer_now();
+	vm_console_init(vm);
 
 	err = s2_init(&vm->s2, arch_backend.s2_format, arch_backend.s2_tlb, pool,
 		      (uint16_t)(id + 1));
@@ -227,23 +263,7 @@ int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct
 			goto fail;
 		ops->attach_s2(v, &vm->s2);
 	}
-	if (arch_backend.virq) {
-		err = arch_backend.virq->vm_init(vm);
-		for (unsigned i = 0; !err && i < vm->nvcpus; i++)
-			err = arch_backend.virq->vcpu_init(&vm->vcpus[i]);
-		if (err)
-			goto fail;
-	}
-	for (unsigned i = 0; i < config->ndevs; i++) {
-		err = config->devs[i].model->create(vm, &config->devs[i]);
-		if (err) {
-			hal_printf("vm %s: device %s: %s\n", config->name, config->devs[i].node,
-				   pv_strerror(err));
-			goto fail;
-		}
-		vm->ndevs_created = i + 1;
-	}
-	err = vm_attach_pt(vm);
+	err = vm_create_devices(vm);
 	if (err)
 		goto fail;
 	return PV_OK;
@@ -268,7 +288,8 @@ void vm_stop(struct vm *vm, int64_t code, const char *reason)
 	bool first;
 
 	pv_spin_lock(&vm->lock);
-	first = vm->state != VM_STOPPED;
+	/* A VM being restarted is not stopped on the way: the restart owns its state. */
+	first = !vm_state_down(vm->state);
 	if (first) {
 		vm->state = VM_STOPPED;
 		vm->exit_code = code;
@@ -277,6 +298,7 @@ void vm_stop(struct vm *vm, int64_t code, const char *reason)
 	pv_spin_unlock(&vm->lock);
 	if (!first)
 		return;
+	vm_console_flush(vm); /* what it printed comes before the line saying it stopped */
 	hal_printf("vm %s: stopped: %s (code %lld)\n", vm->name, reason, (long long)code);
 	/* A stopped VM's devices interrupt no one. */
 	if (arch_backend.virq && arch_backend.virq->pt_release)
@@ -332,7 +354,9 @@ int64_t vm_cpu_up(struct vm *vm, uint64_t guest_cpu_id, gpa_t entry, uint64_t ar
 	{
 		enum vcpu_state now = __atomic_load_n(&target->state, __ATOMIC_ACQUIRE);
 
-		if (now != VCPU_CREATED && now != VCPU_STOPPED) {
+		if (vm_state_down(vm->state)) {
+			ret = PV_HC_EDENIED; /* the VM is going down: nothing starts again */
+		} else if (now != VCPU_CREATED && now != VCPU_STOPPED) {
 			ret = PV_HC_EALREADY;
 		} else {
 			arch_backend.vcpu->set_entry(target, entry, arg);
@@ -372,37 +396,4 @@ bool vm_log_allowed(struct vm *vm)
 	if (dropped)
 		hal_printf("vm %s: %u messages about it were not printed\n", vm->name, dropped);
 	return ok;
-}
-
-/* Ends the VM's pending console line. Caller holds the VM lock. */
-static void vm_console_flush_line(struct vm *vm)
-{
-	vm->console_line[vm->console_len] = '\0';
-	hal_printf("[%s] %s\n", vm->name, vm->console_line);
-	vm->console_len = 0;
-}
-
-void vm_console_putc(struct vm *vm, char c)
-{
-	unsigned char u = (unsigned char)c;
-
-	pv_spin_lock(&vm->lock);
-	if (c == '\n') {
-		vm_console_flush_line(vm);
-	} else if (c != '\r') {
-		/* Control characters are shown, not sent: a guest's escape sequences must not move
-		 * the cursor, clear the screen or retitle the terminal of the hypervisor's console.
-		 * ESC becomes "^[", DEL "^?"; tabs and bytes of UTF-8 sequences pass. */
-		bool caret = (u < 0x20 && c != '\t') || u == 0x7f;
-
-		if (vm->console_len + (caret ? 2u : 1u) > VM_CONSOLE_LINE - 1)
-			vm_console_flush_line(vm); /* the rest follows on the next line */
-		if (caret) {
-			vm->console_line[vm->console_len++] = '^';
-			vm->console_line[vm->console_len++] = (char)(u ^ 0x40);
-		} else {
-			vm->console_line[vm->console_len++] = c;
-		}
-	}
-	pv_spin_unlock(&vm->lock);
 }

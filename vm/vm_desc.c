@@ -211,6 +211,15 @@ static int desc_policy(struct desc_ctx *c, int node, struct vm_config *cfg)
 		cfg->stop_on_bad_access = true;
 	else
 		return desc_fail(c, "'fault-policy' is \"inject\" or \"stop\", not \"%s\"", policy);
+	policy = desc_string(c, node, "on-reset", &bad);
+	if (bad)
+		return bad;
+	if (!policy || strcmp(policy, "restart") == 0)
+		cfg->stop_on_reset = false;
+	else if (strcmp(policy, "stop") == 0)
+		cfg->stop_on_reset = true;
+	else
+		return desc_fail(c, "'on-reset' is \"restart\" or \"stop\", not \"%s\"", policy);
 	cfg->shared_cpus = fdt_getprop(c->fdt, node, "shared-cpus", NULL) != NULL;
 	cfg->identity_ram = fdt_getprop(c->fdt, node, "identity-ram", NULL) != NULL;
 	policy = desc_string(c, node, "unclaimed-ports", &bad);
@@ -316,6 +325,25 @@ static const char *const desc_kernel_props[] = {
 	"format", "entry",	  "boot-arg", "bootargs",     NULL
 };
 
+static const char *const desc_fdt_load_props[] = { "load-address", NULL };
+
+/* dtb { load-address = <a>; }: the device tree the hypervisor generates goes to a, as boot loaders
+ * that look for it at a fixed address (U-Boot for QEMU) want it. */
+static int desc_fdt_load(struct desc_ctx *c, int node, struct vm_config *cfg)
+{
+	int err = desc_only_props(c, node, desc_fdt_load_props);
+
+	if (err)
+		return err;
+	if (desc_u64(c, node, "load-address", &cfg->fdt_load.raw) != PV_OK)
+		return c->err->msg[0] ? -PV_EINVAL
+				      : desc_fail(c, "give the device tree's 'file' or its "
+						     "'host-address', or the 'load-address' of "
+						     "the generated one");
+	cfg->has_fdt_load = true;
+	return PV_OK;
+}
+
 static int desc_image(struct desc_ctx *c, int node, const char *name, struct vm_config *cfg)
 {
 	struct vm_image_config *img;
@@ -330,6 +358,11 @@ static int desc_image(struct desc_ctx *c, int node, const char *name, struct vm_
 		role = VM_IMAGE_DTB;
 	else
 		role = VM_IMAGE_BLOB;
+	/* A 'dtb' with no bytes of its own places the generated device tree. */
+	if (role == VM_IMAGE_DTB && !fdt_getprop(c->fdt, node, "file", NULL) &&
+	    !fdt_getprop(c->fdt, node, "host-address", NULL) &&
+	    !fdt_getprop(c->fdt, node, VM_DESC_DATA_PROP, NULL))
+		return desc_fdt_load(c, node, cfg);
 	if (cfg->nimages >= VM_MAX_IMAGES)
 		return desc_fail(c, "at most %u images per VM", VM_MAX_IMAGES);
 	err = desc_only_props(c, node,
@@ -356,10 +389,10 @@ static int desc_image(struct desc_ctx *c, int node, const char *name, struct vm_
 	return PV_OK;
 }
 
-static const char *const desc_vm_props[] = {
-	"compatible",  "cpus",	       "guest-cpu-ids",	  "memory", "fault-policy",
-	"shared-cpus", "identity-ram", "unclaimed-ports", NULL
-};
+static const char *const desc_vm_props[] = { "compatible",  "cpus",	    "guest-cpu-ids",
+					     "memory",	    "fault-policy", "on-reset",
+					     "shared-cpus", "identity-ram", "unclaimed-ports",
+					     NULL };
 
 int vm_desc_check_header(const void *fdt, uint64_t size, struct vm_err *err)
 {

@@ -291,6 +291,8 @@ int vm_layout_compute(const struct vm_config *cfg, struct vm_layout *out, struct
 	}
 	if (dtb && !dtb->has_load)
 		rc = place_high(out, cfg, dtb, home, dtb->size, true, err);
+	else if (out->fdt_generated && cfg->has_fdt_load)
+		rc = place(out, cfg, NULL, cfg->fdt_load.raw, VM_FDT_MAX, err);
 	else if (out->fdt_generated)
 		rc = place_high(out, cfg, NULL, home, VM_FDT_MAX, true, err);
 	if (!rc && initrd && !initrd->has_load)

@@ -111,15 +111,13 @@ static void load_report(const struct vm *vm, uint64_t bytes, uint64_t ticks)
 		   (unsigned long long)hal_cpu.timer_freq());
 }
 
-int vm_load(struct vm *vm)
+int vm_load_images(struct vm *vm)
 {
 	struct vcpu *boot = &vm->vcpus[0];
 	uint64_t start = hal_cpu.timer_now(), bytes = 0;
 	struct vm_err why;
 	int err;
 
-	if (vm->state != VM_CREATED)
-		return -PV_EBUSY;
 	err = vm_layout_compute(vm->config, &vm->layout, &why);
 	if (err) {
 		hal_printf("vm %s: %s\n", vm->name, why.msg);
@@ -135,8 +133,17 @@ int vm_load(struct vm *vm)
 	for (unsigned i = 1; i < vm->layout.nboot_args && !err; i++)
 		err = arch_backend.vcpu->set_reg(boot, VCPU_REG_ARG0 + i,
 						 vm->layout.boot_args_more[i - 1]);
-	if (!err)
-		err = vcpu_set_state(boot, VCPU_READY);
+	vm->started_at = hal_cpu.timer_now();
+	return err ? err : vcpu_set_state(boot, VCPU_READY);
+}
+
+int vm_load(struct vm *vm)
+{
+	int err;
+
+	if (vm->state != VM_CREATED)
+		return -PV_EBUSY;
+	err = vm_load_images(vm);
 	if (err)
 		return err;
 	vm->state = VM_READY;

@@ -130,4 +130,5 @@ const struct hal_cpu_ops hal_cpu = {
 	.dcache_clean_inval = a64_dcache_clean_inval,
 	.cpu_start = a64_cpu_start,
 	.wait_for_interrupt = a64_wait_for_interrupt,
+	.irq_enable = a64_gic_irq_enable,
 };

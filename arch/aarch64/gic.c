@@ -2,10 +2,11 @@
 /*
  * Physical GICv3 driver for the hypervisor. The hypervisor's own interrupts are private (an SGI
  * for IPIs, the EL2 timer, the maintenance interrupt and the guest's virtual timer); SPIs stay
- * disabled unless a VM owns them (passthrough, a64/vgic_pt.h). EOImode 1 splits the priority drop
- * (ICC_EOIR1_EL1) from the deactivation (ICC_DIR_EL1), so that a passed-through interrupt stays
- * active until its guest deactivates it. The registers are reached through the identity map
- * (Device memory outside RAM).
+ * disabled unless a VM owns them (passthrough, a64/vgic_pt.h) or the core asks for one
+ * (hal_cpu.irq_enable: the console UART, routed to the CPU that asked and handed to the core's
+ * hv_device_irq). EOImode 1 splits the priority drop (ICC_EOIR1_EL1) from the deactivation
+ * (ICC_DIR_EL1), so that a passed-through interrupt stays active until its guest deactivates it.
+ * The registers are reached through the identity map (Device memory outside RAM).
  */
 #include <a64/cpu.h>
 #include <a64/gic.h>
@@ -16,35 +17,38 @@
 #include <hal/hv_timer.h>
 #include <pv/spinlock.h>
 
-#define GICD_CTLR	   0x0000u
-#define GICD_CTLR_RWP	   PV_BIT(31)
-#define GICD_CTLR_ARE	   PV_BIT(4)
-#define GICD_CTLR_GRP1	   PV_BIT(1)
-#define GICD_TYPER	   0x0004u
-#define GICD_IGROUPR(n)	   (0x0080u + 4u * (n))
-#define GICD_ISENABLER(n)  (0x0100u + 4u * (n))
-#define GICD_ICENABLER(n)  (0x0180u + 4u * (n))
-#define GICD_ICACTIVER(n)  (0x0380u + 4u * (n))
-#define GICD_IPRIORITYR(n) (0x0400u + (n))
-#define GICD_ICFGR(n)	   (0x0c00u + 4u * (n))
-#define GICD_IROUTER(n)	   (0x6000u + 8u * (n))
-#define GICR_FRAME	   0x20000u
-#define GICR_TYPER	   0x0008u
-#define GICR_TYPER_LAST	   PV_BIT(4)
-#define GICR_WAKER	   0x0014u
-#define GICR_WAKER_SLEEP   PV_BIT(1)
-#define GICR_WAKER_ASLEEP  PV_BIT(2)
-#define GICR_SGI	   0x10000u
-#define GICR_IGROUPR0	   (GICR_SGI + 0x0080u)
-#define GICR_ISENABLER0	   (GICR_SGI + 0x0100u)
-#define GICR_ICENABLER0	   (GICR_SGI + 0x0180u)
-#define GICR_IPRIORITYR(n) (GICR_SGI + 0x0400u + (n))
-#define A64_GIC_PRIO	   0xa0u
-#define A64_GIC_SPURIOUS   1020u
-#define A64_GIC_MAX_POLLS  1000000u
+#define GICD_CTLR	      0x0000u
+#define GICD_CTLR_RWP	      PV_BIT(31)
+#define GICD_CTLR_ARE	      PV_BIT(4)
+#define GICD_CTLR_GRP1	      PV_BIT(1)
+#define GICD_TYPER	      0x0004u
+#define GICD_IGROUPR(n)	      (0x0080u + 4u * (n))
+#define GICD_ISENABLER(n)     (0x0100u + 4u * (n))
+#define GICD_ICENABLER(n)     (0x0180u + 4u * (n))
+#define GICD_ICACTIVER(n)     (0x0380u + 4u * (n))
+#define GICD_IPRIORITYR(n)    (0x0400u + (n))
+#define GICD_ICFGR(n)	      (0x0c00u + 4u * (n))
+#define GICD_IROUTER(n)	      (0x6000u + 8u * (n))
+#define GICR_FRAME	      0x20000u
+#define GICR_TYPER	      0x0008u
+#define GICR_TYPER_LAST	      PV_BIT(4)
+#define GICR_WAKER	      0x0014u
+#define GICR_WAKER_SLEEP      PV_BIT(1)
+#define GICR_WAKER_ASLEEP     PV_BIT(2)
+#define GICR_SGI	      0x10000u
+#define GICR_IGROUPR0	      (GICR_SGI + 0x0080u)
+#define GICR_ISENABLER0	      (GICR_SGI + 0x0100u)
+#define GICR_ICENABLER0	      (GICR_SGI + 0x0180u)
+#define GICR_IPRIORITYR(n)    (GICR_SGI + 0x0400u + (n))
+#define A64_GIC_PRIO	      0xa0u
+#define A64_GIC_SPURIOUS      1020u
+#define A64_GIC_MAX_POLLS     1000000u
+#define A64_GIC_MAX_SPI_WORDS 32u /* INTIDs up to 1019 */
 
 /* Each CPU's redistributor, found by affinity at a64_gic_cpu_init. */
 static uintptr_t a64_gicr[CONFIG_MAX_CPUS];
+/* Shared interrupts the core enabled (hal_cpu.irq_enable): handed to hv_device_irq. */
+static uint32_t a64_gic_device[A64_GIC_MAX_SPI_WORDS];
 
 /* Read-modify-writes of distributor registers several CPUs change (groups, triggers). */
 static pv_spinlock_t a64_gicd_lock = PV_SPINLOCK_INIT;
@@ -87,7 +91,7 @@ void a64_gic_init(void)
 	uintptr_t d = CONFIG_AARCH64_GICD_BASE;
 	unsigned lines = ((mmio_r32(d + GICD_TYPER) & 0x1fu) + 1u) * 32u;
 
-	/* No SPI belongs to the hypervisor. */
+	/* No SPI belongs to the hypervisor until the core or a VM asks for one. */
 	for (unsigned n = 1; n < lines / 32u; n++)
 		mmio_w32(d + GICD_ICENABLER(n), ~0u);
 	mmio_w32(d + GICD_CTLR, mmio_r32(d + GICD_CTLR) | GICD_CTLR_ARE | GICD_CTLR_GRP1);
@@ -223,6 +227,30 @@ void a64_gic_spi_config(unsigned intid, bool edge)
 		a64_gic_spi_enable(intid, true);
 }
 
+/*
+ * A shared interrupt for the core, routed to the calling CPU: group 1, level-sensitive (a UART
+ * holds its line while it has data), the hypervisor's priority. Private interrupts are the
+ * backend's own and cannot be asked for.
+ */
+int a64_gic_irq_enable(unsigned irq)
+{
+	uint32_t bit = 1u << (irq % 32u);
+
+	if (irq < 32u || irq >= a64_gic_lines())
+		return -PV_EINVAL;
+	a64_gic_spi_enable(irq, false);
+	a64_gic_spi_config(irq, false);
+	__atomic_or_fetch(&a64_gic_device[irq / 32u], bit, __ATOMIC_RELEASE);
+	a64_gic_spi_setup(irq, a64_cpu_index());
+	return PV_OK;
+}
+
+static bool a64_gic_is_device(unsigned irq)
+{
+	return irq < 32u * A64_GIC_MAX_SPI_WORDS &&
+	       (__atomic_load_n(&a64_gic_device[irq / 32u], __ATOMIC_ACQUIRE) >> (irq % 32u) & 1u);
+}
+
 /* An interrupt nobody asked for: disable it rather than see it again forever. */
 static void a64_gic_unexpected(unsigned irq)
 {
@@ -260,7 +288,10 @@ void a64_gic_handle_irqs(void)
 			a64_vgic_vtimer_fired();
 			break;
 		default:
-			a64_gic_unexpected(irq);
+			if (a64_gic_is_device(irq))
+				hv_device_irq(irq);
+			else
+				a64_gic_unexpected(irq);
 			break;
 		}
 		a64_write_icc_eoir1_el1(iar);

@@ -123,6 +123,19 @@ static unsigned a64_vcpu_order(void)
 	return order;
 }
 
+/* The vCPU's state as at power-on, in its frame @frame. */
+static void a64_vcpu_fresh(struct a64_vcpu *a, struct vcpu *vcpu, hpa_t frame)
+{
+	memset(a, 0, sizeof(*a));
+	a->frame = frame;
+	a->vcpu = vcpu;
+	/* MPIDR bit 31 is RES1; the affinity fields are the guest's own numbering. */
+	a->vmpidr = (vcpu->guest_cpu_id & 0xff00ffffffULL) | PV_BIT(31);
+	a->el1.sctlr = A64_SCTLR_EL1_RESET;
+	a64_dbg_reset(&a->dbg);
+	a->pstate = A64_PSTATE_EL1H_MASKED;
+}
+
 static int a64_vcpu_create(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -133,14 +146,7 @@ static int a64_vcpu_create(struct vcpu *vcpu)
 	if (err)
 		return err;
 	a = page_pool_virt(vm->pool, frame);
-	memset(a, 0, sizeof(*a));
-	a->frame = frame;
-	a->vcpu = vcpu;
-	/* MPIDR bit 31 is RES1; the affinity fields are the guest's own numbering. */
-	a->vmpidr = (vcpu->guest_cpu_id & 0xff00ffffffULL) | PV_BIT(31);
-	a->el1.sctlr = A64_SCTLR_EL1_RESET;
-	a64_dbg_reset(&a->dbg);
-	a->pstate = A64_PSTATE_EL1H_MASKED;
+	a64_vcpu_fresh(a, vcpu, frame);
 	vcpu->arch = a;
 	return PV_OK;
 }
@@ -174,6 +180,41 @@ static void a64_vcpu_set_entry(struct vcpu *vcpu, gpa_t entry, uint64_t arg)
 	a->wb = false;
 	/* The CPU that last ran this vCPU may still hold its old state: make run() load anew. */
 	__atomic_store_n(&a->reload, true, __ATOMIC_RELEASE);
+}
+
+/*
+ * A VM restart: the vCPU as create() and attach_s2() left it. Its state may still be in this CPU
+ * (lazy switching): the virtual timer is stopped and the list registers emptied before the CPU
+ * forgets it, so nothing of the old guest fires or is saved back later. This CPU's TLB entries of
+ * the VMID go (the old guest's stage-1 translations would outlive its page tables), and so do
+ * instruction caches: the guest's images are about to be written again at the same addresses.
+ */
+static void a64_vcpu_reset(struct vcpu *vcpu)
+{
+	struct a64_vcpu *a = vcpu->arch;
+	hpa_t frame = a->frame;
+	uint64_t vttbr = a->vttbr, saved;
+
+	a64_vcpu_unload(a, a64_cpu_index());
+	a64_vcpu_fresh(a, vcpu, frame);
+	a->vttbr = vttbr;
+	a64_vgic_cpu_reset(&a->vgic, ICH_VTR_LISTREGS(a64_read_ich_vtr_el2()));
+	a->reload = true;
+	/* TLBI acts on the VMID in VTTBR_EL2: this VM's for the moment, then back to whatever
+	 * another VM's vCPU loaded on this CPU expects. */
+	saved = a64_read_vttbr_el2();
+	a64_write_vttbr_el2(vttbr);
+	__asm__ volatile("isb\n\t"
+			 "tlbi vmalls12e1\n\t"
+			 "dsb nsh\n\t"
+			 "ic ialluis\n\t"
+			 "dsb ish\n\t"
+			 "isb"
+			 :
+			 :
+			 : "memory");
+	a64_write_vttbr_el2(saved);
+	a64_isb();
 }
 
 static void a64_vcpu_attach_s2(struct vcpu *vcpu, struct s2_space *space)
@@ -314,7 +355,9 @@ struct a64_vcpu *a64_guest_sync(struct a64_vcpu *a)
 		a64_write_elr_el2(a->pc);
 		a64_write_spsr_el2(a->pstate);
 	}
-	if (!go_on) {
+	/* A vCPU that may not go on has had its VM stopped (vm_stop): the run loop's own check
+	 * ends it. */
+	if (!go_on || vm_state_down(__atomic_load_n(&vcpu->vm->state, __ATOMIC_ACQUIRE))) {
 		a->handled = true;
 		return NULL;
 	}
@@ -461,6 +504,7 @@ const struct vcpu_ops a64_vcpu_ops = {
 	.create = a64_vcpu_create,
 	.destroy = a64_vcpu_destroy,
 	.set_entry = a64_vcpu_set_entry,
+	.reset = a64_vcpu_reset,
 	.attach_s2 = a64_vcpu_attach_s2,
 	.run = a64_vcpu_run,
 	.complete = a64_vcpu_complete,

@@ -236,3 +236,11 @@ void a64_vcpu_load(struct a64_vcpu *a, unsigned cpu)
 	a64_isb();
 	a64_loaded[cpu] = a;
 }
+
+void a64_vcpu_unload(struct a64_vcpu *a, unsigned cpu)
+{
+	if (a64_loaded[cpu] != a)
+		return;
+	a64_vcpu_put(a);
+	a64_loaded[cpu] = NULL;
+}

@@ -4,6 +4,7 @@
 #include <hal/hv_timer.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
+#include <riscv64/irq.h>
 #include <riscv64/plic.h>
 #include <riscv64/sbi.h>
 
@@ -113,6 +114,7 @@ static void riscv_wait_for_interrupt(void)
 	/* A kick's work is done by whoever woke up; left pending, every later wfi returns at once. */
 	if (sip & SIP_SSIP)
 		csr_clear(CSR_SIP, SIP_SSIP);
+	/* Interrupts stay off in HS-mode: a device's is handled here, after the wait. */
 	if (sip & SIP_SEIP)
 		riscv_plic_handle();
 }
@@ -141,4 +143,5 @@ const struct hal_cpu_ops hal_cpu = {
 	.dcache_clean_inval = riscv_dcache_clean_inval,
 	.cpu_start = riscv_cpu_start,
 	.wait_for_interrupt = riscv_wait_for_interrupt,
+	.irq_enable = riscv_irq_enable,
 };

@@ -5,6 +5,7 @@
 #include <pv/spinlock.h>
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
+#include <riscv64/irq.h>
 #include <riscv64/plic.h>
 #include <vm/vm_pt.h>
 
@@ -138,6 +139,10 @@ void riscv_plic_handle(void)
 	while ((src = plic_r32(PLIC_CLAIM((uint32_t)ctx))) != 0) {
 		if (riscv_pt_fired(src, (unsigned)ctx))
 			continue;
+		if (riscv_irq_fired(src)) {
+			plic_w32(PLIC_CLAIM((uint32_t)ctx), src);
+			continue;
+		}
 		/* A source nobody owns: off for good rather than seen again forever. */
 		hal_printf("cpu %u: unexpected PLIC source %u, disabled\n", riscv_this_cpu()->index,
 			   src);

@@ -171,6 +171,21 @@ static void riscv_vcpu_set_entry(struct vcpu *vcpu, gpa_t entry, uint64_t arg)
 	__atomic_store_n(&vc->reload, true, __ATOMIC_RELEASE);
 }
 
+/* A VM restart: registers as at a fresh entry, and the hart forgets the vCPU so nothing of the
+ * old guest is saved back or stays armed (its timer compare, its injected interrupts). */
+static void riscv_vcpu_reset(struct vcpu *vcpu)
+{
+	struct riscv_cpu *cpu = riscv_this_cpu();
+
+	if (cpu->loaded == vcpu) {
+		if (riscv_info.sstc)
+			csr_write(CSR_VSTIMECMP, UINT64_MAX);
+		csr_write(CSR_HVIP, 0);
+		cpu->loaded = NULL;
+	}
+	riscv_vcpu_set_entry(vcpu, gpa(0), 0);
+}
+
 static void riscv_vcpu_attach_s2(struct vcpu *vcpu, struct s2_space *space)
 {
 	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
@@ -238,6 +253,7 @@ const struct vcpu_ops riscv_vcpu_ops = {
 	.create = riscv_vcpu_create,
 	.destroy = riscv_vcpu_destroy,
 	.set_entry = riscv_vcpu_set_entry,
+	.reset = riscv_vcpu_reset,
 	.attach_s2 = riscv_vcpu_attach_s2,
 	.run = riscv_vcpu_run,
 	.complete = riscv_vcpu_complete,

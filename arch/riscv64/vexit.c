@@ -182,8 +182,8 @@ static int riscv_reflect(struct riscv_vcpu *vc, uint64_t cause, uint64_t tval)
 }
 
 /* Host interrupts: an IPI (a kick from another hart), the timer of the no-Sstc fallback, or a
- * device a VM owns (the PLIC). They only make the vCPU leave the guest; the run loop then looks
- * at the new state. */
+ * device interrupt: one a VM owns, or the core's (the console UART), both through the PLIC. They
+ * only make the vCPU leave the guest; the run loop then looks at the new state. */
 static void riscv_exit_irq(uint64_t code, struct vcpu_exit *exit)
 {
 	exit->kind = VCPU_EXIT_IRQ;

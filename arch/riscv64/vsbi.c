@@ -213,9 +213,36 @@ static void vsbi_dbcn_write(struct vcpu *vcpu, uint64_t x[32])
 		vsbi_ret(x, VSBI_ERR_INVALID_PARAM, 0);
 		return;
 	}
-	for (uint64_t i = 0; i < len; i++)
-		vm_console_putc(vcpu->vm, buf[i]);
-	vsbi_ret(x, VSBI_SUCCESS, len);
+	/* The console's ring may take fewer (the guest retries the rest). */
+	vsbi_ret(x, VSBI_SUCCESS, vm_console_write(vcpu->vm, buf, (size_t)len));
+}
+
+/* console_read(num_bytes, base_lo, base_hi): typed bytes into guest memory; 0 when none waits
+ * (then the guest waits for input, so what it printed is shown). */
+static void vsbi_dbcn_read(struct vcpu *vcpu, uint64_t x[32])
+{
+	uint64_t len = x[VSBI_A0], addr = x[VSBI_A1];
+	uint8_t buf[VSBI_DBCN_MAX];
+	size_t n = 0;
+
+	if (len > sizeof(buf))
+		len = sizeof(buf);
+	/* The whole range is checked first: a byte taken from the console is never lost. */
+	if (x[VSBI_A0 + 2] != 0 || addr + len < addr ||
+	    vm_read_guest(vcpu->vm, gpa(addr), buf, len) != PV_OK) {
+		vsbi_ret(x, VSBI_ERR_INVALID_PARAM, 0);
+		return;
+	}
+	while (n < len) {
+		int c = vm_console_getc(vcpu->vm);
+
+		if (c < 0)
+			break;
+		buf[n++] = (uint8_t)c;
+	}
+	if (n)
+		(void)vm_write_guest(vcpu->vm, gpa(addr), buf, n);
+	vsbi_ret(x, VSBI_SUCCESS, n);
 }
 
 static void vsbi_dbcn(struct vcpu *vcpu, uint64_t fid, uint64_t x[32])
@@ -224,8 +251,8 @@ static void vsbi_dbcn(struct vcpu *vcpu, uint64_t fid, uint64_t x[32])
 	case 0:
 		vsbi_dbcn_write(vcpu, x);
 		return;
-	case 1: /* console_read: the console has no input */
-		vsbi_ret(x, VSBI_SUCCESS, 0);
+	case 1:
+		vsbi_dbcn_read(vcpu, x);
 		return;
 	case 2: /* console_write_byte */
 		vm_console_putc(vcpu->vm, (char)(x[VSBI_A0] & 0xff));
@@ -251,8 +278,8 @@ static void vsbi_legacy(struct vcpu *vcpu, uint64_t eid, uint64_t x[32], struct 
 		vm_console_putc(vcpu->vm, (char)(x[VSBI_A0] & 0xff));
 		x[VSBI_A0] = 0;
 		return;
-	case VSBI_EXT_LEGACY_GETCHAR:
-		x[VSBI_A0] = (uint64_t)-1;
+	case VSBI_EXT_LEGACY_GETCHAR: /* a typed byte, or -1 */
+		x[VSBI_A0] = (uint64_t)(int64_t)vm_console_getc(vcpu->vm);
 		return;
 	case VSBI_EXT_LEGACY_SEND_IPI:
 		/* a0 points to the hart mask (guest-physical while the guest's satp is off). */

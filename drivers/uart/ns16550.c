@@ -2,7 +2,7 @@
 #include <drivers/uart.h>
 
 enum {
-	NS_THR = 0, /* transmit holding (write) */
+	NS_THR = 0, /* transmit holding (write), receive buffer (read) */
 	NS_IER = 1,
 	NS_FCR = 2,
 	NS_LCR = 3,
@@ -12,7 +12,10 @@ enum {
 	NS_DLM = 1,
 };
 
+#define NS_LSR_DR   0x01u
 #define NS_LSR_THRE 0x20u
+#define NS_IER_RDI  0x01u
+#define NS_MCR_OUT2 0x08u
 #define NS_LCR_8N1  0x03u
 #define NS_LCR_DLAB 0x80u
 
@@ -51,4 +54,17 @@ void ns16550_putc(const struct ns16550 *uart, char c)
 	while (!(ns_read(uart, NS_LSR) & NS_LSR_THRE)) {
 	}
 	ns_write(uart, NS_THR, (uint8_t)c);
+}
+
+void ns16550_rx_enable(const struct ns16550 *uart)
+{
+	ns_write(uart, NS_MCR, (uint8_t)(ns_read(uart, NS_MCR) | NS_MCR_OUT2));
+	ns_write(uart, NS_IER, NS_IER_RDI);
+}
+
+int ns16550_getc(const struct ns16550 *uart)
+{
+	if (!(ns_read(uart, NS_LSR) & NS_LSR_DR))
+		return -1;
+	return ns_read(uart, NS_THR);
 }

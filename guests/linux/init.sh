@@ -1,6 +1,8 @@
 #!/bin/busybox sh
 # /init of the test initramfs (scripts/fetch-guest.sh builds it): takes the boot timestamp first,
 # then prints what the system tests check, each line starting "polyvisor-init:", and powers off.
+# With "polyvisor.shell" on the kernel command line it starts a shell on the console first (the
+# console system test types into it); leaving the shell powers off.
 /bin/initmark
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox mount -t proc proc /proc
@@ -17,6 +19,11 @@ echo "polyvisor-init: kernel errors $errors"
 # system with exec switch_root.
 if [ -f /init.d/local ]; then
 	. /init.d/local
+fi
+if grep -qw polyvisor.shell /proc/cmdline; then
+	echo "polyvisor-init: shell on the console; exit powers off"
+	# cttyhack makes the console the shell's controlling terminal (Ctrl-C, job control).
+	setsid cttyhack sh || sh
 fi
 echo "polyvisor-init: done, powering off"
 # Power-off does not wait for the console: let it drain first (a polled UART is slow). stty sets

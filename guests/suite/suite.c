@@ -522,6 +522,9 @@ void g_main(uint64_t boot_arg)
 	case G_MODE_VBLK_BENCH:
 		g_vblk_bench();
 		break;
+	case G_MODE_ECHO:
+	case G_MODE_ECHO_POLL:
+		g_echo(boot_arg == G_MODE_ECHO_POLL);
 	default:
 		if ((boot_arg & G_MODE_MASK) >= G_MODE_ARCH)
 			g_arch_mode(boot_arg);

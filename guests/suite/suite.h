@@ -12,6 +12,9 @@ void g_fail(const char *name, const char *fmt, ...) __attribute__((format(printf
 /* Waits for an interrupt with interrupts masked, then takes it (see suite.c). */
 void g_wait_irq_masked(void);
 
+/* Echo mode (echo.c): numbered lines back from the console, forever. */
+void g_echo(bool poll) __attribute__((noreturn));
+
 /* Benchmark mode (bench.c): prints "BENCH <name> <instructions>" lines. */
 void g_bench(void);
 /* The passthrough benchmark (vblk.c). */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * QEMU virt (aarch64): PL011 console, power control through PSCI. With virtualization=on the DTB
- * names SMC as the PSCI conduit, and QEMU's built-in PSCI answers SMCs from EL2.
+ * QEMU virt (aarch64): PL011 console (its receive interrupt is SPI 1 of the GIC), power control
+ * through PSCI. With virtualization=on the DTB names SMC as the PSCI conduit, and QEMU's built-in
+ * PSCI answers SMCs from EL2.
  */
 #include <a64/cpu.h>
 #include <drivers/uart.h>
@@ -22,6 +23,19 @@ static void qvirt_console_putc(char c)
 		qvirt_uart_ready = true;
 	}
 	pl011_putc(&qvirt_uart, c);
+}
+
+static int qvirt_console_rx_start(void)
+{
+	if (CONFIG_PLATFORM_UART_IRQ < 0)
+		return -1;
+	pl011_rx_enable(&qvirt_uart);
+	return CONFIG_PLATFORM_UART_IRQ;
+}
+
+static int qvirt_console_getc(void)
+{
+	return pl011_getc(&qvirt_uart);
 }
 
 /* PSCI SYSTEM_OFF/RESET return only on failure; then the CPU is parked, not left running. */
@@ -48,6 +62,8 @@ const struct hal_board_ops hal_board = {
 	.name = "qemu-virt-aarch64",
 	.max_cpus = CONFIG_MAX_CPUS,
 	.console_putc = qvirt_console_putc,
+	.console_rx_start = qvirt_console_rx_start,
+	.console_getc = qvirt_console_getc,
 	.power_off = qvirt_power_off,
 	.reset = qvirt_reset,
 };

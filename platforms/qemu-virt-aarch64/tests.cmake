@@ -60,3 +60,12 @@ set(qv_vblk_img ${CMAKE_BINARY_DIR}/images/qemu-virt-aarch64-vblk-passthrough/vb
 set_property(TEST system.qemu-virt-aarch64.vblk-passthrough APPEND PROPERTY ENVIRONMENT
   "PV_QEMU_EXTRA=-drive file=${qv_vblk_img},if=none,format=raw,readonly=on,id=pt -device virtio-blk-device,drive=pt -device loader,file=${qv_vblk_img},addr=0xb0000000,force-raw=on"
   "PV_TEST_HOOK=${PV_ROOT}/scripts/vblk-disk.sh")
+# Typing into the serial console (scripts/console-test.py): Linux's shell, the echo VM, the
+# hypervisor shell, restarts from the shell and from the guest (vms/console.dts).
+pv_system_test(NAME console PLATFORM qemu-virt-aarch64 ARCH aarch64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/console.console TIMEOUT 600
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/console.config FETCH linux-arm64 LABELS linux console)
+# Debian's U-Boot for QEMU as a guest: its prompt, "version", and booti of Linux (vms/uboot.dts).
+pv_system_test(NAME uboot PLATFORM qemu-virt-aarch64 ARCH aarch64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/uboot.console TIMEOUT 400
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/uboot.config FETCH linux-arm64 LABELS linux console)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * QEMU virt (riscv64) as a board: the NS16550 console and power control through the SBI system
- * reset extension. OpenSBI has already programmed the UART for its own banner, so the console
+ * QEMU virt (riscv64) as a board: the NS16550 console (its receive interrupt through the PLIC) and
+ * power control through the SBI system reset extension. OpenSBI has already programmed the UART for its own banner, so the console
  * needs no set-up of its own.
  */
 #include <drivers/uart.h>
@@ -16,6 +16,20 @@ static const struct ns16550 qemu_virt_uart = {
 static void qemu_virt_putc(char c)
 {
 	ns16550_putc(&qemu_virt_uart, c);
+}
+
+/* The UART raises PLIC source CONFIG_PLATFORM_UART_IRQ while it holds received bytes. */
+static int qemu_virt_rx_start(void)
+{
+	if (CONFIG_PLATFORM_UART_IRQ < 0)
+		return -1;
+	ns16550_rx_enable(&qemu_virt_uart);
+	return CONFIG_PLATFORM_UART_IRQ;
+}
+
+static int qemu_virt_getc(void)
+{
+	return ns16550_getc(&qemu_virt_uart);
 }
 
 PV_NORETURN static void halt_forever(void)
@@ -57,6 +71,8 @@ const struct hal_board_ops hal_board = {
 	.name = "qemu-virt-riscv64",
 	.max_cpus = CONFIG_MAX_CPUS,
 	.console_putc = qemu_virt_putc,
+	.console_rx_start = qemu_virt_rx_start,
+	.console_getc = qemu_virt_getc,
 	.power_off = qemu_virt_power_off,
 	.reset = qemu_virt_reset,
 };

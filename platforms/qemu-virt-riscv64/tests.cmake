@@ -25,3 +25,7 @@ set(qvr_vblk_img ${CMAKE_BINARY_DIR}/images/qemu-virt-riscv64-vblk-passthrough/v
 set_property(TEST system.qemu-virt-riscv64.vblk-passthrough APPEND PROPERTY ENVIRONMENT
   "PV_QEMU_EXTRA=-drive file=${qvr_vblk_img},if=none,format=raw,readonly=on,id=pt -device virtio-blk-device,drive=pt -device loader,file=${qvr_vblk_img},addr=0xb0000000,force-raw=on"
   "PV_TEST_HOOK=${PV_ROOT}/scripts/vblk-disk.sh")
+# Typing into the serial console: two echo VMs, the hypervisor shell, a restart (vms/console.dts).
+pv_system_test(NAME console PLATFORM qemu-virt-riscv64 ARCH riscv64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/console.console TIMEOUT 300
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/console.config LABELS console)

@@ -258,6 +258,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fzv_reset();
 	fzv_config(&cfg, nvcpus);
 	cfg.stop_on_bad_access = fz_bool(&f);
+	/* A reset request stops the VM here (on-reset = "stop"); restarts need the vCPUs to leave
+	 * on their own CPUs, which the unit tests of vm/vm_reset.c drive. */
+	cfg.stop_on_reset = true;
 	fzv_start(&vm, &cfg);
 	for (unsigned n = 0; fz_more(&f) && n < 4096 && vm.state != VM_STOPPED; n++) {
 		struct vcpu *v = &vm.vcpus[fz_below(&f, nvcpus)];

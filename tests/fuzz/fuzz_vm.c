@@ -123,19 +123,29 @@ void fzv_check_console(void)
 	}
 }
 
+/* The last byte the VM's console recorded (its history keeps every byte as shown), @back bytes
+ * before the newest one. */
+static char fzv_shown(const struct vm *vm, unsigned back)
+{
+	const struct vm_console *c = &vm->console;
+
+	return c->hist[(c->hist_pos + VM_CONSOLE_HIST - 1 - back) % VM_CONSOLE_HIST];
+}
+
 void fzv_check_put(const struct vm *vm, uint8_t byte)
 {
-	unsigned n = vm->console_len;
+	unsigned n = vm->console.line_len;
 	bool caret = (byte < 0x20 && byte != '\t') || byte == 0x7f;
 
 	FZ_CHECK(n < VM_CONSOLE_LINE, "console line of %u bytes", n);
+	FZ_CHECK(vm->console.out_len <= VM_CONSOLE_OUT, "console ring holds %u bytes",
+		 vm->console.out_len);
 	if (byte == '\n')
 		FZ_CHECK(n == 0, "a newline left %u bytes in the line", n);
 	else if (byte != '\r' && caret)
-		FZ_CHECK(n >= 2 && vm->console_line[n - 2] == '^' &&
-				 vm->console_line[n - 1] == (char)(byte ^ 0x40),
+		FZ_CHECK(n >= 2 && fzv_shown(vm, 1) == '^' &&
+				 fzv_shown(vm, 0) == (char)(byte ^ 0x40),
 			 "0x%02x not shown as ^%c", byte, byte ^ 0x40);
 	else if (byte != '\r')
-		FZ_CHECK(n >= 1 && vm->console_line[n - 1] == (char)byte, "0x%02x not in the line",
-			 byte);
+		FZ_CHECK(n >= 1 && fzv_shown(vm, 0) == (char)byte, "0x%02x not in the line", byte);
 }

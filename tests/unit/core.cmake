@@ -31,3 +31,7 @@ pv_unit_test(NAME vm_desc_dev SOURCES ${d}/test_vm_desc_dev.c ${d}/desc_fixture.
 pv_unit_test(NAME vm_desc_pt SOURCES ${d}/test_vm_desc_pt.c ${d}/desc_fixture.c LABELS core FAKE)
 pv_unit_test(NAME vm_fdt_pt SOURCES ${d}/test_vm_fdt_pt.c ${d}/desc_fixture.c LABELS core FAKE)
 pv_unit_test(NAME vm_pt SOURCES ${d}/test_vm_pt.c ${d}/vm_fixture.c LABELS core FAKE)
+# Consoles, console input and focus, the hypervisor shell, VM restart.
+pv_unit_test(NAME console SOURCES ${d}/test_console.c ${d}/vm_fixture.c LABELS core FAKE)
+pv_unit_test(NAME shell SOURCES ${d}/test_shell.c ${d}/vm_fixture.c LABELS core FAKE)
+pv_unit_test(NAME vm_reset SOURCES ${d}/test_vm_reset.c ${d}/vm_fixture.c LABELS core FAKE)

@@ -386,12 +386,17 @@ static void test_entry_failure_and_exhausted_script_stop_the_vm(void **state)
 static void test_reset_and_invalid_exit_stop_the_vm(void **state)
 {
 	(void)state;
+	/* A VM described with on-reset = "stop" stops at its guest's reset request. */
+	fix_config.stop_on_reset = true;
 	fake_script(boot(), simple(VCPU_EXIT_NONE));
 	fake_script(boot(), simple(VCPU_EXIT_IRQ));
 	fake_script(boot(), simple(VCPU_EXIT_SYSTEM_RESET));
 	vm_run_vcpu(boot());
-	assert_true(fake_log_contains("reset is not supported"));
+	assert_true(fake_log_contains("vm vm0: stopped: guest asked for a reset; its description "
+				      "says to stop (on-reset)"));
+	assert_int_equal(vm.state, VM_STOPPED);
 	assert_int_equal(fake_vcpu(boot())->ncompleted, 0);
+	fix_config.stop_on_reset = false;
 
 	struct vcpu_exit bogus = { .kind = VCPU_EXIT_KIND_COUNT };
 	struct vm other;

@@ -285,6 +285,17 @@ static void test_console_input(void **state)
 	assert_int_equal(len, 4);
 	assert_memory_equal(vdrv_mem(&d, BUF, 2), "ls", 2);
 	assert_memory_equal(vdrv_mem(&d, BUF + 16, 4), " -l\n", 4);
+	/* Typed on the console (this VM's console input is the virtio console): it waits for
+	 * buffers, and a notify of the receive queue brings it in. */
+	vm_console_input(&vm, (const uint8_t *)"pwd\n", 4);
+	assert_false(vdrv_used(&d, 0, &id, &len));
+	vdrv_desc(&d, 0, 2, BUF + 32, 16, VIRTQ_DESC_F_WRITE, 0);
+	vdrv_avail(&d, 0, 2);
+	vdrv_notify(&d, 0);
+	assert_true(vdrv_used(&d, 0, &id, &len));
+	assert_int_equal(id, 2);
+	assert_int_equal(len, 4);
+	assert_memory_equal(vdrv_mem(&d, BUF + 32, 4), "pwd\n", 4);
 }
 
 int main(void)

@@ -40,6 +40,7 @@ static void test_good_description(void **state)
 	assert_int_equal(df_cfg.format, VM_BOOT_RAW);
 	assert_string_equal(df_cfg.bootargs, "console=ttyS0");
 	assert_false(df_cfg.stop_on_bad_access);
+	assert_false(df_cfg.stop_on_reset); /* a guest's reset restarts its VM by default */
 	assert_false(df_cfg.shared_cpus);
 	assert_int_equal(df_cfg.nimages, 2);
 	assert_non_null(vm_config_image(&df_cfg, VM_IMAGE_INITRD));
@@ -81,8 +82,10 @@ static void test_one_cell_addresses_and_options(void **state)
 	df_set_str("/vm0", "fault-policy", "stop");
 	df_set_raw("/vm0", "shared-cpus", NULL, 0);
 	df_set_str("/vm0", "unclaimed-ports", "float");
+	df_set_str("/vm0", "on-reset", "stop");
 	assert_int_equal(df_parse("/vm0"), PV_OK);
 	assert_true(df_cfg.float_ports);
+	assert_true(df_cfg.stop_on_reset);
 	assert_int_equal(df_cfg.mem[0].gpa.raw, DF_RAM);
 	assert_int_equal(df_cfg.guest_cpu_id[1], 0x200);
 	assert_int_equal(df_cfg.images[0].load.raw, DF_RAM + 0x2000);
@@ -161,6 +164,16 @@ static void test_vm_node_errors(void **state)
 	df_base();
 	df_set_str("/vm0", "unclaimed-ports", "ones");
 	df_expect_error("/vm0", "/vm0", "\"fault\" or \"float\", not \"ones\"");
+	df_base();
+	df_set_str("/vm0", "on-reset", "restart");
+	assert_int_equal(df_parse("/vm0"), PV_OK);
+	assert_false(df_cfg.stop_on_reset);
+	df_set_str("/vm0", "on-reset", "reboot");
+	df_expect_error("/vm0", "/vm0", "'on-reset' is \"restart\" or \"stop\", not \"reboot\"");
+	df_set_raw("/vm0", "on-reset", "stop!", 5); /* no NUL */
+	df_expect_error("/vm0", "/vm0", "must be one string");
+	df_set_raw("/vm0", "on-reset", NULL, 0);
+	df_expect_error("/vm0", "/vm0", "must be one string");
 	df_base();
 	df_set_str("/vm0/kernel/deeper", "file", "k.bin");
 	df_expect_error("/vm0", "/vm0/kernel", "child nodes");

@@ -271,6 +271,32 @@ static void test_no_room_for_the_device_tree(void **state)
 	df_expect_error("/vm0", "/vm0", "no room for the generated device tree");
 }
 
+/* dtb { load-address }: the generated device tree goes there (U-Boot for QEMU looks for it at
+ * the start of RAM). */
+static void test_generated_device_tree_at_a_given_address(void **state)
+{
+	(void)state;
+	const uint64_t at[] = { DF_RAM + 0x80000 };
+	const fdt32_t magic = cpu_to_fdt32(FDT_MAGIC);
+
+	df_set_u64s("/vm0/dtb", "load-address", at, 1);
+	start();
+	assert_int_equal(vm.layout.fdt.raw, DF_RAM + 0x80000);
+	assert_int_equal(vm.layout.boot_arg, DF_RAM + 0x80000);
+	expect_guest(DF_RAM + 0x80000, &magic, sizeof(magic));
+	vm_destroy(&vm);
+	/* It must not overlap the images, and the node takes nothing else. */
+	const uint64_t on_kernel[] = { DF_RAM + 0x1000 };
+	df_set_u64s("/vm0/dtb", "load-address", on_kernel, 1);
+	df_expect_error("/vm0", "/vm0", "generated device tree (at 0x40001000) overlaps kernel");
+	df_set_u64s("/vm0/dtb", "load-address", at, 1);
+	df_set_str("/vm0/dtb", "bootargs", "x");
+	df_expect_error("/vm0", "/vm0/dtb", "unknown property 'bootargs'");
+	df_del("/vm0/dtb", "bootargs");
+	df_del("/vm0/dtb", "load-address");
+	df_expect_error("/vm0", "/vm0/dtb", "or the 'load-address' of the generated one");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +311,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_elf_files, setup, fix_teardown),
 		cmocka_unit_test_setup_teardown(test_no_room_for_the_device_tree, setup,
 						fix_teardown),
+		cmocka_unit_test_setup_teardown(test_generated_device_tree_at_a_given_address,
+						setup, fix_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <vm/sched.h>
 
 struct page_pool fix_pool;
 struct vm_config fix_config;
@@ -61,4 +62,31 @@ void fix_vm_start(struct vm *vm)
 	if (err)
 		print_message("vm_load failed; console says:\n%s\n", fake_hw.log);
 	assert_int_equal(err, PV_OK);
+}
+
+int fix_sched_two(struct vm_config *b_cfg, void (*adjust)(struct vm_config *), struct vm **a,
+		  struct vm **b)
+{
+	const struct vm_config *cfgs[2] = { &fix_config, b_cfg };
+
+	sched_reset();
+	*b_cfg = fix_config;
+	b_cfg->name = "vmb";
+	b_cfg->pcpu[0] = 2;
+	b_cfg->pcpu[1] = 3;
+	if (adjust)
+		adjust(b_cfg);
+	if (sched_create_vms(cfgs, 2, &fix_pool) != 2)
+		return -1;
+	*a = sched_vm(0);
+	*b = sched_vm(1);
+	return 0;
+}
+
+int fix_sched_teardown(void **state)
+{
+	for (unsigned i = 0; i < sched_vm_count(); i++)
+		vm_destroy(sched_vm(i));
+	sched_reset();
+	return fix_teardown(state);
 }

@@ -21,4 +21,11 @@ int fix_teardown(void **state);
 /* vm_create + vm_load with fix_config; asserts success. */
 void fix_vm_start(struct vm *vm);
 
+/* Two VMs created through the scheduler: "vm0" from fix_config (CPUs 0 and 1) and "vmb" from
+ * @b_cfg, a copy of fix_config on CPUs 2 and 3 that the caller may change first (@adjust, may be
+ * NULL). Returns 0 (cmocka setup), the VMs in @a and @b. fix_sched_teardown undoes it. */
+int fix_sched_two(struct vm_config *b_cfg, void (*adjust)(struct vm_config *), struct vm **a,
+		  struct vm **b);
+int fix_sched_teardown(void **state);
+
 #endif

@@ -2,11 +2,10 @@
 /*
  * What the hypervisor's core expects from the machine, for pv-vmdesc on the host: a board with the
  * image's CPU count, a backend with no vCPU operations (the checker never runs a guest), and the
- * console on stderr.
+ * console (the core's hal/console.c) writing to stderr.
  */
 #include <hal/arch_backend.h>
 #include <hal/hal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -30,9 +29,17 @@ static uint64_t host_one(void)
 	return 1;
 }
 
+/* Lines end in LF on the host: the console's CR is left out. */
+static void host_putc(char c)
+{
+	if (c != '\r')
+		fputc(c, stderr);
+}
+
 const struct hal_board_ops hal_board = {
 	.name = "pv-vmdesc",
 	.max_cpus = CONFIG_MAX_CPUS,
+	.console_putc = host_putc,
 	.power_off = host_off,
 	.reset = host_off,
 };
@@ -50,27 +57,3 @@ const struct arch_backend arch_backend = {
 	.name = CONFIG_ARCH,
 	.vcpu = &host_vcpu_ops,
 };
-
-void hal_printf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
-
-void hal_puts(const char *s)
-{
-	fputs(s, stderr);
-}
-
-void hal_panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	exit(3);
-}

@@ -271,6 +271,56 @@ static void test_console(void **state)
 	assert_int_equal((int64_t)x[10], -1);
 }
 
+/* Typed input through the SBI: the legacy getchar and DBCN console_read. */
+static void test_console_input(void **state)
+{
+	char got[8] = { 0 };
+
+	(void)state;
+	vm_console_input(&vm, (const uint8_t *)"ab\xe9xyz", 6);
+	call(VSBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0);
+	assert_int_equal(x[10], 'a');
+	call(VSBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0);
+	assert_int_equal(x[10], 'b');
+	call(VSBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0);
+	assert_int_equal(x[10], 0xe9); /* a byte, not a negative number */
+	/* A bad buffer takes nothing from the console. */
+	assert_answered(call(VSBI_EXT_DBCN, 1, 8, 0x1000, 0), VSBI_ERR_INVALID_PARAM, 0);
+	assert_answered(call(VSBI_EXT_DBCN, 1, 8, FIX_RAM_GPA, 1), VSBI_ERR_INVALID_PARAM, 0);
+	assert_answered(call(VSBI_EXT_DBCN, 1, 2, FIX_RAM_GPA + 0x9000, 0), 0, 2);
+	assert_answered(call(VSBI_EXT_DBCN, 1, 8, FIX_RAM_GPA + 0x9002, 0), 0, 1);
+	assert_int_equal(vm_read_guest(&vm, gpa(FIX_RAM_GPA + 0x9000), got, 3), PV_OK);
+	assert_string_equal(got, "xyz");
+	assert_answered(call(VSBI_EXT_DBCN, 1, 8, FIX_RAM_GPA + 0x9000, 0), 0, 0);
+	/* An empty read shows the prompt the guest printed before it. */
+	call(VSBI_EXT_LEGACY_PUTCHAR, 0, '>', 0, 0);
+	assert_false(fake_log_contains("[vm0] >"));
+	call(VSBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0);
+	assert_int_equal((int64_t)x[10], -1);
+	assert_true(fake_log_contains("[vm0] >"));
+}
+
+/* A guest writing without end through DBCN is taken a ring at a time: each call copies and
+ * prints a bounded amount, and the guest continues with the rest. */
+static void test_console_write_is_bounded(void **state)
+{
+	static char big[4096];
+	uint64_t off = 0, calls = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = i % 80 == 79 ? '\n' : 'x';
+	assert_int_equal(vm_write_guest(&vm, gpa(FIX_RAM_GPA + 0x10000), big, sizeof(big)), PV_OK);
+	while (off < sizeof(big)) {
+		call(VSBI_EXT_DBCN, 0, sizeof(big) - off, FIX_RAM_GPA + 0x10000 + off, 0);
+		assert_int_equal(x[10], 0);
+		assert_true(x[11] > 0 && x[11] <= VM_CONSOLE_PIECE);
+		off += x[11];
+		calls++;
+	}
+	assert_true(calls > 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +334,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hsm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_write_is_bounded, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,8 +3,9 @@
  * virtio-console over virtio-mmio: one port (no MULTIPORT), the guest's console as an
  * alternative to a UART (Linux: /dev/hvc0, console=hvc0). What the guest transmits goes to the
  * VM's console (vm_console_putc: a line at a time, prefixed with the VM's name).
- * virtio_console_input hands bytes typed for the VM to the guest's receive buffers; nothing calls
- * it until the hypervisor's console reads input for VMs.
+ * virtio_console_input hands bytes typed for the VM to the guest's receive buffers: when the VM
+ * has no UART before it in its description, it is the VM's console input device (vm/console.h),
+ * and input that found no buffer waits in the console until the driver posts some.
  */
 #ifndef DEVICES_VIRTIO_CONSOLE_H
 #define DEVICES_VIRTIO_CONSOLE_H

@@ -3,6 +3,7 @@
 #define PV_SPINLOCK_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 /* Test-and-set lock: short critical sections only; never held across a guest entry. */
 typedef struct {
@@ -20,6 +21,12 @@ static inline void pv_spin_lock(pv_spinlock_t *l)
 {
 	while (atomic_flag_test_and_set_explicit(&l->flag, memory_order_acquire)) {
 	}
+}
+
+/* Takes the lock if it is free; false (nothing changed) if another holder has it. */
+static inline bool pv_spin_trylock(pv_spinlock_t *l)
+{
+	return !atomic_flag_test_and_set_explicit(&l->flag, memory_order_acquire);
 }
 
 static inline void pv_spin_unlock(pv_spinlock_t *l)

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "fake_backend.h"
 
+#include <vm/console_switch.h>
+#include <vm/shell.h>
+
 #include <pv/fmt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,8 +16,15 @@ struct fake_hw fake_hw;
 
 void fake_reset(void)
 {
+	/* The terminal starts at a line start, whatever the last test left open. */
+	hal_console_lock();
+	(void)hal_console_claim(HAL_CON_NONE);
+	hal_console_unlock();
 	memset(&fake_hw, 0, sizeof(fake_hw));
 	fake_hw.probe_supported = true;
+	fake_hw.console_irq = 33;
+	console_switch_reset();
+	shell_reset();
 }
 
 /* ---- HAL ---- */
@@ -62,6 +72,14 @@ static void fake_wait_for_interrupt(void)
 		fake_hw.on_wait();
 }
 
+static int fake_irq_enable(unsigned irq)
+{
+	if (fake_hw.irq_enable_fails)
+		return -PV_EINVAL;
+	fake_hw.irq_enabled = irq;
+	return PV_OK;
+}
+
 const struct hal_cpu_ops hal_cpu = {
 	.arch_name = "fake",
 	.cpu_id = fake_cpu_id,
@@ -72,12 +90,27 @@ const struct hal_cpu_ops hal_cpu = {
 	.tlb_flush_all = fake_tlb_flush_all,
 	.dcache_clean_inval = fake_dcache_clean_inval,
 	.wait_for_interrupt = fake_wait_for_interrupt,
+	.irq_enable = fake_irq_enable,
 };
 
 static void fake_console_putc(char c)
 {
-	if (fake_hw.log_len < sizeof(fake_hw.log) - 1)
+	/* The console sends CR LF; the log keeps LF alone, as the expectations are written. */
+	if (c != '\r' && fake_hw.log_len < sizeof(fake_hw.log) - 1)
 		fake_hw.log[fake_hw.log_len++] = c;
+	fake_hw.log[fake_hw.log_len] = '\0';
+}
+
+static int fake_console_rx_start(void)
+{
+	return fake_hw.console_irq;
+}
+
+static int fake_console_getc(void)
+{
+	if (fake_hw.rx_pos >= fake_hw.rx_len)
+		return -1;
+	return (uint8_t)fake_hw.rx[fake_hw.rx_pos++];
 }
 
 static PV_NORETURN void fake_power_off(void)
@@ -90,43 +123,25 @@ const struct hal_board_ops hal_board = {
 	.name = "fake-board",
 	.max_cpus = 4,
 	.console_putc = fake_console_putc,
+	.console_rx_start = fake_console_rx_start,
+	.console_getc = fake_console_getc,
 	.power_off = fake_power_off,
 	.reset = fake_power_off,
 };
-
-static void fake_sink(char c, void *ctx)
-{
-	(void)ctx;
-	fake_console_putc(c);
-}
-
-void hal_printf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	pv_vformat(fake_sink, NULL, fmt, ap);
-	va_end(ap);
-	fake_hw.log[fake_hw.log_len] = '\0';
-}
-
-void hal_puts(const char *s)
-{
-	hal_printf("%s", s);
-}
-
-void hal_panic(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	abort();
-}
 
 bool fake_log_contains(const char *needle)
 {
 	fake_hw.log[fake_hw.log_len] = '\0';
 	return strstr(fake_hw.log, needle) != NULL;
+}
+
+void fake_type(const char *bytes, size_t n)
+{
+	fake_hw.rx_len = 0;
+	fake_hw.rx_pos = 0;
+	for (size_t i = 0; i < n && i < sizeof(fake_hw.rx); i++)
+		fake_hw.rx[fake_hw.rx_len++] = bytes[i];
+	hv_device_irq((unsigned)fake_hw.console_irq);
 }
 
 /* ---- vCPU ops ---- */
@@ -170,6 +185,18 @@ static void fake_set_entry(struct vcpu *vcpu, gpa_t entry, uint64_t arg)
 	f->entry_arg = arg;
 	f->pc = entry.raw;
 	f->regs[0] = arg;
+}
+
+static void fake_reset_vcpu(struct vcpu *vcpu)
+{
+	struct fake_vcpu *f = fake_vcpu(vcpu);
+
+	fake_hw.reset_calls++;
+	f->reset_on_cpu = fake_hw.current_cpu;
+	f->resets++;
+	f->pc = 0;
+	memset(f->regs, 0, sizeof(f->regs));
+	f->irq_pending = false;
 }
 
 static void fake_attach_s2(struct vcpu *vcpu, struct s2_space *space)
@@ -295,6 +322,7 @@ static const struct vcpu_ops fake_vcpu_ops = {
 	.create = fake_create,
 	.destroy = fake_destroy,
 	.set_entry = fake_set_entry,
+	.reset = fake_reset_vcpu,
 	.attach_s2 = fake_attach_s2,
 	.run = fake_run,
 	.complete = fake_complete,
@@ -337,6 +365,8 @@ static const struct s2_tlb_ops fake_s2_tlb = {
 
 static int fake_virq_vm_init(struct vm *vm)
 {
+	if (fake_hw.virq_init_error)
+		return fake_hw.virq_init_error;
 	vm->virq = &fake_hw; /* any non-NULL marker: the fake keeps state in fake_vcpu */
 	return PV_OK;
 }
@@ -355,6 +385,10 @@ static int fake_virq_vcpu_init(struct vcpu *vcpu)
 static int fake_virq_set_line(struct vm *vm, struct vcpu *target, uint32_t irq, bool level)
 {
 	struct vcpu *v = target ? target : &vm->vcpus[0];
+
+	if (irq < PV_ARRAY_SIZE(fake_hw.line))
+		fake_hw.line[irq] = level;
+	fake_hw.set_line_calls++;
 	if (level)
 		return fake_inject_irq(v, irq);
 	return PV_OK;

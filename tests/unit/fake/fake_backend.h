@@ -49,7 +49,9 @@ struct fake_vcpu {
 	unsigned nirqs;
 	uint32_t irqs[FAKE_MAX_RECORDS];
 	bool irq_pending;
-	uint64_t wake_at; /* what vcpu_ops.wake_deadline answers */
+	uint64_t wake_at;      /* what vcpu_ops.wake_deadline answers */
+	unsigned resets;       /* reset() calls */
+	unsigned reset_on_cpu; /* the CPU the last reset() ran on */
 };
 
 /* Knobs and records of the fake hardware. Reset by fake_reset(). */
@@ -81,6 +83,15 @@ struct fake_hw {
 	/* A backend's fast path: run() gives it each exit; true means it handled the exit and the
 	 * guest is entered again, false that run() returns the exit (as the function left it). */
 	bool (*fast_entry)(struct vcpu *v, struct vcpu_exit *exit);
+	int console_irq;       /* what console_rx_start() answers (-1: the UART cannot interrupt) */
+	bool irq_enable_fails; /* irq_enable() refuses */
+	unsigned irq_enabled;  /* the last interrupt irq_enable() turned on */
+	char rx[512];	       /* bytes console_getc() hands out */
+	size_t rx_len, rx_pos;
+	bool line[160]; /* level of each interrupt line set_line() got */
+	unsigned set_line_calls;
+	unsigned reset_calls; /* vcpu reset() calls */
+	int virq_init_error;  /* the interrupt controller's vm_init fails with this */
 };
 
 extern struct fake_hw fake_hw;
@@ -97,6 +108,9 @@ static inline struct fake_vcpu *fake_vcpu(struct vcpu *v)
 
 /* Whether the captured console output contains @needle. */
 bool fake_log_contains(const char *needle);
+
+/* Makes @bytes the console UART's received bytes and takes its interrupt (hv_device_irq). */
+void fake_type(const char *bytes, size_t n);
 
 /* The fake interrupt controller's pending flag for @v. */
 void fake_virq_set_pending(struct vcpu *v, bool pending);

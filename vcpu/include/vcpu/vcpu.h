@@ -26,6 +26,7 @@ struct vcpu {
 	void *virq; /* interrupt-controller state, owned by virq_ops */
 	pv_spinlock_t virq_lock;
 	uint64_t exit_count[VCPU_EXIT_KIND_COUNT];
+	unsigned reset_gen; /* the VM's restart generation it was last reset for */
 };
 
 const char *vcpu_state_name(enum vcpu_state state);

@@ -58,6 +58,15 @@ struct vcpu_ops {
 	 * running. */
 	void (*set_entry)(struct vcpu *vcpu, gpa_t entry, uint64_t arg);
 
+	/* Puts @vcpu back in its state right after create(): registers, system registers, FP, its
+	 * interrupt-controller CPU interface and timer, and drops whatever the current CPU still
+	 * holds of it (lazily switched state, list registers, a running timer) and the
+	 * translations the current CPU cached for its VM (the guest's stage 1 is tagged with the
+	 * VMID), so nothing of its last run survives a VM restart. The VM's memory, stage 2 and devices are the core's. NULL:
+	 * the backend cannot reset vCPUs (VMs are then stopped instead of restarted). Context: the
+	 * vCPU's own physical CPU, vCPU stopped or never run, no locks held. */
+	void (*reset)(struct vcpu *vcpu);
+
 	/* Makes @space the stage-2 translation the vCPU runs under. Context: vCPU not running. */
 	void (*attach_s2)(struct vcpu *vcpu, struct s2_space *space);
 

@@ -138,7 +138,7 @@ vm_exit_step(struct vcpu *vcpu, struct vcpu_exit *exit, vm_exit_virq_fn *sync,
 	} else if (vm_handle_exit(vcpu, exit) == VM_EXIT_LEAVE) {
 		return false;
 	}
-	if (__builtin_expect(__atomic_load_n(&vcpu->vm->state, __ATOMIC_ACQUIRE) == VM_STOPPED ||
+	if (__builtin_expect(vm_state_down(__atomic_load_n(&vcpu->vm->state, __ATOMIC_ACQUIRE)) ||
 				     vcpu->state != VCPU_RUNNING,
 			     0))
 		return false;

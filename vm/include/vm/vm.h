@@ -7,6 +7,7 @@
 #include <irq/vdev.h>
 #include <pv/spinlock.h>
 #include <vcpu/vcpu.h>
+#include <vm/console.h>
 #include <vm/vm_layout.h>
 
 #define VM_MAX_VCPUS	   8
@@ -14,7 +15,6 @@
 #define VM_MAX_MEM_REGIONS 4
 #define VM_MAX_MEM_CHUNKS  32
 #define VM_NAME_MAX	   16
-#define VM_CONSOLE_LINE	   120
 #define VM_MAX_DEV_CONFIGS 8
 #define VM_MAX_IMAGES	   6
 #define VM_DEV_ARENA	   24576 /* eight devices of the largest model (virtio-blk) fit */
@@ -29,8 +29,16 @@ enum vm_state {
 	VM_READY,	/* image loaded, boot vCPU has its entry */
 	VM_RUNNING,	/* at least one vCPU in its run loop */
 	VM_HALTED,	/* every started vCPU idles */
-	VM_STOPPED,	/* stopped (by itself, by a fault or by the hypervisor); final */
+	VM_STOPPED,	/* stopped (by itself, by a fault or by the hypervisor); only a restart
+			 * starts it again */
+	VM_RESETTING,	/* being restarted: its vCPUs leave, are reset, its images reloaded */
 };
+
+/* Whether the VM's vCPUs must leave their run loops (stopped or being restarted). */
+static inline bool vm_state_down(enum vm_state state)
+{
+	return state >= VM_STOPPED;
+}
 
 struct vm;
 struct vdev_model;
@@ -136,7 +144,10 @@ struct vm_config {
 	gpa_t entry;
 	bool has_boot_arg; /* boot vCPU's first argument given (else the device tree's address) */
 	uint64_t boot_arg;
+	bool has_fdt_load; /* the generated device tree goes to fdt_load (else: high in RAM) */
+	gpa_t fdt_load;
 	bool stop_on_bad_access; /* stop the VM instead of injecting a fault */
+	bool stop_on_reset;	 /* a guest's reset request stops the VM instead of restarting it */
 	bool shared_cpus;	 /* its physical CPUs may also run other VMs that allow it */
 	bool float_ports;	 /* a port no device serves reads all ones and drops writes */
 	unsigned ndevs;
@@ -185,9 +196,11 @@ struct vm {
 	unsigned log_tokens;	/* vm_log_allowed: messages it may print now */
 	unsigned log_dropped;	/* messages refused since the last one printed */
 	uint64_t log_refilled;	/* counter value of the last refill */
+	uint64_t started_at;	/* counter value when it was last loaded (uptime) */
+	unsigned restarts;	/* completed restarts */
+	unsigned reset_gen;	/* restart generation: each vCPU resets once per restart */
 	uint64_t ports_floated; /* port accesses no device served, under float_ports (atomic) */
-	unsigned console_len;
-	char console_line[VM_CONSOLE_LINE]; /* guest console output not yet printed */
+	struct vm_console console;
 	pv_spinlock_t lock;
 };
 
@@ -206,6 +219,14 @@ bool vm_config_elf_kernel(const struct vm_config *cfg);
  * configuration first and says what is wrong (log line and -PV_EINVAL) without allocating.
  * Context: any CPU, before the VM runs. */
 int vm_create(struct vm *vm, unsigned id, const struct vm_config *config, struct page_pool *pool);
+
+/* Creates @vm's interrupt controller and emulated devices afresh in its device arena (vm_create
+ * and a restart). Context: VM not running, no vCPU of it loaded anywhere. */
+int vm_create_devices(struct vm *vm);
+
+/* Undoes vm_create_devices: the devices' destroy hooks (in reverse), the interrupt controller.
+ * Context: VM not running. */
+void vm_destroy_devices(struct vm *vm);
 
 /* Places and copies the images into guest RAM, writes the generated device tree, and sets the
  * boot vCPU's entry: CREATED -> READY (vm/vm_load.c). Context: boot CPU, VM not running. */
@@ -246,8 +267,24 @@ int64_t vm_cpu_up(struct vm *vm, uint64_t guest_cpu_id, gpa_t entry, uint64_t ar
 #define VM_LOG_BURST 10u
 bool vm_log_allowed(struct vm *vm);
 
-/* One byte of the guest's console output: printed on the hypervisor console a line at a time,
- * prefixed with the VM's name. Context: any CPU; takes the VM lock. */
-void vm_console_putc(struct vm *vm, char c);
+/* Restarts @vm as if it were powered on again: every vCPU leaves its run loop and is reset on
+ * its own CPU (vcpu_ops.reset), then the CPU of the boot vCPU clears its RAM, recreates its
+ * devices and interrupt controller, drops its TLB entries, reloads its images from their
+ * pristine copies and starts the boot vCPU (vm/vm_reset.c). The other VMs keep running.
+ * -PV_ENOTSUP when the backend cannot reset vCPUs, -PV_EBUSY while a restart is under way.
+ * Context: any CPU, no lock held. */
+int vm_restart(struct vm *vm, const char *why);
+
+/* A guest asked for a reset: restart or stop the VM, as its description says. */
+void vm_guest_reset(struct vm *vm);
+
+/* The part of pending restarts that physical CPU @cpu does: reset the vCPUs pinned to it that
+ * have left, and, on the boot vCPU's CPU, reload the VM once all are reset. Context: the
+ * scheduler loop of @cpu, no vCPU running there, no lock held. */
+void vm_reset_work(unsigned cpu);
+
+/* Places and copies the images, writes the device tree, sets the boot vCPU's entry and makes it
+ * ready (vm_load without the VM state change; a restart uses it). */
+int vm_load_images(struct vm *vm);
 
 #endif

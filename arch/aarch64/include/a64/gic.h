@@ -37,6 +37,9 @@ void a64_gic_spi_enable(unsigned intid, bool on);
 void a64_gic_spi_deactivate(unsigned intid);
 void a64_gic_spi_route(unsigned intid, unsigned cpu);
 void a64_gic_spi_config(unsigned intid, bool edge);
+/* Routes shared interrupt @irq to the calling CPU and enables it for the core (hal_cpu.irq_enable).
+ * -PV_EINVAL for a private or missing interrupt id. Context: the CPU to take it, IRQs masked. */
+int a64_gic_irq_enable(unsigned irq);
 
 /* Acknowledges and handles every interrupt pending for the calling CPU. Context: IRQs masked. */
 void a64_gic_handle_irqs(void);

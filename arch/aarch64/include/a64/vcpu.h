@@ -131,6 +131,9 @@ void a64_state_cpu_enable(void);
 /* Makes @a's state the calling CPU's @cpu (saving the previous vCPU's). Context: the vCPU's CPU,
  * IRQs masked, guest not running. */
 void a64_vcpu_load(struct a64_vcpu *a, unsigned cpu);
+/* Takes @a's state off CPU @cpu if that CPU holds it (its timer stopped, its list registers
+ * emptied), and forgets it there. Context: CPU @cpu, IRQs masked, guest not running. */
+void a64_vcpu_unload(struct a64_vcpu *a, unsigned cpu);
 
 /* The vCPU whose state each physical CPU holds (vcpu_state.c), or NULL. */
 extern struct a64_vcpu *a64_loaded[CONFIG_MAX_CPUS];

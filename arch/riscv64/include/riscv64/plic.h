@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The machine's PLIC as the hypervisor drives it: for sources VMs own (passthrough,
- * docs/devices.md) and nothing else; the hypervisor takes no device interrupt of its own. Its
+ * docs/devices.md) and the core's own device interrupts (the console UART, riscv64/irq.h). Its
  * address, source count and each hart's supervisor-level context come from the device tree.
  * A source a VM owns is enabled in exactly one context, the hart of the vCPU its guest routes it
  * to; the hart that claims it holds the claim until the guest completes it in its vPLIC

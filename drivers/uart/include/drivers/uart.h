@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Polled UART drivers for the hypervisor's own console. A board describes its UART with a const
- * struct and calls the driver's putc from its hal_board.console_putc.
+ * UART drivers for the hypervisor's own console. A board describes its UART with a const struct
+ * and calls the driver's putc from its hal_board.console_putc (polled), and the receive side from
+ * its console_rx_start and console_getc: the UART interrupts when bytes arrive, and the interrupt
+ * handler reads them until none is left (which also clears the interrupt).
  */
 #ifndef DRIVERS_UART_H
 #define DRIVERS_UART_H
@@ -22,6 +24,10 @@ struct ns16550 {
 void ns16550_init(const struct ns16550 *uart, uint16_t divisor);
 /* Waits for room in the transmitter and sends @c. */
 void ns16550_putc(const struct ns16550 *uart, char c);
+/* Turns the received-data interrupt on (IER.ERBFI; MCR.OUT2, which gates it on PC boards). */
+void ns16550_rx_enable(const struct ns16550 *uart);
+/* A received byte, or -1 when none waits. */
+int ns16550_getc(const struct ns16550 *uart);
 
 struct pl011 {
 	uintptr_t base;
@@ -29,5 +35,9 @@ struct pl011 {
 
 void pl011_init(const struct pl011 *uart);
 void pl011_putc(const struct pl011 *uart, char c);
+/* Turns the receive and receive-timeout interrupts on. */
+void pl011_rx_enable(const struct pl011 *uart);
+/* A received byte, or -1 when none waits; an empty FIFO clears the receive interrupts. */
+int pl011_getc(const struct pl011 *uart);
 
 #endif

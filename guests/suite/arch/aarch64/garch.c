@@ -48,6 +48,26 @@ void g_putc(char c)
 	g_w32(G_UART, (uint8_t)c);
 }
 
+int g_getc(void)
+{
+	if (g_r32(G_UART + 0x18) & 0x10u) /* UARTFR.RXFE */
+		return -1;
+	return (int)(g_r32(G_UART) & 0xffu);
+}
+
+/* The PL011's receive and receive-timeout interrupts, SPI 1 enabled at the distributor (routed to
+ * vCPU 0 by default, group 1). */
+bool g_input_irq_on(void)
+{
+	g_w32(G_UART + 0x2c, 0x70u);  /* LCR_H: 8 bits, FIFOs on */
+	g_w32(G_UART + 0x30, 0x301u); /* CR: UART, transmit and receive on */
+	g_w32(G_UART + 0x38, 0x50u);  /* IMSC: RX and RT */
+	g_w32(G_GICD + 0x80 + 4 * (G_IRQ_UART / 32), 1u << (G_IRQ_UART % 32)); /* group 1 */
+	*(volatile uint8_t *)(uintptr_t)(G_GICD + 0x400 + G_IRQ_UART) = 0x80;
+	g_w32(G_GICD + 0x100 + 4 * (G_IRQ_UART / 32), 1u << (G_IRQ_UART % 32)); /* enable */
+	return true;
+}
+
 int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value)
 {
 	register uint64_t x0 __asm__("x0") = G_HC_FID | nr;

@@ -16,6 +16,7 @@
 
 #define G_IRQ_IPI   1u
 #define G_IRQ_TIMER 27u
+#define G_IRQ_UART  33u /* SPI 1, as the board's descriptions wire the PL011 */
 
 #define G_SYSREG_READ(enc)                                                                         \
 	({                                                                                         \

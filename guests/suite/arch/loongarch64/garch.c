@@ -134,6 +134,20 @@ void g_putc(char c)
 	*(volatile uint8_t *)(uintptr_t)G_UART = (uint8_t)c;
 }
 
+int g_getc(void)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)(uintptr_t)G_UART;
+
+	if (!(uart[5] & 0x01u)) /* LSR.DR */
+		return -1;
+	return uart[0];
+}
+
+bool g_input_irq_on(void)
+{
+	return false; /* the layer does not take external interrupts: it polls */
+}
+
 int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value)
 {
 	register uint64_t r_a0 __asm__("$a0") = a0;

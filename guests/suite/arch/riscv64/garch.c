@@ -33,6 +33,7 @@
 #define G_VPLIC_THRESHOLD(c) (G_VPLIC_BASE + 0x200000 + 0x1000 * (c))
 #define G_VPLIC_CLAIM(c)     (G_VPLIC_THRESHOLD(c) + 4)
 #define G_SIE_SEIE	     (1u << 9)
+#define G_IRQ_UART	     10u /* the NS16550's line in the console descriptions */
 
 const struct g_layout g_layout = {
 	.ram_base = CONFIG_GUEST_RAM_BASE,
@@ -96,6 +97,35 @@ void g_putc(char c)
 	while (!(uart[5] & UART_LSR_THRE))
 		;
 	uart[0] = (uint8_t)c;
+}
+
+/* The UART interrupt g_ext_irq claimed and left uncompleted: its level stays up until the byte is
+ * read, so completing it earlier would only bring it back at once. */
+static volatile uint32_t g_uart_claimed;
+
+int g_getc(void)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)(uintptr_t)G_UART_BASE;
+	int c = -1;
+
+	if (uart[5] & 0x01u) /* LSR.DR */
+		c = uart[0];
+	if (g_uart_claimed) {
+		g_store(G_VPLIC_CLAIM(g_cpu_id()), 4, g_uart_claimed); /* complete */
+		g_uart_claimed = 0;
+	}
+	return c;
+}
+
+/* The NS16550's received-data interrupt, its vPLIC source enabled for this vCPU's context: a
+ * typed byte ends g_wait_for_irq. */
+bool g_input_irq_on(void)
+{
+	volatile uint8_t *uart = (volatile uint8_t *)(uintptr_t)G_UART_BASE;
+
+	uart[2] = 0x01u; /* FCR: FIFOs on */
+	uart[1] = 0x01u; /* IER: received data available */
+	return g_dev_irq_enable(G_IRQ_UART);
 }
 
 int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value)
@@ -302,13 +332,17 @@ bool g_dev_irq_enable(unsigned line)
 }
 
 /* Supervisor external interrupts: every source the vPLIC has for this vCPU, claimed, handled,
- * completed. */
+ * completed; the console UART's is completed by g_getc once its byte is read. */
 static void g_ext_irq(uint64_t now)
 {
 	unsigned ctx = g_cpu_id();
 	uint64_t src;
 
 	while ((src = g_load(G_VPLIC_CLAIM(ctx), 4, false)) != 0) {
+		if (src == G_IRQ_UART && g_uart_claimed == 0) {
+			g_uart_claimed = G_IRQ_UART; /* g_getc completes it */
+			continue;
+		}
 		g_on_dev_irq((unsigned)src, now);
 		g_store(G_VPLIC_CLAIM(ctx), 4, src);
 		now = g_counter();

@@ -190,6 +190,26 @@ void g_putc(char c)
 	__asm__ volatile("outb %0, %1" : : "a"((uint8_t)c), "Nd"((uint16_t)COM1) : "memory");
 }
 
+static uint8_t g_inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+	return v;
+}
+
+int g_getc(void)
+{
+	if (!(g_inb(COM1 + 5) & 0x01u)) /* LSR.DR */
+		return -1;
+	return g_inb(COM1);
+}
+
+bool g_input_irq_on(void)
+{
+	return false; /* the layer does not take external interrupts: it polls */
+}
+
 int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value)
 {
 	uint64_t ret, val;

@@ -42,6 +42,12 @@ extern char __g_image_start[], __g_image_end[];
 /* Console: one byte to the emulated UART (every access traps). */
 void g_putc(char c);
 
+/* Console input (echo mode): a received byte, or -1 when none waits. */
+int g_getc(void);
+/* Turns the UART's receive interrupt on, in the UART and the interrupt controller, so that
+ * g_wait_for_irq returns when input arrives; false when the layer only polls. */
+bool g_input_irq_on(void);
+
 /* The project's hypercall ABI (docs/hypercalls.md): returns ret, *value gets the second result. */
 int64_t g_hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t *value);
 /* g_hcall with its trapping instruction replaced by a no-op and nothing else changed: the

@@ -18,6 +18,8 @@
 /* The passthrough benchmark: interrupt latency and disk reads on the two virtio-blk disks of
  * g_layout.vblk (guests/suite/vblk.c); BENCH lines, then the VM stops. */
 #define G_MODE_VBLK_BENCH 6
+#define G_MODE_ECHO	  7 /* read lines from the console and print them back numbered, forever */
+#define G_MODE_ECHO_POLL  8 /* the same, polling the UART even where it could interrupt */
 
 /* Longer than the sharing check waits for its second vCPU (G_MODE_SHARE, from 50 ms to 250 ms
  * after boot): that vCPU, on the spinner's CPU, runs in time only if the hypervisor takes the
