@@ -167,7 +167,8 @@ static void riscv_vcpu_set_entry(struct vcpu *vcpu, gpa_t entry, uint64_t arg)
 	vc->hvip_eip = 0;
 	vc->timer_deadline = 0;
 	vc->ssip_pending = 0;
-	vc->fence_pending = 0;
+	vc->rfence.pending = 0;
+	vc->hsm_suspended = false;
 	__atomic_store_n(&vc->reload, true, __ATOMIC_RELEASE);
 }
 

@@ -66,8 +66,9 @@ struct arch_vm_desc {
 	 * number of cells. */
 	unsigned (*fdt_irq)(uint32_t line, uint32_t cells[4]);
 
-	/* Device interrupt lines are 0..max_irq_line. @irq_line turns a line into the number
-	 * virq_ops.set_line takes. */
+	/* Device interrupt lines are min_irq_line..max_irq_line. @irq_line turns a line into the
+	 * number virq_ops.set_line takes. */
+	uint32_t min_irq_line;
 	uint32_t max_irq_line;
 	uint32_t (*irq_line)(uint32_t line);
 

@@ -26,6 +26,7 @@
 #ifndef __ASSEMBLY__
 #include <addrspace/s2.h>
 #include <riscv64/insn.h>
+#include <riscv64/rfence.h>
 #include <stddef.h>
 #include <vcpu/vcpu.h>
 
@@ -50,7 +51,9 @@ struct riscv_vcpu {
 	/* Virtual software interrupt requested by another vCPU, moved into hvip at entry. */
 	volatile uint32_t ssip_pending;
 	/* Remote fences asked for by other vCPUs (SBI RFENCE), done before the next entry. */
-	volatile uint32_t fence_pending;
+	struct riscv_rfence rfence;
+	/* Set by an SBI HSM hart_suspend, cleared by the next WFI: a HALTED vCPU is "suspended". */
+	volatile bool hsm_suspended;
 	/* VS timer deadline when the hart has no Sstc (0: none). */
 	uint64_t timer_deadline;
 	/* Length of the instruction the current exit completes (pc advance). */
@@ -73,10 +76,6 @@ _Static_assert(offsetof(struct riscv_vcpu, htinst) == RISCV_VC_HTINST, "vcpu lay
 _Static_assert(offsetof(struct riscv_vcpu, host) == RISCV_VC_HOST(0), "vcpu layout");
 _Static_assert(offsetof(struct riscv_vcpu, f) == RISCV_VC_F(0), "vcpu layout");
 _Static_assert(offsetof(struct riscv_vcpu, fcsr) == RISCV_VC_FCSR, "vcpu layout");
-
-/* Fence requests (fence_pending bits). */
-#define RISCV_FENCE_I	 1u
-#define RISCV_FENCE_VVMA 2u
 
 static inline struct riscv_vcpu *riscv_vcpu(const struct vcpu *v)
 {
@@ -103,9 +102,6 @@ void riscv_vcpu_load(struct vcpu *vcpu);
 /* Whether @vcpu's VS-level state is the one live in the current hart. */
 bool riscv_vcpu_is_loaded(const struct vcpu *vcpu);
 
-/* vcpu_ops.wake_deadline: when the vCPU's timer fires, in host time (0: none armed). */
-uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu);
-
 /* vexit.c: the trap-to-exit half of the vcpu_ops table. */
 void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit);
 void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit);
@@ -113,6 +109,8 @@ int riscv_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit);
 
 /* virq.c: interrupt state moved into hvip right before entry. */
 void riscv_virq_flush(struct vcpu *vcpu);
+/* vcpu_ops.wake_deadline (see there). */
+uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu);
 /* Makes the hart running @vcpu notice new interrupt state (a host IPI unless it is this one). */
 void riscv_virq_kick(struct vcpu *vcpu);
 #endif
