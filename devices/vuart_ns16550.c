@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include <devices/vuart_ns16550.h>
+#include <hal/arch_backend.h>
 #include <irq/vdev_model.h>
+#include <irq/virq_ops.h>
 #include <libfdt.h>
+#include <vm/arch_vm_desc.h>
 #include <vm/vm.h>
 #include <vm/vm_fdt.h>
 
@@ -16,11 +19,14 @@ enum {
 	NS_SCR = 7,
 };
 
-#define NS_LCR_DLAB 0x80u
-#define NS_LSR_THRE 0x20u
-#define NS_LSR_TEMT 0x40u
-#define NS_IIR_NONE 0x01u
-#define NS_IIR_FIFO 0xc0u
+#define NS_LCR_DLAB	0x80u
+#define NS_LSR_THRE	0x20u
+#define NS_LSR_TEMT	0x40u
+#define NS_IER_THRI	0x02u
+#define NS_IIR_NONE	0x01u
+#define NS_IIR_THRI	0x02u
+#define NS_IIR_FIFO	0xc0u
+#define NS_FCR_ENABLE	0x01u
 
 /* Register number of an access, or -1 for an access the device does not decode. */
 static int ns_reg(const struct vuart_ns16550 *u, uint64_t off, unsigned width)
@@ -31,6 +37,36 @@ static int ns_reg(const struct vuart_ns16550 *u, uint64_t off, unsigned width)
 	if (off & ((1ULL << u->reg_shift) - 1))
 		return -1;
 	return (int)(off >> u->reg_shift);
+}
+
+/* What IIR reports: THR empty when raised and enabled, else nothing. */
+static uint8_t ns_iir_id(const struct vuart_ns16550 *u)
+{
+	return (u->ier & NS_IER_THRI) && u->thre_pending ? NS_IIR_THRI : NS_IIR_NONE;
+}
+
+/* The line follows IIR; the controller hears only changes. Caller holds the lock, so changes
+ * reach the controller in the order they happened. */
+static void ns_update_line(struct vuart_ns16550 *u)
+{
+	const struct virq_ops *virq = arch_backend.virq;
+	bool level = ns_iir_id(u) != NS_IIR_NONE;
+
+	if (!u->has_irq || level == u->line)
+		return;
+	u->line = level;
+	if (virq && virq->set_line)
+		(void)virq->set_line(u->vm, NULL, u->irq, level);
+}
+
+static uint8_t ns_read_iir(struct vuart_ns16550 *u)
+{
+	uint8_t id = ns_iir_id(u);
+
+	/* Reading IIR while it reports THR empty is what clears that interrupt. */
+	if (id == NS_IIR_THRI)
+		u->thre_pending = false;
+	return (uint8_t)(id | ((u->fcr & NS_FCR_ENABLE) ? NS_IIR_FIFO : 0u));
 }
 
 static int ns_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned width,
@@ -53,7 +89,7 @@ static int ns_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned w
 		*value = dlab ? u->dlm : u->ier;
 		break;
 	case NS_IIR_FCR:
-		*value = NS_IIR_FIFO | NS_IIR_NONE;
+		*value = ns_read_iir(u);
 		break;
 	case NS_LCR:
 		*value = u->lcr;
@@ -71,6 +107,7 @@ static int ns_read(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned w
 		*value = u->scr;
 		break;
 	}
+	ns_update_line(u);
 	pv_spin_unlock(&u->lock);
 	return PV_OK;
 }
@@ -90,16 +127,25 @@ static int ns_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned 
 	dlab = u->lcr & NS_LCR_DLAB;
 	switch (reg) {
 	case NS_RBR_THR_DLL:
-		if (dlab)
+		if (dlab) {
 			u->dll = byte;
-		else
+		} else {
 			put = true;
+			u->thre_pending = true; /* the byte left at once: THR is empty again */
+		}
 		break;
 	case NS_IER_DLM:
-		if (dlab)
+		if (dlab) {
 			u->dlm = byte;
-		else
-			u->ier = byte & 0x0f;
+			break;
+		}
+		/* Enabling the THR-empty interrupt while THR is empty raises it (16550 datasheet). */
+		if ((byte & NS_IER_THRI) && !(u->ier & NS_IER_THRI))
+			u->thre_pending = true;
+		u->ier = byte & 0x0f;
+		break;
+	case NS_IIR_FCR:
+		u->fcr = byte & NS_FCR_ENABLE;
 		break;
 	case NS_LCR:
 		u->lcr = byte;
@@ -111,8 +157,9 @@ static int ns_write(struct vdev *dev, struct vcpu *vcpu, uint64_t off, unsigned 
 		u->scr = byte;
 		break;
 	default:
-		break; /* FCR, LSR, MSR: writes have no visible effect here */
+		break; /* LSR, MSR: writes have no visible effect here */
 	}
+	ns_update_line(u);
 	pv_spin_unlock(&u->lock);
 	/* Outside the device lock: the console takes the VM lock. */
 	if (put)
@@ -145,13 +192,19 @@ int vuart_ns16550_init(struct vuart_ns16550 *u, struct vm *vm, enum vdev_space s
 int vuart_ns16550_create(struct vm *vm, const struct vm_dev_config *cfg)
 {
 	struct vuart_ns16550 *u = vm_dev_alloc(vm, sizeof(*u));
+	int err;
 
 	if (!u)
 		return -PV_ENOMEM;
 	if ((cfg->space != VDEV_SPACE_MMIO && cfg->space != VDEV_SPACE_PIO) ||
 	    cfg->reg_shift > VUART_NS16550_MAX_SHIFT)
 		return -PV_EINVAL;
-	return vuart_ns16550_init(u, vm, cfg->space, cfg->base, cfg->reg_shift);
+	err = vuart_ns16550_init(u, vm, cfg->space, cfg->base, cfg->reg_shift);
+	/* Before any vCPU runs: no access can see the line half set up. */
+	u->has_irq = !err && cfg->has_irq && arch_vm_desc.irq_line;
+	if (u->has_irq)
+		u->irq = arch_vm_desc.irq_line(cfg->irq);
+	return err;
 }
 
 /* The node Linux's of_serial driver binds: it needs the input clock to program a baud rate. */

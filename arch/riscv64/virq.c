@@ -72,8 +72,11 @@ void riscv_vsbi_set_timer(struct vcpu *vcpu, uint64_t deadline)
 		csr_write(CSR_VSTIMECMP, deadline);
 		return;
 	}
-	/* A new deadline withdraws the interrupt of the old one (as writing stimecmp would). */
-	vc->timer_deadline = deadline;
+	/* A new deadline withdraws the interrupt of the old one (as writing stimecmp would). The
+	 * guest counts in its VM's time; 0 means "none" here, so a deadline at the VM's first tick
+	 * (long passed) becomes 1. */
+	deadline = riscv_host_time(vc, deadline);
+	vc->timer_deadline = deadline ? deadline : 1;
 	csr_clear(CSR_HVIP, HVIP_VSTIP);
 }
 
@@ -164,7 +167,7 @@ static bool riscv_virq_pending(struct vcpu *vcpu)
 	if (v.vsie & SIP_STIP) {
 		uint64_t now = hal_cpu.timer_now();
 
-		if (riscv_info.sstc ? now >= v.vstimecmp
+		if (riscv_info.sstc ? riscv_guest_time(vc, now) >= v.vstimecmp
 				    : vc->timer_deadline && now >= vc->timer_deadline)
 			pend |= SIP_STIP;
 	}
@@ -194,7 +197,9 @@ uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu)
 		return vc->timer_deadline;
 	if (v.vstimecmp == UINT64_MAX)
 		return 0;
-	d = v.vstimecmp ? v.vstimecmp : 1; /* 0 says "none": a deadline at 0 has passed already */
+	d = riscv_host_time(vc, v.vstimecmp);
+	if (d == 0) /* 0 says "none": a deadline at 0 has passed already */
+		d = 1;
 	if (riscv_vcpu_is_loaded(vcpu) && !vc->reload &&
 	    d <= UINT64_MAX - riscv_info.timebase_hz / RISCV_WAKE_BACKSTOP_HZ)
 		d += riscv_info.timebase_hz / RISCV_WAKE_BACKSTOP_HZ;

@@ -196,6 +196,11 @@ static int rv_fdt_cpu(void *fdt, int cpus, uint64_t hartid, uint32_t intc_phandl
 		rc = fdt_setprop(fdt, intc, "interrupt-controller", NULL, 0);
 	if (!rc)
 		rc = fdt_setprop_u32(fdt, intc, "phandle", intc_phandle);
+	/* Its own interrupt parent: it is a root controller. Without it, it would inherit the
+	 * root node's interrupt-parent (the vPLIC, which is its child) and Linux would find no
+	 * controller to start from ("of_irq_init: children remain, but no parents"). */
+	if (!rc)
+		rc = fdt_setprop_u32(fdt, intc, "interrupt-parent", intc_phandle);
 	return rc;
 }
 

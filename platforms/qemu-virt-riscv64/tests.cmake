@@ -25,3 +25,8 @@ set(qvr_vblk_img ${CMAKE_BINARY_DIR}/images/qemu-virt-riscv64-vblk-passthrough/v
 set_property(TEST system.qemu-virt-riscv64.vblk-passthrough APPEND PROPERTY ENVIRONMENT
   "PV_QEMU_EXTRA=-drive file=${qvr_vblk_img},if=none,format=raw,readonly=on,id=pt -device virtio-blk-device,drive=pt -device loader,file=${qvr_vblk_img},addr=0xb0000000,force-raw=on"
   "PV_TEST_HOOK=${PV_ROOT}/scripts/vblk-disk.sh")
+# Debian 13's riscv64 Linux (fetched into the guest cache) in a 2-vCPU VM described by
+# vms/linux.dts, next to the guest suite; in wall-clock time (linux.config).
+pv_system_test(NAME linux PLATFORM qemu-virt-riscv64 ARCH riscv64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux.expect TIMEOUT 300
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux.config FETCH linux-riscv64 LABELS linux)

@@ -16,7 +16,9 @@ static int setup(void **state)
 						     .node = "dev",
 						     .space = VDEV_SPACE_MMIO,
 						     .base = 0x10000000,
-						     .reg_shift = 0 };
+						     .reg_shift = 0,
+						     .has_irq = true,
+						     .irq = 10 };
 	fix_config.devs[1] = (struct vm_dev_config){ .model = &vuart_ns16550_model,
 						     .node = "com1",
 						     .space = VDEV_SPACE_PIO,
@@ -85,8 +87,76 @@ static void test_divisor_latch_and_registers(void **state)
 	assert_int_equal(get(d, 3), 0x03);
 	put(d, 7, 0x5a);
 	assert_int_equal(get(d, 7), 0x5a);
-	assert_int_equal(get(d, 2) & 0x0f, 0x01); /* no interrupt pending */
+	assert_int_equal(get(d, 2) & 0x0f, 0x02); /* THR empty, just enabled */
+	assert_int_equal(get(d, 2) & 0x0f, 0x01); /* cleared by that read */
 	assert_int_equal(get(d, 0), 0);		  /* nothing received */
+}
+
+/* The line of the description's interrupt 10, as the fake controller numbers it (+100). */
+static bool line(void)
+{
+	return fake_hw.line[110];
+}
+
+/* The 16550's THR-empty interrupt as Linux's 8250 driver uses it: IIR reports it while it is
+ * raised and enabled, reading IIR then clears it, every transmitted byte raises it again, and
+ * the line to the interrupt controller follows IIR. Without it the driver sends 16 bytes and
+ * waits for an interrupt that never comes. */
+static void test_thr_empty_interrupt(void **state)
+{
+	(void)state;
+	struct vdev *d = uart(VDEV_SPACE_MMIO, 0x10000000);
+	unsigned calls;
+
+	assert_false(line());
+	assert_int_equal(get(d, 2), 0x01); /* no FIFO, no interrupt */
+	put(d, 2, 0x01);		   /* FCR: FIFOs on */
+	assert_int_equal(get(d, 2), 0xc1);
+	/* Enabling it while THR is empty raises it. */
+	put(d, 1, 0x02);
+	assert_true(line());
+	assert_int_equal(get(d, 2), 0xc2);
+	assert_false(line());
+	assert_int_equal(get(d, 2), 0xc1);
+	/* A byte leaves at once: THR empty again. */
+	put(d, 0, 'a');
+	assert_true(line());
+	assert_true(get(d, 5) & 0x60);
+	/* Masking it drops the line; unmasking while THR is empty raises it again (the driver's
+	 * test for UARTs that do not re-assert THRE). */
+	put(d, 1, 0x00);
+	assert_false(line());
+	assert_int_equal(get(d, 2), 0xc1);
+	put(d, 1, 0x02);
+	assert_true(line());
+	/* Re-writing the same enable does not raise it twice; the controller hears changes only. */
+	assert_int_equal(get(d, 2), 0xc2);
+	calls = fake_hw.line_calls;
+	put(d, 1, 0x02);
+	assert_false(line());
+	assert_int_equal(fake_hw.line_calls, calls);
+	/* The divisor latch hides THR: no byte, no interrupt. */
+	put(d, 3, 0x83);
+	put(d, 0, 0x01);
+	assert_false(line());
+	put(d, 3, 0x03);
+	/* FIFOs off: IIR's FIFO bits clear. */
+	put(d, 2, 0x00);
+	put(d, 0, '\n');
+	assert_int_equal(get(d, 2), 0x02);
+	assert_true(fake_log_contains("[vm0] a\n"));
+}
+
+/* A UART the description gives no interrupt never drives a line. */
+static void test_no_line_without_interrupt(void **state)
+{
+	(void)state;
+	struct vdev *p = uart(VDEV_SPACE_PIO, 0x3f8);
+
+	put(p, 1, 0x02);
+	assert_int_equal(get(p, 2), 0x02);
+	put(p, 0, 'x');
+	assert_int_equal(fake_hw.line_calls, 0);
 }
 
 static void test_strided_registers(void **state)
@@ -132,6 +202,8 @@ int main(void)
 		T(test_divisor_latch_and_registers),
 		T(test_strided_registers),
 		T(test_byte_registers_refuse_wide_access),
+		T(test_thr_empty_interrupt),
+		T(test_no_line_without_interrupt),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

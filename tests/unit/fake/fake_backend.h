@@ -53,6 +53,8 @@ struct fake_vcpu {
 };
 
 /* Knobs and records of the fake hardware. Reset by fake_reset(). */
+#define FAKE_LINES 256
+
 struct fake_hw {
 	unsigned current_cpu;		/* what hal_cpu.cpu_id() returns */
 	uint64_t now;			/* what hal_cpu.timer_now() returns (1 MHz) */
@@ -77,6 +79,11 @@ struct fake_hw {
 	unsigned pt_release_calls;
 	char log[16384]; /* console output */
 	size_t log_len;
+	/* Device interrupt lines as virq_ops.set_line last set them, and how many calls; a test
+	 * may also hand every call to an interrupt controller of its own. */
+	bool line[FAKE_LINES];
+	unsigned line_calls;
+	int (*set_line_hook)(struct vm *vm, struct vcpu *target, uint32_t irq, bool level);
 };
 
 extern struct fake_hw fake_hw;

@@ -54,8 +54,13 @@ struct riscv_vcpu {
 	struct riscv_rfence rfence;
 	/* Set by an SBI HSM hart_suspend, cleared by the next WFI: a HALTED vCPU is "suspended". */
 	volatile bool hsm_suspended;
-	/* VS timer deadline when the hart has no Sstc (0: none). */
+	/* VS timer deadline when the hart has no Sstc, in host time (0: none). */
 	uint64_t timer_deadline;
+	/* The host time at which the VM's time started (its boot vCPU's first instruction): the
+	 * guest reads time - time_start (htimedelta), and vstimecmp counts in that time. Set when
+	 * the vCPU is loaded; the boot vCPU's fixes the VM's once (riscv_vm_time_start). */
+	uint64_t time_start;
+	bool time_started; /* boot vCPU only */
 	/* Length of the instruction the current exit completes (pc advance). */
 	unsigned exit_len;
 	uint64_t hvip_eip; /* VSEIP as last written into hvip */
@@ -109,6 +114,18 @@ int riscv_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit);
 
 /* virq.c: interrupt state moved into hvip right before entry. */
 void riscv_virq_flush(struct vcpu *vcpu);
+/* Host time @host as the vCPU's guest reads it, and a guest time as host time (saturating at
+ * UINT64_MAX, which no deadline reaches). */
+static inline uint64_t riscv_guest_time(const struct riscv_vcpu *vc, uint64_t host)
+{
+	return host - vc->time_start;
+}
+
+static inline uint64_t riscv_host_time(const struct riscv_vcpu *vc, uint64_t guest)
+{
+	return guest > UINT64_MAX - vc->time_start ? UINT64_MAX : guest + vc->time_start;
+}
+
 /* vcpu_ops.wake_deadline (see there). */
 uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu);
 /* Makes the hart running @vcpu notice new interrupt state (a host IPI unless it is this one). */
