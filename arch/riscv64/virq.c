@@ -28,10 +28,11 @@ void riscv_virq_kick(struct vcpu *vcpu)
 		hal_cpu.ipi_send(vcpu->pcpu);
 }
 
+/* Only supervisor-level contexts reach a vCPU (VPLIC_S_CTX). */
 void vplic_notify(struct vm *vm, unsigned ctx)
 {
-	if (ctx < vm->nvcpus)
-		riscv_virq_kick(&vm->vcpus[ctx]);
+	if ((ctx & 1u) && ctx / 2u < vm->nvcpus)
+		riscv_virq_kick(&vm->vcpus[ctx / 2u]);
 }
 
 void riscv_vsbi_send_ipi(struct vcpu *from, struct vcpu *to)
@@ -82,7 +83,7 @@ void riscv_vsbi_set_timer(struct vcpu *vcpu, uint64_t deadline)
 
 static int riscv_virq_vm_init(struct vm *vm)
 {
-	vm->virq = vplic_create(vm, CONFIG_RISCV_GUEST_PLIC_BASE, vm->nvcpus);
+	vm->virq = vplic_create(vm, CONFIG_RISCV_GUEST_PLIC_BASE, VPLIC_CTXS(vm->nvcpus));
 	if (!vm->virq) {
 		hal_printf("vm %s: no room for the emulated PLIC\n", vm->name);
 		return -PV_ENOMEM;
@@ -104,7 +105,8 @@ static int riscv_virq_vcpu_init(struct vcpu *vcpu)
 	struct vplic *p = vcpu->vm->virq;
 
 	riscv_vcpu(vcpu)->plic_out =
-		p && vcpu->id < p->nctx ? &p->out[vcpu->id] : &riscv_no_plic_output;
+		p && VPLIC_S_CTX(vcpu->id) < p->nctx ? &p->out[VPLIC_S_CTX(vcpu->id)]
+						      : &riscv_no_plic_output;
 	return PV_OK;
 }
 
@@ -162,7 +164,7 @@ static bool riscv_virq_pending(struct vcpu *vcpu)
 	pend = (v.hvip & (HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP)) >> 1;
 	if (__atomic_load_n(&vc->ssip_pending, __ATOMIC_ACQUIRE))
 		pend |= SIP_SSIP;
-	if (vplic_output(vcpu->vm->virq, vcpu->id))
+	if (vplic_output(vcpu->vm->virq, VPLIC_S_CTX(vcpu->id)))
 		pend |= SIP_SEIP;
 	if (v.vsie & SIP_STIP) {
 		uint64_t now = hal_cpu.timer_now();
@@ -226,7 +228,7 @@ static __attribute__((noinline)) void riscv_virq_flush_work(struct vcpu *vcpu)
 	riscv_vcpu_load(vcpu);
 	if (vc->ssip_pending && __atomic_exchange_n(&vc->ssip_pending, 0, __ATOMIC_ACQ_REL))
 		csr_set(CSR_HVIP, HVIP_VSSIP);
-	eip = vplic_output(vcpu->vm->virq, vcpu->id) ? HVIP_VSEIP : 0;
+	eip = vplic_output(vcpu->vm->virq, VPLIC_S_CTX(vcpu->id)) ? HVIP_VSEIP : 0;
 	if (eip != vc->hvip_eip) {
 		if (eip)
 			csr_set(CSR_HVIP, HVIP_VSEIP);

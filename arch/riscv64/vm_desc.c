@@ -10,8 +10,11 @@
  *
  * Device tree: /cpus with the timebase and one node per vCPU (reg = its hart id, the ISA the VM
  * may use, mmu-type, status okay, enable method SBI HSM implied) each with its local interrupt
- * controller, and the vPLIC, whose context n is vCPU n's supervisor external interrupt (cause 9,
- * "interrupts-extended" pairs). Device line n is vPLIC source n (1 to 63; there is no source 0).
+ * controller, and the vPLIC with its contexts laid out as on QEMU's virt board (devices/vplic.h):
+ * for vCPU n, context 2n at its machine-level external interrupt (cause 11, which a guest never
+ * takes) and context 2n + 1 at its supervisor-level one (cause 9). Device line n is vPLIC source
+ * n (1 to 63; there is no source 0). A guest built for QEMU's board finds everything where it
+ * expects, and the same tree boots the same kernel on the bare board (the boot benchmark).
  */
 #include <devices/vplic.h>
 #include <libfdt.h>
@@ -21,15 +24,16 @@
 #include <vm/arch_vm_desc.h>
 #include <vm/vm_fdt.h>
 
-#define RV_EM_RISCV	   243
+#define RV_EM_RISCV	  243
 #define RV_HOST_MAX_SOURCE 1023u /* a PLIC's last source */
-#define RV_IMAGE_HDR	   64
-#define RV_IMAGE_MAGIC2	   0x05435352u /* "RSC\x05" at offset 56 */
-#define RV_IMAGE_FLAG_BE   1u	       /* flags bit 0: big-endian kernel */
-#define RV_PLIC_PHANDLE	   1u
-#define RV_INTC_PHANDLE0   2u /* vCPU n's interrupt controller: 2 + n */
-#define RV_IRQ_S_EXT	   9u /* the cause a PLIC context raises at its hart */
-#define RV_ISA_MAX	   512
+#define RV_IMAGE_HDR	  64
+#define RV_IMAGE_MAGIC2	  0x05435352u /* "RSC\x05" at offset 56 */
+#define RV_IMAGE_FLAG_BE  1u	      /* flags bit 0: big-endian kernel */
+#define RV_PLIC_PHANDLE	  1u
+#define RV_INTC_PHANDLE0  2u	      /* vCPU n's interrupt controller: 2 + n */
+#define RV_IRQ_S_EXT	  9u	      /* the causes PLIC contexts raise at their hart */
+#define RV_IRQ_M_EXT	  11u
+#define RV_ISA_MAX	  512
 
 const char *const rv_guest_ext_names[RV_GX_COUNT] = {
 	[RV_GX_I] = "i",
@@ -226,14 +230,16 @@ static int rv_fdt_plic(void *fdt, const struct vm_config *cfg)
 {
 	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
 	fdt64_t reg[2] = { cpu_to_fdt64(CONFIG_RISCV_GUEST_PLIC_BASE),
-			   cpu_to_fdt64(VPLIC_SIZE(cfg->nvcpus)) };
+			   cpu_to_fdt64(VPLIC_SIZE(VPLIC_CTXS(cfg->nvcpus))) };
 	fdt32_t ctx[2 * VPLIC_MAX_CTX];
 	char name[40];
 	int node, rc;
 
-	for (unsigned i = 0; i < cfg->nvcpus && i < VPLIC_MAX_CTX; i++) {
-		ctx[2 * i] = cpu_to_fdt32(RV_INTC_PHANDLE0 + i);
-		ctx[2 * i + 1] = cpu_to_fdt32(RV_IRQ_S_EXT);
+	for (unsigned i = 0; i < cfg->nvcpus && VPLIC_S_CTX(i) < VPLIC_MAX_CTX; i++) {
+		ctx[2 * VPLIC_M_CTX(i)] = cpu_to_fdt32(RV_INTC_PHANDLE0 + i);
+		ctx[2 * VPLIC_M_CTX(i) + 1] = cpu_to_fdt32(RV_IRQ_M_EXT);
+		ctx[2 * VPLIC_S_CTX(i)] = cpu_to_fdt32(RV_INTC_PHANDLE0 + i);
+		ctx[2 * VPLIC_S_CTX(i) + 1] = cpu_to_fdt32(RV_IRQ_S_EXT);
 	}
 	pv_snprintf(name, sizeof(name), "interrupt-controller@%llx",
 		    (unsigned long long)CONFIG_RISCV_GUEST_PLIC_BASE);
@@ -251,7 +257,7 @@ static int rv_fdt_plic(void *fdt, const struct vm_config *cfg)
 		rc = fdt_setprop(fdt, node, "interrupt-controller", NULL, 0);
 	if (!rc)
 		rc = fdt_setprop(fdt, node, "interrupts-extended", ctx,
-				 (int)(2 * cfg->nvcpus * sizeof(fdt32_t)));
+				 (int)(2 * VPLIC_CTXS(cfg->nvcpus) * sizeof(fdt32_t)));
 	if (!rc)
 		rc = fdt_setprop_u32(fdt, node, "riscv,ndev", VPLIC_SOURCES - 1);
 	if (!rc)
@@ -261,7 +267,7 @@ static int rv_fdt_plic(void *fdt, const struct vm_config *cfg)
 
 static int rv_fdt_arch(void *fdt, const struct vm_config *cfg, uint32_t *intc_phandle)
 {
-	int rc = cfg->nvcpus > VPLIC_MAX_CTX ? -FDT_ERR_BADVALUE : rv_fdt_cpus(fdt, cfg);
+	int rc = VPLIC_CTXS(cfg->nvcpus) > VPLIC_MAX_CTX ? -FDT_ERR_BADVALUE : rv_fdt_cpus(fdt, cfg);
 
 	if (!rc)
 		rc = rv_fdt_plic(fdt, cfg);
@@ -285,7 +291,7 @@ static uint32_t rv_irq_line(uint32_t line)
 static unsigned rv_guest_ranges(const struct vm_config *cfg, struct arch_vm_range *out)
 {
 	out[0] = (struct arch_vm_range){ "PLIC", CONFIG_RISCV_GUEST_PLIC_BASE,
-					 VPLIC_SIZE(cfg->nvcpus) };
+					 VPLIC_SIZE(VPLIC_CTXS(cfg->nvcpus)) };
 	return 1;
 }
 
