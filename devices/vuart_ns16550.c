@@ -19,14 +19,14 @@ enum {
 	NS_SCR = 7,
 };
 
-#define NS_LCR_DLAB	0x80u
-#define NS_LSR_THRE	0x20u
-#define NS_LSR_TEMT	0x40u
-#define NS_IER_THRI	0x02u
-#define NS_IIR_NONE	0x01u
-#define NS_IIR_THRI	0x02u
-#define NS_IIR_FIFO	0xc0u
-#define NS_FCR_ENABLE	0x01u
+#define NS_LCR_DLAB   0x80u
+#define NS_LSR_THRE   0x20u
+#define NS_LSR_TEMT   0x40u
+#define NS_IER_THRI   0x02u
+#define NS_IIR_NONE   0x01u
+#define NS_IIR_THRI   0x02u
+#define NS_IIR_FIFO   0xc0u
+#define NS_FCR_ENABLE 0x01u
 
 /* Register number of an access, or -1 for an access the device does not decode. */
 static int ns_reg(const struct vuart_ns16550 *u, uint64_t off, unsigned width)

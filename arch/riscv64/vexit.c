@@ -245,7 +245,7 @@ bool riscv_vsbi_suspended(const struct vcpu *vcpu)
 
 /* Remote fences other vCPUs asked for (riscv64/rfence.h), right before an entry. */
 static __attribute__((noinline)) struct riscv_vcpu *riscv_do_fences(struct riscv_vcpu *vc,
-								   uint32_t f)
+								    uint32_t f)
 {
 	if (f & RISCV_FENCE_I)
 		__asm__ __volatile__("fence.i" ::: "memory");

@@ -104,9 +104,9 @@ static int riscv_virq_vcpu_init(struct vcpu *vcpu)
 {
 	struct vplic *p = vcpu->vm->virq;
 
-	riscv_vcpu(vcpu)->plic_out =
-		p && VPLIC_S_CTX(vcpu->id) < p->nctx ? &p->out[VPLIC_S_CTX(vcpu->id)]
-						      : &riscv_no_plic_output;
+	riscv_vcpu(vcpu)->plic_out = p && VPLIC_S_CTX(vcpu->id) < p->nctx
+					     ? &p->out[VPLIC_S_CTX(vcpu->id)]
+					     : &riscv_no_plic_output;
 	return PV_OK;
 }
 

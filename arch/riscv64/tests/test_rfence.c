@@ -8,8 +8,8 @@
 #include "pv_test.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <riscv64/rfence.h>
+#include <sched.h>
 #include <string.h>
 
 /* A target vCPU as its hart would drive it: enter (fences done first), run, exit. */

@@ -27,18 +27,18 @@
 #include <irq/vdev.h>
 #include <pv/spinlock.h>
 
-#define VPLIC_SOURCES	 64 /* source 0 does not exist */
-#define VPLIC_MAX_CTX	 16 /* two per vCPU */
-#define VPLIC_PRIO_MASK	 7u
-#define VPLIC_PRIORITY	 0x0ULL
-#define VPLIC_PENDING	 0x1000ULL
-#define VPLIC_ENABLE	 0x2000ULL
-#define VPLIC_ENABLE_CTX 0x80ULL
-#define VPLIC_CONTEXT	 0x200000ULL
-#define VPLIC_CTX_STRIDE 0x1000ULL
-#define VPLIC_SIZE(nctx) (VPLIC_CONTEXT + VPLIC_CTX_STRIDE * (uint64_t)(nctx))
-#define VPLIC_M_CTX(n)	 (2u * (n))	 /* hart n's machine-level context */
-#define VPLIC_S_CTX(n)	 (2u * (n) + 1u) /* vCPU n's supervisor-level context */
+#define VPLIC_SOURCES	   64 /* source 0 does not exist */
+#define VPLIC_MAX_CTX	   16 /* two per vCPU */
+#define VPLIC_PRIO_MASK	   7u
+#define VPLIC_PRIORITY	   0x0ULL
+#define VPLIC_PENDING	   0x1000ULL
+#define VPLIC_ENABLE	   0x2000ULL
+#define VPLIC_ENABLE_CTX   0x80ULL
+#define VPLIC_CONTEXT	   0x200000ULL
+#define VPLIC_CTX_STRIDE   0x1000ULL
+#define VPLIC_SIZE(nctx)   (VPLIC_CONTEXT + VPLIC_CTX_STRIDE * (uint64_t)(nctx))
+#define VPLIC_M_CTX(n)	   (2u * (n))	   /* hart n's machine-level context */
+#define VPLIC_S_CTX(n)	   (2u * (n) + 1u) /* vCPU n's supervisor-level context */
 #define VPLIC_CTXS(nvcpus) (2u * (nvcpus))
 
 struct vplic {

@@ -67,8 +67,8 @@ extern const char *const rv_guest_ext_names[RV_GX_COUNT];
 
 struct rv_guest_cpu {
 	uint64_t timebase_hz;
-	uint64_t exts;	    /* bit n: extension n (enum rv_guest_ext) is offered */
-	unsigned satp_max;  /* RV_SATP_SV39..RV_SATP_SV57 */
+	uint64_t exts;	   /* bit n: extension n (enum rv_guest_ext) is offered */
+	unsigned satp_max; /* RV_SATP_SV39..RV_SATP_SV57 */
 };
 
 /* Written once by the boot hart before any VM is created, read-only afterwards. */
