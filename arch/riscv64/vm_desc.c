@@ -82,33 +82,24 @@ struct rv_guest_cpu rv_guest_cpu = {
 	.satp_max = RV_SATP_SV48,
 };
 
-static uint64_t rv_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = n; i > 0; i--)
-		v = v << 8 | p[i - 1];
-	return v;
-}
-
 static int rv_linux_header(const void *image, uint64_t size, uint64_t *text_offset,
 			   uint64_t *footprint, char *why, size_t why_len)
 {
 	const uint8_t *h = image;
 	uint64_t image_size;
 
-	if (size < RV_IMAGE_HDR || rv_le(h + 56, 4) != RV_IMAGE_MAGIC2) {
+	if (size < RV_IMAGE_HDR || arch_vm_le(h + 56, 4) != RV_IMAGE_MAGIC2) {
 		pv_snprintf(why, why_len,
 			    "not a RISC-V Linux Image (no \"RSC\\x05\" magic; boot arch/riscv/boot/"
 			    "Image, not vmlinux or a compressed Image.gz)");
 		return -PV_EINVAL;
 	}
-	if (rv_le(h + 24, 8) & RV_IMAGE_FLAG_BE) {
+	if (arch_vm_le(h + 24, 8) & RV_IMAGE_FLAG_BE) {
 		pv_snprintf(why, why_len, "a big-endian kernel: this VM's harts are little-endian");
 		return -PV_EINVAL;
 	}
-	*text_offset = rv_le(h + 8, 8);
-	image_size = rv_le(h + 16, 8);
+	*text_offset = arch_vm_le(h + 8, 8);
+	image_size = arch_vm_le(h + 16, 8);
 	if (image_size == 0) /* header version 0.1 left it out */
 		image_size = size;
 	if (*text_offset >= PV_MIB(64) || image_size > PV_GIB(4) || image_size < RV_IMAGE_HDR) {

@@ -103,4 +103,15 @@ struct arch_vm_desc {
 
 extern const struct arch_vm_desc arch_vm_desc;
 
+/* The @n-byte little-endian number at @p (@n <= 8): fields of kernel image headers, which the
+ * backends' linux_header read from images that need not be aligned. */
+static inline uint64_t arch_vm_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = n; i > 0; i--)
+		v = v << 8 | p[i - 1];
+	return v;
+}
+
 #endif
