@@ -24,16 +24,16 @@
 #include <vm/arch_vm_desc.h>
 #include <vm/vm_fdt.h>
 
-#define RV_EM_RISCV	  243
+#define RV_EM_RISCV	   243
 #define RV_HOST_MAX_SOURCE 1023u /* a PLIC's last source */
-#define RV_IMAGE_HDR	  64
-#define RV_IMAGE_MAGIC2	  0x05435352u /* "RSC\x05" at offset 56 */
-#define RV_IMAGE_FLAG_BE  1u	      /* flags bit 0: big-endian kernel */
-#define RV_PLIC_PHANDLE	  1u
-#define RV_INTC_PHANDLE0  2u	      /* vCPU n's interrupt controller: 2 + n */
-#define RV_IRQ_S_EXT	  9u	      /* the causes PLIC contexts raise at their hart */
-#define RV_IRQ_M_EXT	  11u
-#define RV_ISA_MAX	  512
+#define RV_IMAGE_HDR	   64
+#define RV_IMAGE_MAGIC2	   0x05435352u /* "RSC\x05" at offset 56 */
+#define RV_IMAGE_FLAG_BE   1u	       /* flags bit 0: big-endian kernel */
+#define RV_PLIC_PHANDLE	   1u
+#define RV_INTC_PHANDLE0   2u /* vCPU n's interrupt controller: 2 + n */
+#define RV_IRQ_S_EXT	   9u /* the causes PLIC contexts raise at their hart */
+#define RV_IRQ_M_EXT	   11u
+#define RV_ISA_MAX	   512
 
 const char *const rv_guest_ext_names[RV_GX_COUNT] = {
 	[RV_GX_I] = "i",
@@ -258,7 +258,8 @@ static int rv_fdt_plic(void *fdt, const struct vm_config *cfg)
 
 static int rv_fdt_arch(void *fdt, const struct vm_config *cfg, uint32_t *intc_phandle)
 {
-	int rc = VPLIC_CTXS(cfg->nvcpus) > VPLIC_MAX_CTX ? -FDT_ERR_BADVALUE : rv_fdt_cpus(fdt, cfg);
+	int rc =
+		VPLIC_CTXS(cfg->nvcpus) > VPLIC_MAX_CTX ? -FDT_ERR_BADVALUE : rv_fdt_cpus(fdt, cfg);
 
 	if (!rc)
 		rc = rv_fdt_plic(fdt, cfg);

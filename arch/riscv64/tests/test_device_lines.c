@@ -35,6 +35,19 @@ void vplic_notify(struct vm *v, unsigned ctx)
 		notified++;
 }
 
+/* No source here is a physical PLIC's: the passthrough hooks are never due. */
+void vplic_hw_complete(struct vm *v, uint32_t src)
+{
+	(void)v, (void)src;
+	fail();
+}
+
+void vplic_hw_rerouted(struct vm *v, uint32_t src)
+{
+	(void)v, (void)src;
+	fail();
+}
+
 /* arch/riscv64/virq.c's set_line: the source's level into the VM's vPLIC. */
 static int to_vplic(struct vm *v, struct vcpu *target, uint32_t irq, bool level)
 {

@@ -40,6 +40,7 @@
 #define VPLIC_M_CTX(n)	   (2u * (n))	   /* hart n's machine-level context */
 #define VPLIC_S_CTX(n)	   (2u * (n) + 1u) /* vCPU n's supervisor-level context */
 #define VPLIC_CTXS(nvcpus) (2u * (nvcpus))
+#define VPLIC_CTX_VCPU(c)  ((c) / 2u) /* the vCPU (hart) context c belongs to */
 
 struct vplic {
 	struct vdev dev;
