@@ -5,6 +5,7 @@ set(PV_LIB_SOURCES
   ${PV_ROOT}/lib/fmt.c
   ${PV_ROOT}/lib/strerror.c
   ${PV_ROOT}/lib/strlist.c
+  ${PV_ROOT}/lib/chacha20.c
 )
 # The C library subset images provide for themselves (the host has libc).
 set(PV_LIBC_SOURCES
@@ -16,6 +17,7 @@ set(PV_CORE_SOURCES
   ${PV_ROOT}/hal/console.c
   ${PV_ROOT}/hal/page_pool.c
   ${PV_ROOT}/hal/fdt_memory.c
+  ${PV_ROOT}/hal/boot_seed.c
   ${PV_ROOT}/hal/hv_timer.c
   ${PV_ROOT}/addrspace/s2.c
   ${PV_ROOT}/vcpu/vcpu.c

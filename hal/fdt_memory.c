@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The memory map from a flattened device tree, read with libfdt. */
 #include <hal/boot.h>
+#include <hal/boot_seed.h>
 #include <libfdt.h>
 #include <pv/strlist.h>
 
@@ -72,6 +73,8 @@ int boot_fdt_memory(const void *dtb, struct boot_info *bi)
 	if (fdt_check_header(dtb) != 0 || (uintptr_t)dtb % 8 || fdt_off_dt_struct(dtb) % 4 ||
 	    fdt_off_dt_strings(dtb) % 4 || fdt_off_mem_rsvmap(dtb) % 8)
 		return -PV_EINVAL;
+	/* The firmware's random bytes, read here as every device-tree boot passes by. */
+	boot_seed_from_fdt(dtb);
 	root_ac = fdt_address_cells(dtb, 0);
 	root_sc = fdt_size_cells(dtb, 0);
 	if (root_ac < 1 || root_ac > 2 || root_sc < 1 || root_sc > 2)

@@ -119,6 +119,23 @@ bench_suite() {
 	[ "$rc" -ne 1 ] # 2: skipped, not a failure
 }
 
+# run_until <log> <regex> <command...>: runs the command with its output in <log> and stops it
+# (SIGTERM, which timeout(1) passes on) when a line of <log> matches <regex>.
+run_until() {
+	local log=$1 pattern=$2 pid
+	shift 2
+	"$@" >"$log" 2>&1 </dev/null &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if grep -qE -- "$pattern" "$log"; then
+			kill "$pid" 2>/dev/null
+			break
+		fi
+		sleep 1
+	done
+	wait "$pid"
+}
+
 bench_linux() {
 	local p=$1
 	local build=$root/build/bench-linux-$p log=$out/$p.linux.log bare=$out/$p.linux-bare.log
@@ -139,9 +156,11 @@ bench_linux() {
 		sed -nE 's/^  ram +(0x[0-9a-f]+)-(0x[0-9a-f]+)$/\1 \2/p')
 	PV_BENCH=1 timeout 900 "$root/platforms/$p/run.sh" "$build" >"$log" 2>&1 </dev/null
 	emulator_ran $? "$log" || return 1
+	# The VM's device tree may give the bare machine's firmware no way to power off (riscv64:
+	# OpenSBI finds no reset device in it): the bare run is stopped once /init is done.
 	PV_BENCH=1 PV_BARE_KERNEL=$dir/Image PV_BARE_INITRD=$dir/initrd.cpio PV_BARE_APPEND=$bootargs \
-		PV_BARE_DTB=$out/$p.linux.dtb PV_BARE_MACHINE="$BENCH_LINUX_BARE_MACHINE -m ${ram_mib}M" timeout 900 "$root/platforms/$p/run.sh" \
-		"$build" >"$bare" 2>&1 </dev/null
+		PV_BARE_DTB=$out/$p.linux.dtb PV_BARE_MACHINE="$BENCH_LINUX_BARE_MACHINE -m ${ram_mib}M" \
+		run_until "$bare" 'polyvisor-init: done' timeout 900 "$root/platforms/$p/run.sh" "$build"
 	hz=$(counter_hz "$log")
 	ticks=$(tr -d '\r' <"$log" | grep -oE '^\[linux\] polyvisor-init: counter [0-9]+' | awk '{print $4}')
 	bare_ticks=$(tr -d '\r' <"$bare" | grep -oE '^polyvisor-init: counter [0-9]+' | awk '{print $3}')

@@ -59,7 +59,7 @@ dest=$cache/guests/$guest
 mkdir -p "$dest"
 
 fetch_kernel() {
-	local work pkg deb image
+	local work pkg deb image bb
 	debian_apt "$suite" "$arch"
 	debian_apt_update || exit 1
 	pkg=$(apt-cache "${apt_opts[@]}" depends "$meta" 2>/dev/null |
@@ -86,8 +86,12 @@ fetch_kernel() {
 		cp "$image" "$dest/Image.tmp"
 	fi
 	mv "$dest/Image.tmp" "$dest/Image"
-	dpkg-deb --fsys-tarfile "$work"/busybox-static_*.deb | tar -x -C "$work" ./bin/busybox
-	cp "$work/bin/busybox" "$dest/busybox"
+	# /bin/busybox up to Debian 12, /usr/bin/busybox from Debian 13 (merged /usr).
+	bb=$(dpkg-deb -c "$work"/busybox-static_*.deb | awk '$NF ~ /^\.\/(usr\/)?bin\/busybox$/ {
+		print $NF; exit }')
+	[ -n "$bb" ] || { echo "fetch-guest: busybox-static holds no busybox" >&2; exit 1; }
+	dpkg-deb --fsys-tarfile "$work"/busybox-static_*.deb | tar -x -C "$work" "$bb"
+	cp "$work/$bb" "$dest/busybox"
 	echo "$pkg" >"$dest/version"
 	if [ "$virtio" = 1 ]; then
 		rm -rf "$dest/modules"

@@ -266,10 +266,12 @@ static int check_devices(const struct vm_config *cfg, const char *name, struct v
 				err, name, "device %s: %s", dev->node,
 				m->irq ? "this architecture routes no device interrupts yet"
 				       : "this device has no interrupt");
-		if (dev->has_irq && dev->irq > arch_vm_desc.max_irq_line)
+		if (dev->has_irq &&
+		    (dev->irq < arch_vm_desc.min_irq_line || dev->irq > arch_vm_desc.max_irq_line))
 			return vm_err_set(err, name,
-					  "device %s: interrupt line %u (0 to %u allowed)",
-					  dev->node, dev->irq, arch_vm_desc.max_irq_line);
+					  "device %s: interrupt line %u (%u to %u allowed)",
+					  dev->node, dev->irq, arch_vm_desc.min_irq_line,
+					  arch_vm_desc.max_irq_line);
 		rc = check_device_place(cfg, i, name, err);
 		if (rc)
 			return rc;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Generated guest device trees (vm/vm_fdt.h). */
+#include <hal/boot_seed.h>
 #include <libfdt.h>
 #include <pv/fmt.h>
 #include <string.h>
@@ -167,4 +168,20 @@ int vm_fdt_build(const struct vm_config *cfg, const struct vm_layout *layout, vo
 		return -PV_ENOMEM;
 	}
 	return PV_OK;
+}
+
+int vm_fdt_add_seed(void *buf, size_t size)
+{
+	uint8_t seed[BOOT_SEED_LEN];
+	int rc, node;
+
+	if (!boot_seed_take(seed))
+		return PV_OK;
+	rc = size > INT32_MAX ? -FDT_ERR_NOSPACE : fdt_open_into(buf, buf, (int)size);
+	node = rc ? rc : fdt_path_offset(buf, "/chosen");
+	rc = node < 0 ? node : fdt_setprop(buf, node, "rng-seed", seed, sizeof(seed));
+	if (!rc)
+		rc = fdt_pack(buf);
+	memset(seed, 0, sizeof(seed));
+	return rc ? -PV_ENOMEM : PV_OK;
 }

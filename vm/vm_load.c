@@ -63,6 +63,8 @@ static int gen_fdt(struct vm *vm, gpa_t at, void *buf, uint64_t size)
 	(void)at;
 	if (err)
 		hal_printf("vm %s: %s\n", vm->name, why.msg);
+	else
+		err = vm_fdt_add_seed(buf, size);
 	return err;
 }
 

@@ -26,29 +26,20 @@
 #define A64_HOST_MAX_SPI 987u	 /* INTID 1019, the last SPI */
 #define A64_UART_SIZE	 0x1000u /* a PL011's register page */
 
-static uint64_t a64_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = n; i > 0; i--)
-		v = v << 8 | p[i - 1];
-	return v;
-}
-
 static int a64_linux_header(const void *image, uint64_t size, uint64_t *text_offset,
 			    uint64_t *footprint, char *why, size_t why_len)
 {
 	const uint8_t *h = image;
 	uint64_t image_size;
 
-	if (size < A64_IMAGE_HDR || a64_le(h + 56, 4) != A64_IMAGE_MAGIC) {
+	if (size < A64_IMAGE_HDR || arch_vm_le(h + 56, 4) != A64_IMAGE_MAGIC) {
 		pv_snprintf(why, why_len,
 			    "not an arm64 Linux Image (no \"ARM\\x64\" magic; a vmlinuz must be "
 			    "decompressed first)");
 		return -PV_EINVAL;
 	}
-	*text_offset = a64_le(h + 8, 8);
-	image_size = a64_le(h + 16, 8);
+	*text_offset = arch_vm_le(h + 8, 8);
+	image_size = arch_vm_le(h + 16, 8);
 	if (image_size == 0) {
 		*text_offset = A64_OLD_TEXT_OFF;
 		image_size = size;

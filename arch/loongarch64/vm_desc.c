@@ -50,15 +50,6 @@
 #define LA_EFI_REVISION	  ((2u << 16) | 70u) /* the system table's layout is UEFI 2.7's */
 #define LA_FW_VENDOR	  "Polyvisor"
 
-static uint64_t la_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = n; i > 0; i--)
-		v = v << 8 | p[i - 1];
-	return v;
-}
-
 static void la_put(uint8_t *p, unsigned n, uint64_t v)
 {
 	for (unsigned i = 0; i < n; i++, v >>= 8)
@@ -71,16 +62,16 @@ static int la_linux_header(const void *image, uint64_t size, uint64_t *text_offs
 	const uint8_t *h = image;
 	uint64_t entry, load, span;
 
-	if (size < LA_IMAGE_HDR || la_le(h, 2) != LA_MZ_MAGIC ||
-	    la_le(h + LA_IMAGE_PE_MAGIC, 4) != LA_LINUX_PE_MAGIC) {
+	if (size < LA_IMAGE_HDR || arch_vm_le(h, 2) != LA_MZ_MAGIC ||
+	    arch_vm_le(h + LA_IMAGE_PE_MAGIC, 4) != LA_LINUX_PE_MAGIC) {
 		pv_snprintf(why, why_len,
 			    "not a LoongArch Linux image (no MZ and LoongArch magic: boot "
 			    "vmlinux.efi, not the vmlinux ELF)");
 		return -PV_EINVAL;
 	}
-	entry = la_le(h + LA_IMAGE_ENTRY, 8) & LA_PHYS_MASK;
-	load = la_le(h + LA_IMAGE_LOAD, 8) & LA_PHYS_MASK;
-	span = la_le(h + LA_IMAGE_SIZE, 8);
+	entry = arch_vm_le(h + LA_IMAGE_ENTRY, 8) & LA_PHYS_MASK;
+	load = arch_vm_le(h + LA_IMAGE_LOAD, 8) & LA_PHYS_MASK;
+	span = arch_vm_le(h + LA_IMAGE_SIZE, 8);
 	if (load >= PV_GIB(4) || span > PV_GIB(4) || entry < load || entry - load >= size) {
 		pv_snprintf(why, why_len,
 			    "implausible header: entry 0x%llx, load offset 0x%llx, size 0x%llx",
@@ -98,8 +89,8 @@ static uint64_t la_linux_entry(const void *image, uint64_t size)
 	const uint8_t *h = image;
 
 	(void)size;
-	return (la_le(h + LA_IMAGE_ENTRY, 8) & LA_PHYS_MASK) -
-	       (la_le(h + LA_IMAGE_LOAD, 8) & LA_PHYS_MASK);
+	return (arch_vm_le(h + LA_IMAGE_ENTRY, 8) & LA_PHYS_MASK) -
+	       (arch_vm_le(h + LA_IMAGE_LOAD, 8) & LA_PHYS_MASK);
 }
 
 /* CRC-32 (IEEE 802.3, reflected) as the UEFI table header's CRC32 field takes it. */

@@ -155,6 +155,7 @@ static void scan_cpus(const void *dtb, uint64_t boot_hartid)
 			riscv_info.boot_isa = fdt_getprop(dtb, node, "riscv,isa", NULL);
 			riscv_info.boot_exts = fdt_getprop(dtb, node, "riscv,isa-extensions",
 							   &riscv_info.boot_exts_len);
+			riscv_info.boot_mmu = fdt_getprop(dtb, node, "mmu-type", NULL);
 			if (!riscv_info.timebase_hz)
 				riscv_info.timebase_hz = timebase_of(dtb, node);
 		} else if (riscv_ncpus < CONFIG_MAX_CPUS) {

@@ -9,9 +9,11 @@
 #include <riscv64/cpu.h>
 #include <riscv64/csr.h>
 #include <riscv64/fixup.h>
+#include <riscv64/guest_cpu.h>
 #include <riscv64/hfence.h>
 #include <riscv64/plic.h>
 #include <riscv64/vcpu.h>
+#include <string.h>
 
 #ifdef CONFIG_RISCV_S2_SV48X4
 #define IS_ENABLED_SV48X4 1
@@ -63,6 +65,47 @@ static unsigned count_low_ones(uint64_t v)
 	return n;
 }
 
+/* Whether VS-stage translation mode @mode exists: vsatp is WARL, and a write of a mode the hart
+ * lacks leaves it unchanged (or at least not in that mode). No guest runs yet. */
+static bool vsatp_mode_ok(unsigned mode)
+{
+	uint64_t v;
+
+	csr_write(CSR_VSATP, (uint64_t)mode << 60);
+	csr_read(CSR_VSATP, v);
+	csr_write(CSR_VSATP, 0);
+	return (v >> 60) == mode;
+}
+
+/* What the VMs' device trees offer (riscv64/guest_cpu.h): the allow-listed extensions the boot
+ * hart has, Sstc only where henvcfg.STCE works (riscv_info.sstc), the timebase, and the largest
+ * VS-stage mode among those the hart's own mmu-type allows. */
+static void riscv_guest_cpu_probe(void)
+{
+	static const struct {
+		const char *name;
+		unsigned mode;
+	} mmu[] = { { "riscv,sv57", RV_SATP_SV57 }, { "riscv,sv48", RV_SATP_SV48 } };
+	unsigned satp = RV_SATP_SV39;
+	uint64_t exts = 0;
+
+	for (unsigned i = 0; i < RV_GX_COUNT; i++)
+		if (riscv_isa_has(rv_guest_ext_names[i]))
+			exts |= 1ULL << i;
+	if (!riscv_info.sstc)
+		exts &= ~(1ULL << RV_GX_SSTC);
+	for (unsigned i = 0; riscv_info.boot_mmu && i < sizeof(mmu) / sizeof(mmu[0]); i++)
+		if (strcmp(riscv_info.boot_mmu, mmu[i].name) == 0) {
+			satp = mmu[i].mode;
+			break;
+		}
+	while (satp > RV_SATP_SV39 && !vsatp_mode_ok(satp))
+		satp--;
+	rv_guest_cpu.exts = exts;
+	rv_guest_cpu.timebase_hz = riscv_info.timebase_hz;
+	rv_guest_cpu.satp_max = satp;
+}
+
 void riscv_h_probe(struct vcpu_hw_info *info)
 {
 	bool in_isa = riscv_isa_has("h");
@@ -94,6 +137,7 @@ void riscv_h_probe(struct vcpu_hw_info *info)
 	riscv_hfence_gvma_all();
 	RISCV_CSR_TRY_READ(CSR_SENVCFG, rb, trapped);
 	riscv_info.senvcfg = !trapped;
+	riscv_guest_cpu_probe();
 
 	info->supported = true;
 	pv_snprintf(info->summary, sizeof(info->summary),

@@ -28,9 +28,9 @@ static pv_spinlock_t riscv_pt_lock = PV_SPINLOCK_INIT;
 /* The physical CPU of the vCPU whose vPLIC context the guest routes @guest to. */
 static unsigned riscv_pt_cpu(struct vm *vm, uint32_t guest)
 {
-	unsigned ctx = vm->virq ? vplic_route(vm->virq, guest) : 0;
+	unsigned v = vm->virq ? VPLIC_CTX_VCPU(vplic_route(vm->virq, guest)) : 0;
 
-	return vm->vcpus[ctx < vm->nvcpus ? ctx : 0].pcpu;
+	return vm->vcpus[v < vm->nvcpus ? v : 0].pcpu;
 }
 
 int riscv_pt_attach(struct vm *vm, uint32_t host, uint32_t guest)

@@ -58,6 +58,24 @@ static void riscv_vcpu_save(struct riscv_vcpu *vc)
 	riscv_fp_save(vc);
 }
 
+/*
+ * One time base per VM, reading zero at the boot vCPU's first instruction, as a machine's time
+ * does at reset: guests (and the boot benchmark) read their own uptime, not the hypervisor's,
+ * and nothing about when other VMs started. The boot vCPU fixes it when it first loads; the
+ * others start later, at the guest's request, and take the same.
+ */
+static uint64_t riscv_vm_time_start(struct vcpu *vcpu)
+{
+	struct vcpu *boot = &vcpu->vm->vcpus[0];
+	struct riscv_vcpu *b = riscv_vcpu(boot);
+
+	if (vcpu == boot && !__atomic_load_n(&b->time_started, __ATOMIC_ACQUIRE)) {
+		b->time_start = hal_cpu.timer_now();
+		__atomic_store_n(&b->time_started, true, __ATOMIC_RELEASE);
+	}
+	return b->time_start;
+}
+
 static void riscv_vcpu_restore(struct riscv_vcpu *vc)
 {
 	/* The host's gp and tp for the exit path: constant on this hart (see vcpu_entry.S). */
@@ -69,6 +87,7 @@ static void riscv_vcpu_restore(struct riscv_vcpu *vc)
 	else
 		csr_clear(CSR_SSTATUS, SSTATUS_SPP);
 	csr_write(CSR_HGATP, vc->hgatp);
+	csr_write(CSR_HTIMEDELTA, 0 - vc->time_start);
 	csr_write(CSR_VSSTATUS, vc->vsstatus);
 	csr_write(CSR_VSIE, vc->vsie);
 	csr_write(CSR_VSTVEC, vc->vstvec);
@@ -107,6 +126,7 @@ void riscv_vcpu_load(struct vcpu *vcpu)
 	/* A vCPU marked for reload has its newest state in memory already. */
 	if (old && old != vcpu && !riscv_vcpu(old)->reload)
 		riscv_vcpu_save(riscv_vcpu(old));
+	vc->time_start = riscv_vm_time_start(vcpu);
 	riscv_vcpu_restore(vc);
 	vc->reload = false;
 	cpu->loaded = vcpu;
@@ -161,13 +181,17 @@ static void riscv_vcpu_set_entry(struct vcpu *vcpu, gpa_t entry, uint64_t arg)
 	vc->vsstatus = 0;
 	vc->vsie = vc->vstvec = vc->vsscratch = vc->vsepc = vc->vscause = vc->vstval = 0;
 	vc->vsatp = 0;
-	vc->senvcfg = vc->scounteren = 0;
+	vc->senvcfg = 0;
+	/* As SBI firmware leaves it (OpenSBI sets it whole): user programs may read time, which
+	 * Linux's vDSO does. cycle and instret stay hidden by hcounteren whatever it says. */
+	vc->scounteren = SCOUNTEREN_TM;
 	vc->vstimecmp = UINT64_MAX;
 	vc->hvip = 0;
 	vc->hvip_eip = 0;
 	vc->timer_deadline = 0;
 	vc->ssip_pending = 0;
-	vc->fence_pending = 0;
+	vc->rfence.pending = 0;
+	vc->hsm_suspended = false;
 	__atomic_store_n(&vc->reload, true, __ATOMIC_RELEASE);
 }
 

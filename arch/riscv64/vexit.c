@@ -215,6 +215,7 @@ static void riscv_exit_virtual_inst(struct riscv_vcpu *vc, struct vcpu_exit *exi
 		}
 	}
 	if (insn == RISCV_INSN_WFI) {
+		vc->hsm_suspended = false;
 		vc->exit_len = 4;
 		exit->kind = VCPU_EXIT_HALT;
 		return;
@@ -224,14 +225,34 @@ static void riscv_exit_virtual_inst(struct riscv_vcpu *vc, struct vcpu_exit *exi
 		riscv_exit_s2_fault(vc, exit, VCPU_ACCESS_EXEC);
 }
 
-static void riscv_do_fences(struct riscv_vcpu *vc)
+void riscv_vsbi_suspend(struct vcpu *vcpu, bool non_retentive, uint64_t resume_addr)
 {
-	uint32_t f = __atomic_exchange_n(&vc->fence_pending, 0, __ATOMIC_ACQ_REL);
+	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
 
+	vc->hsm_suspended = true;
+	if (!non_retentive)
+		return;
+	/* Set now: the guest runs none of its code before the suspension ends. */
+	vc->pc = resume_addr;
+	vc->exit_len = 0;
+	csr_write(CSR_VSATP, 0);
+	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
+}
+
+bool riscv_vsbi_suspended(const struct vcpu *vcpu)
+{
+	return riscv_vcpu(vcpu)->hsm_suspended;
+}
+
+/* Remote fences other vCPUs asked for (riscv64/rfence.h), right before an entry. */
+static __attribute__((noinline)) struct riscv_vcpu *riscv_do_fences(struct riscv_vcpu *vc,
+								    uint32_t f)
+{
 	if (f & RISCV_FENCE_I)
 		__asm__ __volatile__("fence.i" ::: "memory");
 	if (f & RISCV_FENCE_VVMA)
 		__asm__ __volatile__(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
+	return vc;
 }
 
 /* Every exit but the Polyvisor hypercall and MMIO: out of line, so the hypercall path stays short. */
@@ -269,13 +290,11 @@ static __attribute__((noinline)) void riscv_vcpu_decode(struct vcpu *vcpu, struc
 	}
 }
 
-/* What may be due before an entry: the vCPU's state into the hart, remote fences. Returns @vc
- * so that the caller keeps nothing live across the call. */
+/* The vCPU's state into the hart, when it is not there. Returns @vc so that the caller keeps
+ * nothing live across the call. */
 static __attribute__((noinline)) struct riscv_vcpu *riscv_vcpu_prepare(struct riscv_vcpu *vc)
 {
 	riscv_vcpu_load(vc->vcpu);
-	if (vc->fence_pending)
-		riscv_do_fences(vc);
 	return vc;
 }
 
@@ -285,7 +304,8 @@ static void riscv_exit_complete(struct vcpu *vcpu, const struct vcpu_exit *exit)
  * the next entry (riscv_vcpu_prepare). */
 static inline bool riscv_vcpu_unprepared(const struct riscv_vcpu *vc)
 {
-	return riscv_this_cpu()->loaded != vc->vcpu || vc->reload || vc->fence_pending;
+	return riscv_this_cpu()->loaded != vc->vcpu || vc->reload ||
+	       __atomic_load_n(&vc->rfence.pending, __ATOMIC_RELAXED);
 }
 
 /* Decodes the two frequent exits, the Polyvisor hypercall and MMIO, into @exit; false for any
@@ -339,6 +359,8 @@ static inline void riscv_exit_cold(struct riscv_vcpu *vc, struct vcpu_exit *exit
 static __attribute__((noinline)) void riscv_vcpu_run_hot(struct riscv_vcpu *vc,
 							 struct vcpu_exit *exit)
 {
+	uint32_t fences;
+
 	do {
 		if (!vm_exit_step(vc->vcpu, exit, riscv_virq_sync, riscv_virq_flush,
 				  riscv_exit_complete)) {
@@ -350,7 +372,11 @@ static __attribute__((noinline)) void riscv_vcpu_run_hot(struct riscv_vcpu *vc,
 		exit->kind = VCPU_EXIT_NONE;
 		if (__builtin_expect(riscv_vcpu_unprepared(vc), 0))
 			vc = riscv_vcpu_prepare(vc);
+		fences = riscv_rfence_enter(&vc->rfence);
+		if (__builtin_expect(fences != 0, 0))
+			vc = riscv_do_fences(vc, fences);
 		vc = riscv_guest_enter(vc);
+		riscv_rfence_exit(&vc->rfence);
 		exit = vc->exit;
 		if (riscv_exit_handled(vc, exit))
 			return;
@@ -402,12 +428,17 @@ struct riscv_vcpu *riscv_guest_sync(struct riscv_vcpu *vc)
 void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
 	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+	uint32_t fences;
 
 	vc->vcpu = vcpu;
 	vc->exit = exit;
 	if (__builtin_expect(riscv_vcpu_unprepared(vc), 0))
 		vc = riscv_vcpu_prepare(vc);
+	fences = riscv_rfence_enter(&vc->rfence);
+	if (__builtin_expect(fences != 0, 0))
+		vc = riscv_do_fences(vc, fences);
 	vc = riscv_guest_enter(vc);
+	riscv_rfence_exit(&vc->rfence);
 	exit = vc->exit;
 	if (riscv_exit_handled(vc, exit))
 		return;

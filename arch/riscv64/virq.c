@@ -28,10 +28,11 @@ void riscv_virq_kick(struct vcpu *vcpu)
 		hal_cpu.ipi_send(vcpu->pcpu);
 }
 
+/* Only supervisor-level contexts reach a vCPU (VPLIC_S_CTX). */
 void vplic_notify(struct vm *vm, unsigned ctx)
 {
-	if (ctx < vm->nvcpus)
-		riscv_virq_kick(&vm->vcpus[ctx]);
+	if ((ctx & 1u) && ctx / 2u < vm->nvcpus)
+		riscv_virq_kick(&vm->vcpus[ctx / 2u]);
 }
 
 void riscv_vsbi_send_ipi(struct vcpu *from, struct vcpu *to)
@@ -41,11 +42,27 @@ void riscv_vsbi_send_ipi(struct vcpu *from, struct vcpu *to)
 	riscv_virq_kick(to);
 }
 
-void riscv_vsbi_remote_fence(struct vcpu *from, struct vcpu *to, unsigned what)
+/* While a remote fence waits: a pause hint (Zihintpause's "pause", an ordinary fence on harts
+ * without it). */
+static void riscv_rfence_relax(void *ctx)
 {
+	(void)ctx;
+	__asm__ __volatile__(".4byte 0x0100000f" ::: "memory");
+}
+
+void riscv_vsbi_remote_fence(struct vcpu *from, struct vcpu *const *to, unsigned n, unsigned what)
+{
+	struct riscv_rfence *t[VM_MAX_VCPUS];
+
 	(void)from;
-	__atomic_fetch_or(&riscv_vcpu(to)->fence_pending, what, __ATOMIC_ACQ_REL);
-	riscv_virq_kick(to);
+	if (n > VM_MAX_VCPUS)
+		n = VM_MAX_VCPUS;
+	for (unsigned i = 0; i < n; i++) {
+		t[i] = &riscv_vcpu(to[i])->rfence;
+		riscv_rfence_ask(t[i], what);
+		riscv_virq_kick(to[i]);
+	}
+	riscv_rfence_wait(t, n, riscv_rfence_relax, NULL);
 }
 
 void riscv_vsbi_set_timer(struct vcpu *vcpu, uint64_t deadline)
@@ -56,14 +73,17 @@ void riscv_vsbi_set_timer(struct vcpu *vcpu, uint64_t deadline)
 		csr_write(CSR_VSTIMECMP, deadline);
 		return;
 	}
-	/* A new deadline withdraws the interrupt of the old one (as writing stimecmp would). */
-	vc->timer_deadline = deadline;
+	/* A new deadline withdraws the interrupt of the old one (as writing stimecmp would). The
+	 * guest counts in its VM's time; 0 means "none" here, so a deadline at the VM's first tick
+	 * (long passed) becomes 1. */
+	deadline = riscv_host_time(vc, deadline);
+	vc->timer_deadline = deadline ? deadline : 1;
 	csr_clear(CSR_HVIP, HVIP_VSTIP);
 }
 
 static int riscv_virq_vm_init(struct vm *vm)
 {
-	vm->virq = vplic_create(vm, CONFIG_RISCV_GUEST_PLIC_BASE, vm->nvcpus);
+	vm->virq = vplic_create(vm, CONFIG_RISCV_GUEST_PLIC_BASE, VPLIC_CTXS(vm->nvcpus));
 	if (!vm->virq) {
 		hal_printf("vm %s: no room for the emulated PLIC\n", vm->name);
 		return -PV_ENOMEM;
@@ -84,8 +104,9 @@ static int riscv_virq_vcpu_init(struct vcpu *vcpu)
 {
 	struct vplic *p = vcpu->vm->virq;
 
-	riscv_vcpu(vcpu)->plic_out =
-		p && vcpu->id < p->nctx ? &p->out[vcpu->id] : &riscv_no_plic_output;
+	riscv_vcpu(vcpu)->plic_out = p && VPLIC_S_CTX(vcpu->id) < p->nctx
+					     ? &p->out[VPLIC_S_CTX(vcpu->id)]
+					     : &riscv_no_plic_output;
 	return PV_OK;
 }
 
@@ -104,47 +125,87 @@ static int riscv_virq_send_ipi(struct vcpu *from, struct vcpu *to, uint32_t irq)
 	return PV_OK;
 }
 
-/* The host time at which the vCPU's timer fires (htimedelta is 0: guest time is host time), 0 if
- * none is armed: vstimecmp (Sstc; live in the CSR while the vCPU is loaded here), or the no-Sstc
- * fallback's deadline. */
-static uint64_t riscv_timer_deadline(struct vcpu *vcpu, bool loaded)
-{
-	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
-	uint64_t cmp = vc->vstimecmp;
+/* The vCPU's interrupt state as the hart would show it: live in the hart while the vCPU is
+ * loaded there, else its saved copy. */
+struct riscv_virq_view {
+	uint64_t vsie, hvip, vstimecmp;
+};
 
-	if (vc->timer_deadline)
-		return vc->timer_deadline;
-	if (loaded && riscv_info.sstc)
-		csr_read(CSR_VSTIMECMP, cmp);
-	return cmp == UINT64_MAX ? 0 : cmp;
+static void riscv_virq_view(const struct vcpu *vcpu, struct riscv_virq_view *v)
+{
+	const struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+
+	if (!riscv_vcpu_is_loaded(vcpu) || vc->reload) {
+		v->vsie = vc->vsie;
+		v->hvip = vc->hvip;
+		v->vstimecmp = vc->vstimecmp;
+		return;
+	}
+	csr_read(CSR_VSIE, v->vsie);
+	csr_read(CSR_HVIP, v->hvip);
+	v->vstimecmp = UINT64_MAX;
+	if (riscv_info.sstc)
+		csr_read(CSR_VSTIMECMP, v->vstimecmp);
 }
 
-uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu)
-{
-	return riscv_timer_deadline(vcpu, riscv_vcpu_is_loaded(vcpu));
-}
-
-/* Whether the vCPU has an interrupt it enabled (vsie) pending: ends a HALT, and makes a vCPU that
- * idles off its hart runnable. Its timer is compared by hand: vsip does not show a pending Sstc
- * timer on some implementations (QEMU 7.2), and a vCPU off its hart has no live VS state. */
+/* Whether the vCPU has an interrupt it enabled (vsie) pending: ends a HALT or an HSM suspend, and
+ * makes a vCPU idling off its hart runnable. vsip is not read: QEMU 7.2 does not show a timer
+ * raised by vstimecmp (Sstc) there, so each source is looked at itself: hvip (injected software,
+ * timer and external interrupts), a requested IPI, the vPLIC's output, vstimecmp against the time,
+ * and the no-Sstc deadline. Called on the vCPU's hart (the core's HALT path and scheduler). */
 static bool riscv_virq_pending(struct vcpu *vcpu)
 {
-	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
-	bool loaded = riscv_vcpu_is_loaded(vcpu);
-	uint64_t vsie = vc->vsie, vsip = 0, deadline;
+	const struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+	struct riscv_virq_view v;
+	uint64_t pend;
 
-	if (loaded) {
-		csr_read(CSR_VSIE, vsie);
-		csr_read(CSR_VSIP, vsip);
+	riscv_virq_view(vcpu, &v);
+	/* hvip's VS bits sit one above the S-level bits vsie uses. */
+	pend = (v.hvip & (HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP)) >> 1;
+	if (__atomic_load_n(&vc->ssip_pending, __ATOMIC_ACQUIRE))
+		pend |= SIP_SSIP;
+	if (vplic_output(vcpu->vm->virq, VPLIC_S_CTX(vcpu->id)))
+		pend |= SIP_SEIP;
+	if (v.vsie & SIP_STIP) {
+		uint64_t now = hal_cpu.timer_now();
+
+		if (riscv_info.sstc ? riscv_guest_time(vc, now) >= v.vstimecmp
+				    : vc->timer_deadline && now >= vc->timer_deadline)
+			pend |= SIP_STIP;
 	}
-	if (vsip & vsie)
-		return true;
-	deadline = riscv_timer_deadline(vcpu, loaded);
-	if (deadline && hal_cpu.timer_now() >= deadline && (vsie & SIP_STIP))
-		return true;
-	if (vc->ssip_pending && (vsie & SIP_SSIP))
-		return true;
-	return vplic_output(vcpu->vm->virq, vcpu->id) && (vsie & SIP_SEIP);
+	return (pend & v.vsie) != 0;
+}
+
+/* Where the vCPU idles in place on its hart with Sstc, its own timer (VSTIP from vstimecmp, enabled
+ * in hie) ends the hart's wait at the deadline; the scheduler's timer is then only a backstop, set
+ * this long after it (20 us). Being a real deadline shortly after the wake, it also makes QEMU's
+ * instruction-counting round robin, which gives each hart a turn as long as the time to the
+ * machine's next timer deadline, run the woken hart soon instead of after the other harts' long
+ * turns (the guest suite's timer check saw a 47 ms late tick without it). */
+#define RISCV_WAKE_BACKSTOP_HZ 50000u
+
+/* vcpu_ops.wake_deadline: when the vCPU's own timer makes riscv_virq_pending true (0: it cannot,
+ * being disarmed or masked in vsie). */
+uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu)
+{
+	const struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+	struct riscv_virq_view v;
+	uint64_t d;
+
+	riscv_virq_view(vcpu, &v);
+	if (!(v.vsie & SIP_STIP))
+		return 0;
+	if (!riscv_info.sstc)
+		return vc->timer_deadline;
+	if (v.vstimecmp == UINT64_MAX)
+		return 0;
+	d = riscv_host_time(vc, v.vstimecmp);
+	if (d == 0) /* 0 says "none": a deadline at 0 has passed already */
+		d = 1;
+	if (riscv_vcpu_is_loaded(vcpu) && !vc->reload &&
+	    d <= UINT64_MAX - riscv_info.timebase_hz / RISCV_WAKE_BACKSTOP_HZ)
+		d += riscv_info.timebase_hz / RISCV_WAKE_BACKSTOP_HZ;
+	return d;
 }
 
 /* The no-Sstc timer: VSTIP once the deadline passed, else a host timer that makes the hart exit
@@ -167,7 +228,7 @@ static __attribute__((noinline)) void riscv_virq_flush_work(struct vcpu *vcpu)
 	riscv_vcpu_load(vcpu);
 	if (vc->ssip_pending && __atomic_exchange_n(&vc->ssip_pending, 0, __ATOMIC_ACQ_REL))
 		csr_set(CSR_HVIP, HVIP_VSSIP);
-	eip = vplic_output(vcpu->vm->virq, vcpu->id) ? HVIP_VSEIP : 0;
+	eip = vplic_output(vcpu->vm->virq, VPLIC_S_CTX(vcpu->id)) ? HVIP_VSEIP : 0;
 	if (eip != vc->hvip_eip) {
 		if (eip)
 			csr_set(CSR_HVIP, HVIP_VSEIP);

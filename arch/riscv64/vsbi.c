@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * SBI for guests (SBI specification 1.0). The guest's hart ids are the vCPUs' guest CPU ids; a
+ * SBI for guests (SBI specification 2.0). The guest's hart ids are the vCPUs' guest CPU ids; a
  * hart mask names them relative to hart_mask_base (-1: every hart of the VM).
  */
 #include <riscv64/vcpu.h>
@@ -74,7 +74,7 @@ enum vsbi_op {
 };
 
 /* Applies @op to every vCPU a hart mask names; VSBI_ERR_INVALID_PARAM if one does not exist
- * (checked before anything is done). */
+ * (checked before anything is done). Fences return when every target has fenced. */
 static int64_t vsbi_for_mask(struct vcpu *vcpu, uint64_t mask, uint64_t base, enum vsbi_op op)
 {
 	struct vm *vm = vcpu->vm;
@@ -97,18 +97,17 @@ static int64_t vsbi_for_mask(struct vcpu *vcpu, uint64_t mask, uint64_t base, en
 			targets[n++] = t;
 		}
 	}
-	for (unsigned i = 0; i < n; i++) {
-		switch (op) {
-		case VSBI_OP_IPI:
+	switch (op) {
+	case VSBI_OP_IPI:
+		for (unsigned i = 0; i < n; i++)
 			riscv_vsbi_send_ipi(vcpu, targets[i]);
-			break;
-		case VSBI_OP_FENCE_I:
-			riscv_vsbi_remote_fence(vcpu, targets[i], RISCV_FENCE_I);
-			break;
-		case VSBI_OP_FENCE_VVMA:
-			riscv_vsbi_remote_fence(vcpu, targets[i], RISCV_FENCE_VVMA);
-			break;
-		}
+		break;
+	case VSBI_OP_FENCE_I:
+		riscv_vsbi_remote_fence(vcpu, targets, n, RISCV_FENCE_I);
+		break;
+	case VSBI_OP_FENCE_VVMA:
+		riscv_vsbi_remote_fence(vcpu, targets, n, RISCV_FENCE_VVMA);
+		break;
 	}
 	return VSBI_SUCCESS;
 }
@@ -134,12 +133,44 @@ static uint64_t vsbi_hart_state(const struct vcpu *t)
 	switch (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE)) {
 	case VCPU_READY:
 		return VSBI_HSM_START_PENDING;
-	case VCPU_RUNNING:
 	case VCPU_HALTED:
+		return riscv_vsbi_suspended(t) ? VSBI_HSM_SUSPENDED : VSBI_HSM_STARTED;
+	case VCPU_RUNNING:
 		return VSBI_HSM_STARTED;
 	default:
 		return VSBI_HSM_STOPPED;
 	}
+}
+
+/* hart_suspend(suspend_type, resume_addr, opaque): the two default types (SBI 2.0, 9.4). */
+static void vsbi_hart_suspend(struct vcpu *vcpu, uint64_t x[32], struct vcpu_exit *exit)
+{
+	uint64_t type = x[VSBI_A0], addr = x[VSBI_A1], opaque = x[VSBI_A0 + 2];
+	uint8_t probe;
+
+	if (type > UINT32_MAX || (type < 0x10000000u && type != VSBI_SUSPEND_RETENTIVE) ||
+	    (type > VSBI_SUSPEND_NON_RETENTIVE && type < 0x90000000u)) {
+		vsbi_ret(x, VSBI_ERR_INVALID_PARAM, 0);
+		return;
+	}
+	if (type != VSBI_SUSPEND_RETENTIVE && type != VSBI_SUSPEND_NON_RETENTIVE) {
+		vsbi_ret(x, VSBI_ERR_NOT_SUPPORTED, 0); /* platform-specific: none here */
+		return;
+	}
+	if (type == VSBI_SUSPEND_RETENTIVE) {
+		vsbi_ret(x, VSBI_SUCCESS, 0);
+		riscv_vsbi_suspend(vcpu, false, 0);
+	} else {
+		/* The resume address must be guest RAM (the guest's own memory, where it may run). */
+		if (vm_read_guest(vcpu->vm, gpa(addr), &probe, 1) != PV_OK) {
+			vsbi_ret(x, VSBI_ERR_INVALID_ADDR, 0);
+			return;
+		}
+		x[VSBI_A0] = vcpu->guest_cpu_id;
+		x[VSBI_A1] = opaque;
+		riscv_vsbi_suspend(vcpu, true, addr);
+	}
+	exit->kind = VCPU_EXIT_HALT;
 }
 
 static void vsbi_hsm(struct vcpu *vcpu, uint64_t fid, uint64_t x[32], struct vcpu_exit *exit)
@@ -170,19 +201,34 @@ static void vsbi_hsm(struct vcpu *vcpu, uint64_t fid, uint64_t x[32], struct vcp
 		else
 			vsbi_ret(x, VSBI_SUCCESS, vsbi_hart_state(t));
 		return;
-	default: /* hart_suspend: not offered; guests idle with wfi */
+	case 3:
+		vsbi_hart_suspend(vcpu, x, exit);
+		return;
+	default:
 		vsbi_ret(x, VSBI_ERR_NOT_SUPPORTED, 0);
 		return;
 	}
 }
 
+/* system_reset(reset_type, reset_reason). Reserved types and reasons are invalid; vendor types
+ * are valid but there are none here. */
 static void vsbi_srst(uint64_t fid, uint64_t x[32], struct vcpu_exit *exit)
 {
+	uint64_t type = x[VSBI_A0], reason = x[VSBI_A1];
+
 	if (fid != 0) {
 		vsbi_ret(x, VSBI_ERR_NOT_SUPPORTED, 0);
 		return;
 	}
-	switch (x[VSBI_A0]) {
+	if (type > UINT32_MAX || reason > UINT32_MAX || (reason > 1 && reason < 0xe0000000u)) {
+		vsbi_ret(x, VSBI_ERR_INVALID_PARAM, 0);
+		return;
+	}
+	if (type >= 0xf0000000u) {
+		vsbi_ret(x, VSBI_ERR_NOT_SUPPORTED, 0);
+		return;
+	}
+	switch (type) {
 	case 0: /* shutdown */
 		exit->kind = VCPU_EXIT_SYSTEM_OFF;
 		return;

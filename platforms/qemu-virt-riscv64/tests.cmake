@@ -29,3 +29,8 @@ set_property(TEST system.qemu-virt-riscv64.vblk-passthrough APPEND PROPERTY ENVI
 pv_system_test(NAME console PLATFORM qemu-virt-riscv64 ARCH riscv64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/console.console TIMEOUT 300
   CONFIG ${CMAKE_CURRENT_LIST_DIR}/console.config LABELS console)
+# Debian 13's riscv64 Linux (fetched into the guest cache) in a 2-vCPU VM described by
+# vms/linux.dts, next to the guest suite; in wall-clock time (linux.config).
+pv_system_test(NAME linux PLATFORM qemu-virt-riscv64 ARCH riscv64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux.expect TIMEOUT 300
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux.config FETCH linux-riscv64 LABELS linux)

@@ -39,11 +39,27 @@ void riscv_vsbi_send_ipi(struct vcpu *from, struct vcpu *to)
 	ipis[to->id]++;
 }
 
-void riscv_vsbi_remote_fence(struct vcpu *from, struct vcpu *to, unsigned what)
+void riscv_vsbi_remote_fence(struct vcpu *from, struct vcpu *const *to, unsigned n, unsigned what)
 {
 	(void)from;
 	FZ_CHECK(what == RISCV_FENCE_I || what == RISCV_FENCE_VVMA, "fence %u", what);
-	fences[to->id]++;
+	FZ_CHECK(n <= VM_MAX_VCPUS, "%u fence targets", n);
+	for (unsigned i = 0; i < n; i++)
+		fences[to[i]->id]++;
+}
+
+static bool suspended[VM_MAX_VCPUS];
+
+void riscv_vsbi_suspend(struct vcpu *vcpu, bool non_retentive, uint64_t resume_addr)
+{
+	(void)non_retentive;
+	(void)resume_addr;
+	suspended[vcpu->id] = true;
+}
+
+bool riscv_vsbi_suspended(const struct vcpu *vcpu)
+{
+	return suspended[vcpu->id];
 }
 
 /* ---- loads and stores ---- */
@@ -219,6 +235,7 @@ static void sbi(struct fz *f)
 	memcpy(before, x, sizeof(x));
 	memset(ipis, 0, sizeof(ipis));
 	memset(fences, 0, sizeof(fences));
+	memset(suspended, 0, sizeof(suspended));
 	timers = 0;
 	riscv_vsbi_call(v, x, &e);
 	for (unsigned i = 0; i < 32; i++)
@@ -265,6 +282,12 @@ static void sbi(struct fz *f)
 			break;
 		case VCPU_EXIT_CPU_DOWN:
 			FZ_CHECK(eid == VSBI_EXT_HSM && fid == 1, "hart_stop");
+			break;
+		case VCPU_EXIT_HALT: /* hart_suspend of a default type: the vCPU idles */
+			FZ_CHECK(eid == VSBI_EXT_HSM && fid == 3 &&
+					 (before[VSBI_A0] == VSBI_SUSPEND_RETENTIVE ||
+					  before[VSBI_A0] == VSBI_SUSPEND_NON_RETENTIVE),
+				 "hart_suspend");
 			break;
 		case VCPU_EXIT_SYSTEM_OFF:
 		case VCPU_EXIT_SYSTEM_RESET:

@@ -7,7 +7,7 @@
  * registers exist and which are read-only (#GP otherwise); read-backs (ID, version, LDR from the
  * id's cluster and bit, TPR, PPR from TPR and the highest in-service class, SVR, ISR, TMR, IRR,
  * LVTs, ICR, the deadline only in TSC-deadline mode); fixed IPIs to one id, the broadcast id, self,
- * all and all-but-self, vectors below 16, logical destinations and other delivery modes refused;
+ * all and all-but-self, logical destinations (fixed only), vectors below 16 and other delivery modes refused;
  * INIT resetting a vCPU that is not running and making it wait for a Start-Up IPI, which then
  * starts it at vector << 12, once; the vector accepted next is the highest requested one whose
  * class is above the processor priority's, with the APIC software-enabled, and EOI ends the
@@ -91,8 +91,17 @@ static int model_icr(struct model *m, unsigned from, uint64_t v)
 	uint32_t dest = (uint32_t)(v >> 32);
 
 	m->l[from].icr = v;
-	if ((v & (1u << 11)) && sh == 0)
-		return -PV_EFAULT; /* logical destination */
+	if ((v & (1u << 11)) && sh == 0) {
+		/* Logical destination, fixed delivery only (SDM 10.12.10.2): a cluster in 31:16 and
+		 * a bitmask of its 16 members in 15:0, matched against each vCPU's LDR. */
+		if (mode != 0 || vector < 16)
+			return -PV_EFAULT;
+		for (unsigned i = 0; i < m->n; i++)
+			if (dest == BROADCAST ||
+			    ((dest >> 16) == (m->id[i] >> 4) && (dest & (1u << (m->id[i] & 15u)))))
+				model_request(&m->l[i], vector);
+		return PV_OK;
+	}
 	if (mode == 5) { /* INIT: level assert only; to one id, the broadcast id, all-but-self */
 		if (!(v & (1u << 14)))
 			return PV_OK;

@@ -7,6 +7,7 @@ set_source_files_properties(${PV_ROOT}/lib/string.c TARGET_DIRECTORY test_string
   COMPILE_OPTIONS "-Dmemchr=pvt_memchr;-Dmemcmp=pvt_memcmp;-Dmemcpy=pvt_memcpy;-Dmemmove=pvt_memmove;-Dmemset=pvt_memset;-Dstrchr=pvt_strchr;-Dstrcmp=pvt_strcmp;-Dstrncmp=pvt_strncmp;-Dstrlen=pvt_strlen;-Dstrnlen=pvt_strnlen;-Dstrrchr=pvt_strrchr;-Dstrtoul=pvt_strtoul;-D_POSIX_C_SOURCE=200809L;-fno-builtin;-U_FORTIFY_SOURCE")
 pv_unit_test(NAME page_pool SOURCES ${d}/test_page_pool.c LABELS hal)
 pv_unit_test(NAME fdt_memory SOURCES ${d}/test_fdt_memory.c LABELS hal)
+pv_unit_test(NAME boot_seed SOURCES ${d}/test_boot_seed.c LABELS hal FAKE)
 pv_unit_test(NAME vcpu_state SOURCES ${d}/test_vcpu_state.c LABELS core FAKE)
 # The same transitions from two threads, under ThreadSanitizer (which cannot share ASan's build).
 add_executable(test_vcpu_race ${d}/test_vcpu_race.c ${PV_ROOT}/vcpu/vcpu.c)

@@ -31,12 +31,31 @@ void riscv_vsbi_send_ipi(struct vcpu *from, struct vcpu *to)
 	ipi_to[to->id]++;
 }
 
-void riscv_vsbi_remote_fence(struct vcpu *from, struct vcpu *to, unsigned what)
+void riscv_vsbi_remote_fence(struct vcpu *from, struct vcpu *const *to, unsigned n, unsigned what)
 {
 	(void)from;
 	fence_calls++;
-	fence_to[to->id]++;
+	for (unsigned i = 0; i < n; i++)
+		fence_to[to[i]->id]++;
 	fence_what |= what;
+}
+
+/* The suspension the backend was told about. */
+static unsigned suspend_calls;
+static bool suspend_non_retentive, suspended[2];
+static uint64_t suspend_addr;
+
+void riscv_vsbi_suspend(struct vcpu *vcpu, bool non_retentive, uint64_t resume_addr)
+{
+	suspend_calls++;
+	suspend_non_retentive = non_retentive;
+	suspend_addr = resume_addr;
+	suspended[vcpu->id] = true;
+}
+
+bool riscv_vsbi_suspended(const struct vcpu *vcpu)
+{
+	return suspended[vcpu->id];
 }
 
 static int setup(void **state)
@@ -47,7 +66,9 @@ static int setup(void **state)
 	fix_config.guest_cpu_id[1] = 1;
 	fix_vm_start(&vm);
 	memset(x, 0, sizeof(x));
-	timer_calls = ipi_calls = fence_calls = fence_what = 0;
+	timer_calls = ipi_calls = fence_calls = fence_what = suspend_calls = 0;
+	suspended[0] = suspended[1] = suspend_non_retentive = false;
+	suspend_addr = 0;
 	memset(ipi_to, 0, sizeof(ipi_to));
 	memset(fence_to, 0, sizeof(fence_to));
 	return 0;
@@ -84,11 +105,23 @@ static void assert_answered(struct vcpu_exit e, int64_t error, uint64_t value)
 static void test_base(void **state)
 {
 	(void)state;
-	assert_answered(call(VSBI_EXT_BASE, 0, 0, 0, 0), 0, 0x01000000);
+	/* SBI 2.0: what Linux needs before it uses DBCN (and earlycon=sbi through it). */
+	assert_answered(call(VSBI_EXT_BASE, 0, 0, 0, 0), 0, 0x02000000);
 	assert_answered(call(VSBI_EXT_BASE, 1, 0, 0, 0), 0, VSBI_IMPL_ID);
 	assert_answered(call(VSBI_EXT_BASE, 3, VSBI_EXT_HSM, 0, 0), 0, 1);
 	assert_answered(call(VSBI_EXT_BASE, 3, VSBI_EXT_POLYVISOR, 0, 0), 0, 1);
 	assert_answered(call(VSBI_EXT_BASE, 3, 0x12345678, 0, 0), 0, 0);
+	/* Extensions not implemented are not advertised: PMU, SUSP, CPPC, STA, the legacy
+	 * clear_ipi and remote fences. */
+	assert_answered(call(VSBI_EXT_BASE, 3, 0x504d55, 0, 0), 0, 0);
+	assert_answered(call(VSBI_EXT_BASE, 3, 0x53555350, 0, 0), 0, 0);
+	assert_answered(call(VSBI_EXT_BASE, 3, 0x43505043, 0, 0), 0, 0);
+	assert_answered(call(VSBI_EXT_BASE, 3, 0x535441, 0, 0), 0, 0);
+	for (uint64_t eid = 3; eid <= 7; eid++)
+		if (eid != VSBI_EXT_LEGACY_SEND_IPI)
+			assert_answered(call(VSBI_EXT_BASE, 3, eid, 0, 0), 0, 0);
+	assert_answered(call(0x504d55, 0, 0, 0, 0), VSBI_ERR_NOT_SUPPORTED, 0);
+	assert_answered(call(0x53555350, 0, 0, 0, 0), VSBI_ERR_NOT_SUPPORTED, 0);
 	assert_answered(call(VSBI_EXT_BASE, 4, 0, 0, 0), 0, 0);
 	assert_answered(call(VSBI_EXT_BASE, 99, 0, 0, 0), VSBI_ERR_NOT_SUPPORTED, 0);
 	assert_answered(call(0x11111111, 0, 0, 0, 0), VSBI_ERR_NOT_SUPPORTED, 0);
@@ -171,7 +204,9 @@ static void test_legacy_ipi_reads_the_mask_from_guest_memory(void **state)
 static void test_rfence(void **state)
 {
 	(void)state;
+	/* One request for the whole mask: the backend waits for all targets at once. */
 	assert_answered(call(VSBI_EXT_RFENCE, 0, 0x3, 0, 0), 0, 0);
+	assert_int_equal(fence_calls, 1);
 	assert_int_equal(fence_to[0], 1);
 	assert_int_equal(fence_to[1], 1);
 	assert_int_equal(fence_what, RISCV_FENCE_I);
@@ -180,6 +215,13 @@ static void test_rfence(void **state)
 	assert_int_equal(fence_what, RISCV_FENCE_I | RISCV_FENCE_VVMA);
 	/* hfence.*: the guest has no H extension. */
 	assert_answered(call(VSBI_EXT_RFENCE, 3, 0x1, 0, 0), VSBI_ERR_NOT_SUPPORTED, 0);
+	/* The ASID form, and every hart; a hart it does not have: nothing asked of anyone. */
+	assert_answered(call(VSBI_EXT_RFENCE, 2, 0, UINT64_MAX, 0), 0, 0);
+	assert_int_equal(fence_to[0], 2);
+	assert_int_equal(fence_to[1], 3);
+	fence_calls = 0;
+	assert_answered(call(VSBI_EXT_RFENCE, 1, 0x6, 0, 0), VSBI_ERR_INVALID_PARAM, 0);
+	assert_int_equal(fence_calls, 0);
 }
 
 static void test_hsm(void **state)
@@ -219,7 +261,48 @@ static void test_hsm(void **state)
 	vm.vcpus[1].state = VCPU_HALTED;
 	assert_answered(call(VSBI_EXT_HSM, 2, 1, 0, 0), 0, VSBI_HSM_STARTED);
 	assert_answered(call(VSBI_EXT_HSM, 2, 7, 0, 0), VSBI_ERR_INVALID_PARAM, 0);
-	assert_answered(call(VSBI_EXT_HSM, 3, 0, 0, 0), VSBI_ERR_NOT_SUPPORTED, 0);
+	assert_answered(call(VSBI_EXT_HSM, 9, 0, 0, 0), VSBI_ERR_NOT_SUPPORTED, 0);
+}
+
+/* hart_suspend: the default retentive and non-retentive types idle like WFI; reserved types are
+ * invalid, platform-specific ones not supported, and a resume address outside RAM is refused. */
+static void test_hsm_suspend(void **state)
+{
+	struct vcpu_exit e;
+
+	(void)state;
+	e = call(VSBI_EXT_HSM, 3, VSBI_SUSPEND_RETENTIVE, 0, 0);
+	assert_int_equal(e.kind, VCPU_EXIT_HALT);
+	assert_int_equal(x[10], 0); /* what the guest sees when it continues after the ECALL */
+	assert_int_equal(suspend_calls, 1);
+	assert_false(suspend_non_retentive);
+
+	/* Suspended shows only while the vCPU idles; running it is started. */
+	vm.vcpus[0].state = VCPU_HALTED;
+	assert_answered(call(VSBI_EXT_HSM, 2, 0, 0, 0), 0, VSBI_HSM_SUSPENDED);
+	vm.vcpus[0].state = VCPU_RUNNING;
+	assert_answered(call(VSBI_EXT_HSM, 2, 0, 0, 0), 0, VSBI_HSM_STARTED);
+
+	e = call(VSBI_EXT_HSM, 3, VSBI_SUSPEND_NON_RETENTIVE, FIX_RAM_GPA + 0x4000, 0x5a5a);
+	assert_int_equal(e.kind, VCPU_EXIT_HALT);
+	assert_int_equal(suspend_calls, 2);
+	assert_true(suspend_non_retentive);
+	assert_int_equal(suspend_addr, FIX_RAM_GPA + 0x4000);
+	assert_int_equal(x[10], vm.vcpus[0].guest_cpu_id); /* a0 = hart id, a1 = opaque */
+	assert_int_equal(x[11], 0x5a5a);
+
+	suspend_calls = 0;
+	assert_answered(call(VSBI_EXT_HSM, 3, VSBI_SUSPEND_NON_RETENTIVE, 0x1000, 0),
+			VSBI_ERR_INVALID_ADDR, 0);
+	assert_answered(call(VSBI_EXT_HSM, 3, 1, 0, 0), VSBI_ERR_INVALID_PARAM, 0);
+	assert_answered(call(VSBI_EXT_HSM, 3, 0x0fffffff, 0, 0), VSBI_ERR_INVALID_PARAM, 0);
+	assert_answered(call(VSBI_EXT_HSM, 3, 0x80000001, FIX_RAM_GPA, 0), VSBI_ERR_INVALID_PARAM,
+			0);
+	assert_answered(call(VSBI_EXT_HSM, 3, 0x100000000ULL, 0, 0), VSBI_ERR_INVALID_PARAM, 0);
+	assert_answered(call(VSBI_EXT_HSM, 3, 0x10000000, 0, 0), VSBI_ERR_NOT_SUPPORTED, 0);
+	assert_answered(call(VSBI_EXT_HSM, 3, 0x90000000, FIX_RAM_GPA, 0), VSBI_ERR_NOT_SUPPORTED,
+			0);
+	assert_int_equal(suspend_calls, 0);
 }
 
 static void test_srst(void **state)
@@ -229,6 +312,13 @@ static void test_srst(void **state)
 	assert_int_equal(call(VSBI_EXT_SRST, 0, 1, 0, 0).kind, VCPU_EXIT_SYSTEM_RESET);
 	assert_int_equal(call(VSBI_EXT_SRST, 0, 2, 0, 0).kind, VCPU_EXIT_SYSTEM_RESET);
 	assert_answered(call(VSBI_EXT_SRST, 0, 9, 0, 0), VSBI_ERR_INVALID_PARAM, 0);
+	/* Reasons: none (0) and system failure (1); reserved ones are invalid. Vendor types are
+	 * valid but there are none. */
+	assert_int_equal(call(VSBI_EXT_SRST, 0, 0, 1, 0).kind, VCPU_EXIT_SYSTEM_OFF);
+	assert_int_equal(call(VSBI_EXT_SRST, 0, 0, 0xe0000000, 0).kind, VCPU_EXIT_SYSTEM_OFF);
+	assert_answered(call(VSBI_EXT_SRST, 0, 0, 2, 0), VSBI_ERR_INVALID_PARAM, 0);
+	assert_answered(call(VSBI_EXT_SRST, 0, 0, 0x100000000ULL, 0), VSBI_ERR_INVALID_PARAM, 0);
+	assert_answered(call(VSBI_EXT_SRST, 0, 0xf0000000, 0, 0), VSBI_ERR_NOT_SUPPORTED, 0);
 	assert_answered(call(VSBI_EXT_SRST, 1, 0, 0, 0), VSBI_ERR_NOT_SUPPORTED, 0);
 	assert_int_equal(call(VSBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, 0).kind, VCPU_EXIT_SYSTEM_OFF);
 }
@@ -332,6 +422,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rfence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hsm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hsm_suspend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console_input, setup, teardown),

@@ -6,7 +6,10 @@
  *   0x001000 + 4*w        pending bits of sources 32w..32w+31 (read-only)
  *   0x002000 + 0x80*c     enable bits of context c (32 per word)
  *   0x200000 + 0x1000*c   threshold of context c; +4: claim (read) / complete (write)
- * Context c is vCPU c's supervisor-level external interrupt. Sources are level-triggered: a line
+ * Contexts are laid out as on QEMU's virt board: context 2n is hart n's machine-level external
+ * interrupt, which a VM has no use for (its registers work, its output drives nothing), and
+ * context 2n + 1 is vCPU n's supervisor-level one (VPLIC_S_CTX), so guests and device trees made
+ * for that board find their context where they expect it. Sources are level-triggered: a line
  * that drops before its claim withdraws the request; one still high at completion pends again.
  * Only aligned 32-bit accesses are accepted; unassigned registers read as zero and ignore writes.
  *
@@ -24,16 +27,20 @@
 #include <irq/vdev.h>
 #include <pv/spinlock.h>
 
-#define VPLIC_SOURCES	 64 /* source 0 does not exist */
-#define VPLIC_MAX_CTX	 8
-#define VPLIC_PRIO_MASK	 7u
-#define VPLIC_PRIORITY	 0x0ULL
-#define VPLIC_PENDING	 0x1000ULL
-#define VPLIC_ENABLE	 0x2000ULL
-#define VPLIC_ENABLE_CTX 0x80ULL
-#define VPLIC_CONTEXT	 0x200000ULL
-#define VPLIC_CTX_STRIDE 0x1000ULL
-#define VPLIC_SIZE(nctx) (VPLIC_CONTEXT + VPLIC_CTX_STRIDE * (uint64_t)(nctx))
+#define VPLIC_SOURCES	   64 /* source 0 does not exist */
+#define VPLIC_MAX_CTX	   16 /* two per vCPU */
+#define VPLIC_PRIO_MASK	   7u
+#define VPLIC_PRIORITY	   0x0ULL
+#define VPLIC_PENDING	   0x1000ULL
+#define VPLIC_ENABLE	   0x2000ULL
+#define VPLIC_ENABLE_CTX   0x80ULL
+#define VPLIC_CONTEXT	   0x200000ULL
+#define VPLIC_CTX_STRIDE   0x1000ULL
+#define VPLIC_SIZE(nctx)   (VPLIC_CONTEXT + VPLIC_CTX_STRIDE * (uint64_t)(nctx))
+#define VPLIC_M_CTX(n)	   (2u * (n))	   /* hart n's machine-level context */
+#define VPLIC_S_CTX(n)	   (2u * (n) + 1u) /* vCPU n's supervisor-level context */
+#define VPLIC_CTXS(nvcpus) (2u * (nvcpus))
+#define VPLIC_CTX_VCPU(c)  ((c) / 2u) /* the vCPU (hart) context c belongs to */
 
 struct vplic {
 	struct vdev dev;

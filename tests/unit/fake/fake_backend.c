@@ -386,9 +386,11 @@ static int fake_virq_set_line(struct vm *vm, struct vcpu *target, uint32_t irq, 
 {
 	struct vcpu *v = target ? target : &vm->vcpus[0];
 
-	if (irq < PV_ARRAY_SIZE(fake_hw.line))
+	if (irq < FAKE_LINES)
 		fake_hw.line[irq] = level;
 	fake_hw.set_line_calls++;
+	if (fake_hw.set_line_hook)
+		return fake_hw.set_line_hook(vm, target, irq, level);
 	if (level)
 		return fake_inject_irq(v, irq);
 	return PV_OK;

@@ -55,6 +55,8 @@ struct fake_vcpu {
 };
 
 /* Knobs and records of the fake hardware. Reset by fake_reset(). */
+#define FAKE_LINES 256
+
 struct fake_hw {
 	unsigned current_cpu;		/* what hal_cpu.cpu_id() returns */
 	uint64_t now;			/* what hal_cpu.timer_now() returns (1 MHz) */
@@ -88,8 +90,11 @@ struct fake_hw {
 	unsigned irq_enabled;  /* the last interrupt irq_enable() turned on */
 	char rx[512];	       /* bytes console_getc() hands out */
 	size_t rx_len, rx_pos;
-	bool line[160]; /* level of each interrupt line set_line() got */
+	/* Device interrupt lines as virq_ops.set_line last set them, and how many calls; a test
+	 * may also hand every call to an interrupt controller of its own. */
+	bool line[FAKE_LINES];
 	unsigned set_line_calls;
+	int (*set_line_hook)(struct vm *vm, struct vcpu *target, uint32_t irq, bool level);
 	unsigned reset_calls; /* vcpu reset() calls */
 	int virq_init_error;  /* the interrupt controller's vm_init fails with this */
 };

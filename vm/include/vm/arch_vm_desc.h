@@ -74,8 +74,9 @@ struct arch_vm_desc {
 	 * number of cells. */
 	unsigned (*fdt_irq)(uint32_t line, uint32_t cells[4]);
 
-	/* Device interrupt lines are 0..max_irq_line. @irq_line turns a line into the number
-	 * virq_ops.set_line takes. */
+	/* Device interrupt lines are min_irq_line..max_irq_line. @irq_line turns a line into the
+	 * number virq_ops.set_line takes. */
+	uint32_t min_irq_line;
 	uint32_t max_irq_line;
 	uint32_t (*irq_line)(uint32_t line);
 
@@ -109,5 +110,16 @@ struct arch_vm_desc {
 };
 
 extern const struct arch_vm_desc arch_vm_desc;
+
+/* The @n-byte little-endian number at @p (@n <= 8): fields of kernel image headers, which the
+ * backends' linux_header read from images that need not be aligned. */
+static inline uint64_t arch_vm_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = n; i > 0; i--)
+		v = v << 8 | p[i - 1];
+	return v;
+}
 
 #endif

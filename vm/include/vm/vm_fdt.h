@@ -32,6 +32,12 @@ int vm_fdt_pt_nodes(void *fdt, const struct vm_config *cfg, uint32_t intc_phandl
  * VM whose description names host nodes. Context: boot CPU or the host checker. */
 int vm_fdt_pt_check(const struct vm_config *cfg, struct vm_err *err);
 
+/* Adds /chosen/rng-seed, a fresh seed (hal/boot_seed.h), to the tree vm_fdt_build wrote into
+ * @buf (@size bytes), when the firmware gave the hypervisor randomness; else leaves it as it is.
+ * Called when a VM is loaded, so each boot of each VM gets its own. Returns PV_OK or -PV_ENOMEM.
+ * Context: any CPU. */
+int vm_fdt_add_seed(void *buf, size_t size);
+
 /* For device models: adds node @cfg->node under the root with @compat (a string list of @len
  * bytes), "reg" for an MMIO device and "interrupts" when it has a line. Returns the node's offset
  * or a negative libfdt error. */

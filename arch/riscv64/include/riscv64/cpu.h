@@ -36,6 +36,7 @@ struct riscv_platform_info {
 	const char *boot_isa;  /* boot hart's riscv,isa string, or NULL */
 	const char *boot_exts; /* boot hart's riscv,isa-extensions string list, or NULL */
 	int boot_exts_len;     /* its length in bytes */
+	const char *boot_mmu;  /* boot hart's mmu-type ("riscv,sv48"), or NULL */
 	bool sstc;	       /* stimecmp usable from HS-mode (riscv_timer_init) */
 	bool senvcfg;	       /* senvcfg exists (privileged spec 1.12; riscv_h_probe) */
 };

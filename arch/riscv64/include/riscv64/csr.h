@@ -111,6 +111,7 @@
 /* hcounteren (and scounteren): cycle, time, instret */
 #define HCOUNTEREN_CY (1ULL << 0)
 #define HCOUNTEREN_TM (1ULL << 1)
+#define SCOUNTEREN_TM (1ULL << 1)
 #define HCOUNTEREN_IR (1ULL << 2)
 
 /* hgatp (RV64): MODE[63:60], VMID[57:44], PPN[43:0] */

@@ -26,6 +26,7 @@
 #ifndef __ASSEMBLY__
 #include <addrspace/s2.h>
 #include <riscv64/insn.h>
+#include <riscv64/rfence.h>
 #include <stddef.h>
 #include <vcpu/vcpu.h>
 
@@ -50,9 +51,16 @@ struct riscv_vcpu {
 	/* Virtual software interrupt requested by another vCPU, moved into hvip at entry. */
 	volatile uint32_t ssip_pending;
 	/* Remote fences asked for by other vCPUs (SBI RFENCE), done before the next entry. */
-	volatile uint32_t fence_pending;
-	/* VS timer deadline when the hart has no Sstc (0: none). */
+	struct riscv_rfence rfence;
+	/* Set by an SBI HSM hart_suspend, cleared by the next WFI: a HALTED vCPU is "suspended". */
+	volatile bool hsm_suspended;
+	/* VS timer deadline when the hart has no Sstc, in host time (0: none). */
 	uint64_t timer_deadline;
+	/* The host time at which the VM's time started (its boot vCPU's first instruction): the
+	 * guest reads time - time_start (htimedelta), and vstimecmp counts in that time. Set when
+	 * the vCPU is loaded; the boot vCPU's fixes the VM's once (riscv_vm_time_start). */
+	uint64_t time_start;
+	bool time_started; /* boot vCPU only */
 	/* Length of the instruction the current exit completes (pc advance). */
 	unsigned exit_len;
 	uint64_t hvip_eip; /* VSEIP as last written into hvip */
@@ -79,10 +87,6 @@ _Static_assert(offsetof(struct riscv_vcpu, htinst) == RISCV_VC_HTINST, "vcpu lay
 _Static_assert(offsetof(struct riscv_vcpu, host) == RISCV_VC_HOST(0), "vcpu layout");
 _Static_assert(offsetof(struct riscv_vcpu, f) == RISCV_VC_F(0), "vcpu layout");
 _Static_assert(offsetof(struct riscv_vcpu, fcsr) == RISCV_VC_FCSR, "vcpu layout");
-
-/* Fence requests (fence_pending bits). */
-#define RISCV_FENCE_I	 1u
-#define RISCV_FENCE_VVMA 2u
 
 static inline struct riscv_vcpu *riscv_vcpu(const struct vcpu *v)
 {
@@ -116,9 +120,6 @@ void riscv_vcpu_load(struct vcpu *vcpu);
 /* Whether @vcpu's VS-level state is the one live in the current hart. */
 bool riscv_vcpu_is_loaded(const struct vcpu *vcpu);
 
-/* vcpu_ops.wake_deadline: when the vCPU's timer fires, in host time (0: none armed). */
-uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu);
-
 /* vexit.c: the trap-to-exit half of the vcpu_ops table. */
 void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit);
 /* Called by the trap vector with the guest's s0-s11 still in the hart: handles a hypercall or an
@@ -134,6 +135,21 @@ static inline void riscv_virq_sync(struct vcpu *vcpu)
 {
 	(void)vcpu;
 }
+
+/* Host time @host as the vCPU's guest reads it, and a guest time as host time (saturating at
+ * UINT64_MAX, which no deadline reaches). */
+static inline uint64_t riscv_guest_time(const struct riscv_vcpu *vc, uint64_t host)
+{
+	return host - vc->time_start;
+}
+
+static inline uint64_t riscv_host_time(const struct riscv_vcpu *vc, uint64_t guest)
+{
+	return guest > UINT64_MAX - vc->time_start ? UINT64_MAX : guest + vc->time_start;
+}
+
+/* vcpu_ops.wake_deadline (see there). */
+uint64_t riscv_virq_wake_deadline(struct vcpu *vcpu);
 /* Makes the hart running @vcpu notice new interrupt state (a host IPI unless it is this one). */
 void riscv_virq_kick(struct vcpu *vcpu);
 #endif

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SBI implementation guests see: a VS-mode ECALL lands here with the guest's registers.
- * Calls the hypervisor can answer on the spot (BASE, TIME, IPI, RFENCE, HSM status, DBCN, legacy
- * console) are answered in the register file; the rest become arch-neutral exits for the core
- * (the Polyvisor hypercall extension, HSM hart_start / hart_stop, SRST). Pure C, host-tested:
- * the hardware-facing effects go through the riscv_vsbi_* hooks below, which the backend defines.
+ * The SBI implementation guests see (SBI specification 2.0): a VS-mode ECALL lands here with the
+ * guest's registers. Calls the hypervisor can answer on the spot (BASE, TIME, IPI, RFENCE, HSM
+ * status, DBCN, legacy console) are answered in the register file; the rest become arch-neutral
+ * exits for the core (the Polyvisor hypercall extension, HSM hart_start / hart_stop /
+ * hart_suspend, SRST). Every extension BASE says is there is implemented whole; PMU, SUSP, CPPC,
+ * NACL, STA and the rest are not there. Pure C, host-tested: the hardware-facing effects go
+ * through the riscv_vsbi_* hooks below, which the backend defines.
  */
 #ifndef RISCV64_VSBI_H
 #define RISCV64_VSBI_H
@@ -27,7 +29,7 @@
 #define VSBI_EXT_DBCN		  0x4442434e
 #define VSBI_EXT_POLYVISOR	  0x0a005056 /* docs/hypercalls.md */
 
-#define VSBI_SPEC_VERSION 0x01000000 /* SBI 1.0 */
+#define VSBI_SPEC_VERSION 0x02000000 /* SBI 2.0 */
 #define VSBI_IMPL_ID	  0x5056     /* "PV": not in the SBI registry's assigned range */
 #define VSBI_IMPL_VERSION 0x00010000
 
@@ -45,6 +47,12 @@
 #define VSBI_HSM_STARTED       0
 #define VSBI_HSM_STOPPED       1
 #define VSBI_HSM_START_PENDING 2
+#define VSBI_HSM_SUSPENDED     4
+
+/* HSM hart_suspend types: the two default ones; the rest are reserved (below 0x10000000 and
+ * between 0x80000001 and 0x8fffffff) or platform-specific, which this platform has none of. */
+#define VSBI_SUSPEND_RETENTIVE	   0x00000000u
+#define VSBI_SUSPEND_NON_RETENTIVE 0x80000000u
 
 /* Guest register numbers of the SBI convention. */
 #define VSBI_A0 10
@@ -107,7 +115,15 @@ static inline void riscv_vsbi_hcall_complete(const struct vcpu_exit *exit, uint6
 void riscv_vsbi_set_timer(struct vcpu *vcpu, uint64_t deadline);
 /* Raises a virtual software interrupt on @to. */
 void riscv_vsbi_send_ipi(struct vcpu *from, struct vcpu *to);
-/* Makes @to perform fence @what (RISCV_FENCE_*) before it runs guest code again. */
-void riscv_vsbi_remote_fence(struct vcpu *from, struct vcpu *to, unsigned what);
+/* Makes each of the @n vCPUs @to perform fence @what (RISCV_FENCE_*) and returns once they all
+ * have, as far as their guest can tell (riscv64/rfence.h). @from may be among them. */
+void riscv_vsbi_remote_fence(struct vcpu *from, struct vcpu *const *to, unsigned n, unsigned what);
+/* HSM hart_suspend of @vcpu (the caller), accepted: it idles like WFI (a HALT exit) until an
+ * interrupt it enabled in sie is pending. Retentive: it then continues after the ECALL.
+ * @non_retentive: at @resume_addr in VS-mode with satp and sstatus.SIE clear (a0 and a1 are
+ * set by the caller), the rest of its state as it is. */
+void riscv_vsbi_suspend(struct vcpu *vcpu, bool non_retentive, uint64_t resume_addr);
+/* Whether @vcpu is suspended (HSM SUSPENDED) rather than started. */
+bool riscv_vsbi_suspended(const struct vcpu *vcpu);
 
 #endif

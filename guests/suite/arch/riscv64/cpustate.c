@@ -30,6 +30,8 @@ static uint64_t reset_value(unsigned i)
 {
 	if (i == 0)
 		return 0; /* compared through SSTATUS_GUEST_BITS */
+	if (i == 9)
+		return 0x2; /* scounteren.TM: user mode reads time, as SBI firmware leaves it */
 	if (i == 11)
 		return g_sstc ? UINT64_MAX : 0;
 	return 0;

@@ -32,8 +32,10 @@
 #define G_VPLIC_ENABLE(c, s) (G_VPLIC_BASE + 0x2000 + 0x80 * (c) + 4 * ((s) / 32))
 #define G_VPLIC_THRESHOLD(c) (G_VPLIC_BASE + 0x200000 + 0x1000 * (c))
 #define G_VPLIC_CLAIM(c)     (G_VPLIC_THRESHOLD(c) + 4)
-#define G_SIE_SEIE	     (1u << 9)
-#define G_IRQ_UART	     10u /* the NS16550's line in the console descriptions */
+/* Hart n's supervisor-level context: 2n + 1, as on QEMU's virt board (devices/vplic.h). */
+#define G_VPLIC_S_CTX(n) (2u * (n) + 1u)
+#define G_SIE_SEIE	 (1u << 9)
+#define G_IRQ_UART	 10u /* the NS16550's line in the console descriptions */
 
 const struct g_layout g_layout = {
 	.ram_base = CONFIG_GUEST_RAM_BASE,
@@ -111,7 +113,7 @@ int g_getc(void)
 	if (uart[5] & 0x01u) /* LSR.DR */
 		c = uart[0];
 	if (g_uart_claimed) {
-		g_store(G_VPLIC_CLAIM(g_cpu_id()), 4, g_uart_claimed); /* complete */
+		g_store(G_VPLIC_CLAIM(G_VPLIC_S_CTX(g_cpu_id())), 4, g_uart_claimed); /* complete */
 		g_uart_claimed = 0;
 	}
 	return c;
@@ -319,7 +321,7 @@ static void g_stop_unexpected(uint64_t cause, uint64_t tval, uint64_t epc)
 
 bool g_dev_irq_enable(unsigned line)
 {
-	unsigned ctx = g_cpu_id();
+	unsigned ctx = G_VPLIC_S_CTX(g_cpu_id());
 
 	if (line == 0 || line >= 64)
 		return false;
@@ -335,7 +337,7 @@ bool g_dev_irq_enable(unsigned line)
  * completed; the console UART's is completed by g_getc once its byte is read. */
 static void g_ext_irq(uint64_t now)
 {
-	unsigned ctx = g_cpu_id();
+	unsigned ctx = G_VPLIC_S_CTX(g_cpu_id());
 	uint64_t src;
 
 	while ((src = g_load(G_VPLIC_CLAIM(ctx), 4, false)) != 0) {
