@@ -2,9 +2,9 @@
 # Fetches a Linux guest for tests and the demo from Debian's archive and builds its initramfs,
 # cached under the guest cache (scripts/cache-dir.sh, then guests/<guest>/); nothing lands in the
 # tree. Prints that folder. It holds: Image (the kernel, uncompressed), initrd.cpio (its /init and
-# what that runs), version (the kernel package it came from), and for the virtio tests (arm64):
-# modules/ (the virtio, ext4 and network drivers Debian builds as modules, from the same kernel
-# package), initrd-virtio.cpio (initrd.cpio plus those modules, guests/linux/virtio-init.sh as
+# what that runs), version (the kernel package it came from), and for the virtio tests (arm64,
+# riscv64): modules/ (the virtio, ext4 and network drivers Debian builds as modules, from the same
+# kernel package), initrd-virtio.cpio (initrd.cpio plus those modules, guests/linux/virtio-init.sh as
 # /init.d/local and the pvnet helper), and rootfs.ext4 (a 16 MiB ext4 disk image made with
 # mke2fs -d, no root rights needed: busybox, guests/linux/rootfs-init.sh as /sbin/init).
 #
@@ -27,7 +27,7 @@ case "$guest" in
 linux-arm64)
 	arch=arm64 suite=bookworm meta=linux-image-arm64 flavour=-unsigned
 	cc=(aarch64-linux-gnu-gcc) kernel_glob='boot/vmlinuz-*'
-	virtio=1
+	virtio=1 moddir=./lib/modules modext=.ko
 	;;
 linux-amd64)
 	# The package's kernel is a bzImage: its uncompressed vmlinux (scripts/bzimage-vmlinux.py) is
@@ -39,7 +39,8 @@ linux-amd64)
 linux-riscv64)
 	arch=riscv64 suite=trixie meta=linux-image-riscv64 flavour=
 	cc=(riscv64-linux-gnu-gcc) kernel_glob='boot/vmlinux-*'
-	virtio=0 # (its kernel package's modules are compressed: not handled yet)
+	# Merged /usr, and modules compressed with xz (unpacked here: busybox's insmod reads plain ELF).
+	virtio=1 moddir=./usr/lib/modules modext=.ko.xz
 	;;
 linux-loongarch64)
 	arch=loongarch64
@@ -98,11 +99,15 @@ fetch_kernel() {
 		mkdir -p "$dest/modules"
 		local patterns=()
 		for m in "${modules[@]}"; do
-			patterns+=("./lib/modules/*/$m.ko")
+			patterns+=("$moddir/*/$m$modext")
 		done
 		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards "${patterns[@]}"
 		for m in "${modules[@]}"; do
-			cp "$(ls "$work"/lib/modules/*/"$m".ko)" "$dest/modules/"
+			if [ "$modext" = .ko.xz ]; then
+				xz -dc "$(ls "$work/$moddir"/*/"$m$modext")" >"$dest/modules/$(basename "$m").ko"
+			else
+				cp "$(ls "$work/$moddir"/*/"$m$modext")" "$dest/modules/"
+			fi
 		done
 		touch "$dest/modules/.complete"
 	fi
@@ -112,11 +117,11 @@ fetch_kernel() {
 
 # Debian's modules the virtio tests load (guests/linux/virtio-init.sh), by their path in the
 # package: ext4 and what it needs, the virtio-mmio transport and its block, network and console
-# drivers.
+# drivers (Debian 13's riscv64 kernel has the console driver built in).
 modules=(kernel/lib/crc16 kernel/fs/mbcache kernel/fs/jbd2/jbd2 kernel/crypto/crc32c_generic
 	kernel/fs/ext4/ext4 kernel/drivers/virtio/virtio_mmio kernel/drivers/block/virtio_blk
-	kernel/net/core/failover kernel/drivers/net/net_failover kernel/drivers/net/virtio_net
-	kernel/drivers/char/virtio_console)
+	kernel/net/core/failover kernel/drivers/net/net_failover kernel/drivers/net/virtio_net)
+[ "$arch" != arm64 ] || modules+=(kernel/drivers/char/virtio_console)
 
 # The helper programs of the test images: static, freestanding, no C library.
 build_tool() { # build_tool <source> <output>

@@ -1,7 +1,8 @@
 # shellcheck shell=dash
 # /init.d/local of the virtio test initramfs (scripts/fetch-guest.sh builds it), sourced by /init
 # (guests/linux/init.sh) after its checks. It loads the virtio drivers Debian builds as modules,
-# then does what the kernel command line asks:
+# (those the initramfs holds: a kernel may have some built in), then does what the kernel command
+# line asks:
 #   root=/dev/vdX         mount that ext4 file system and switch to it (its /sbin/init runs the
 #                         disk test: guests/linux/rootfs-init.sh)
 #   pv.test=net pv.role=a|b|c   the two-switch network test (a pings b on switch lan; c, alone
@@ -17,6 +18,7 @@ pv_arg() { # pv_arg <name>: the value of <name>= on the kernel command line
 
 for m in crc16 mbcache jbd2 crc32c_generic ext4 virtio_mmio virtio_blk failover net_failover \
 	virtio_net virtio_console; do
+	[ -f "/lib/modules/$m.ko" ] || continue
 	insmod "/lib/modules/$m.ko" || echo "polyvisor-virtio: cannot load $m"
 done
 

@@ -34,3 +34,12 @@ pv_system_test(NAME console PLATFORM qemu-virt-riscv64 ARCH riscv64
 pv_system_test(NAME linux PLATFORM qemu-virt-riscv64 ARCH riscv64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux.expect TIMEOUT 300
   CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux.config FETCH linux-riscv64 LABELS linux)
+# virtio: Linux with its root file system on virtio-blk, a read-only disk and a virtio console
+# (vms/linux-virtio.dts); in wall-clock time (linux-virtio-blk.config).
+execute_process(COMMAND ${PV_ROOT}/scripts/cache-dir.sh OUTPUT_VARIABLE qvr_cache
+  OUTPUT_STRIP_TRAILING_WHITESPACE)
+pv_system_test(NAME linux-virtio-blk PLATFORM qemu-virt-riscv64 ARCH riscv64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-blk.expect TIMEOUT 400
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux-virtio-blk.config FETCH linux-riscv64 LABELS linux virtio)
+set_property(TEST system.qemu-virt-riscv64.linux-virtio-blk APPEND PROPERTY ENVIRONMENT
+  "PV_QEMU_EXTRA=-device loader,file=${qvr_cache}/guests/linux-riscv64/rootfs.ext4,addr=0xb0000000,force-raw=on")
