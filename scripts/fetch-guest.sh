@@ -171,7 +171,7 @@ build_rootfs() {
 	mkdir -p "$work/root/bin" "$work/root/sbin" "$work/root/etc" "$work/root/var" \
 		"$work/root/dev" "$work/root/proc" "$work/root/sys" "$work/root/tmp"
 	cp "$dest/busybox" "$work/root/bin/busybox"
-	for a in sh cat cut grep sed sync dd od tr blockdev dmesg poweroff mount; do
+	for a in sh cat cut grep sed sync dd od tr blockdev dmesg poweroff mount stty; do
 		ln -s busybox "$work/root/bin/$a"
 	done
 	build_tool "$root/guests/linux/initmark.c" "$work/root/bin/initmark"

@@ -23,7 +23,7 @@ prepare)
 	mkdir -p "$work/root/bin" "$work/root/sbin" "$work/root/etc" "$work/root/dev" \
 		"$work/root/proc" "$work/root/sys" "$work/root/tmp"
 	cp "$cache/busybox" "$work/root/bin/busybox"
-	for a in sh cat cut grep sed sync tr dmesg poweroff mount; do
+	for a in sh cat cut grep sed sync tr dmesg poweroff mount stty; do
 		ln -s busybox "$work/root/bin/$a"
 	done
 	cp "$root/guests/linux/passthru-init.sh" "$work/root/sbin/init"

@@ -23,4 +23,7 @@ echo "polyvisor-hvc: hello through virtio-console" >/dev/hvc0
 errors=$(dmesg -r | grep -c '^<[0-3]>')
 dmesg -r | grep '^<[0-3]>' | sed 's/^/polyvisor-disk: kernel error: /'
 echo "polyvisor-disk: kernel errors $errors"
+# Power-off does not wait for the console: stty sets the mode with TCSADRAIN, which returns
+# once everything written has been sent (else the last line may lose its end to the kernel's).
+stty onlcr 2>/dev/null # on its standard input: the console
 poweroff -f
