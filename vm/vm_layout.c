@@ -4,8 +4,8 @@
  * load-address go there; a Linux kernel's boot information block (arch_vm_desc.linux_info) where
  * the backend says, from the start of the kernel's RAM region; the device tree and then the initrd
  * without one go as high as they fit in that region (where a kernel does not expect to unpack
- * itself), each below what is already placed. A device tree never crosses a 2 MiB boundary (arm64
- * Linux maps it with one block).
+ * itself), each below what is already placed. A device tree never crosses a 2 MiB boundary (Linux may
+ * map it with one block).
  */
 #include <pv/fmt.h>
 #include <vm/arch_vm_desc.h>

@@ -6,7 +6,7 @@
  * boots of one VM) get the same bytes and none can tell another's or the key from its own.
  * Linux trusts such a seed (/chosen/rng-seed): without one, its random number generator is not
  * ready during boot and every request for random bytes takes its slow path (on QEMU that cost a
- * riscv64 Linux boot 15% more instructions than on the bare machine, whose firmware passes one).
+ * Linux boot 15% more instructions than on the bare machine, whose firmware passes one).
  */
 #ifndef HAL_BOOT_SEED_H
 #define HAL_BOOT_SEED_H

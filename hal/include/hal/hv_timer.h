@@ -24,7 +24,7 @@ void hv_timer_set(enum hv_timer_slot slot, uint64_t deadline);
 uint64_t hv_timer_get(enum hv_timer_slot slot);
 
 /* The earliest deadline of the calling CPU's users (0: none). A backend may also bound a guest's
- * run by it with a mechanism of its own that needs no interrupt (x86's VMX-preemption timer).
+ * run by it with a mechanism of its own that needs no interrupt (a hardware timer that ends the guest's run).
  * Context: as hv_timer_set. */
 uint64_t hv_timer_next(void);
 

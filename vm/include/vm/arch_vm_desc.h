@@ -38,11 +38,11 @@ struct arch_vm_desc {
 			    uint64_t *footprint, char *why, size_t why_len);
 
 	/* Where the kernel is entered, as an offset from its load address, for kernels whose header
-	 * names an entry point inside the image (loongarch64); only called on an image linux_header
+	 * names an entry point inside the image; only called on an image linux_header
 	 * accepted, which checked the entry lies inside it. NULL: entered at the load address. */
 	uint64_t (*linux_entry)(const void *image, uint64_t size);
 
-	/* Linux kernels that are ELF executables for elf_machine (x86_64: the vmlinux, entered
+	/* Linux kernels that are ELF executables for elf_machine (e.g. a vmlinux entered
 	 * through its PVH note): placed and loaded by their segments like an "elf" kernel, entered
 	 * at the address this returns in @entry. -PV_EINVAL with @why filled when @image (already
 	 * read as an ELF executable) names no such entry. NULL: Linux kernels are flat images
@@ -50,8 +50,8 @@ struct arch_vm_desc {
 	int (*linux_elf_entry)(const void *image, uint64_t size, uint64_t *entry, char *why,
 			       size_t why_len);
 
-	/* Boot information a Linux kernel takes besides the device tree's address (loongarch64: an
-	 * EFI system table whose configuration table names the device tree, and the command line):
+	/* Boot information a Linux kernel takes besides the device tree's address (e.g. an EFI
+	 * system table whose configuration table names the device tree, and the command line):
 	 * a block of linux_info_size bytes at linux_info_offset from the start of the kernel's RAM
 	 * region. With @buf NULL, linux_info checks that @cfg's boot information fits, before the
 	 * device tree is placed (@layout says whether there is one); otherwise it writes the block,
