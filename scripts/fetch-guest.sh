@@ -58,6 +58,8 @@ esac
 cache=$("$root/scripts/cache-dir.sh")
 dest=$cache/guests/$guest
 mkdir -p "$dest"
+. "$root/scripts/cache-lock.sh"
+cache_lock "$cache" "guest-$guest"
 
 fetch_kernel() {
 	local work pkg deb image bb

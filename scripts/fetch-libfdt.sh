@@ -14,6 +14,12 @@ if [ -f "$dest/.complete" ]; then
 fi
 
 mkdir -p "$cache"
+. "$(dirname "$0")/cache-lock.sh"
+cache_lock "$cache" "libfdt-$pkg"
+if [ -f "$dest/.complete" ]; then
+	echo "$dest" # another run fetched it while this one waited
+	exit 0
+fi
 work=$(mktemp -d "$cache/fetch.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

@@ -10,7 +10,8 @@
  * - GSPR at PLV1..3 gets IPE (cache hit-operations excepted), at PLV0: CPUCFG gives the full
  *   64-bit word number's guest value (LVZ, message interrupts and the PMU hidden, unknown words 0),
  *   IOCSR uses the full 64-bit address (IPI block emulated, other addresses below the limit the
- *   core's SYSREG with the address intact, above it IPE), IDLE halts, sensitive CSRs read 0 and
+ *   core's SYSREG with the address intact, above it IPE; reads of the identification registers
+ *   at 0x8, 0x10 and 0x20, whole or by aligned halves, give their values), IDLE halts, sensitive CSRs read 0 and
  *   never stop the VM, DBCL gets INE; HVCL carries a7 and a0..a5;
  * - an injected exception lands at the guest's entry with ERA, ESTAT and BADI as the hardware
  *   writes them; without an entry the VM is stopped, never resumed at a bogus PC;
@@ -88,12 +89,32 @@ static uint32_t pick_insn(struct fz *f)
 
 static uint64_t pick_value(struct fz *f)
 {
-	static const uint64_t edges[] = { 0x1000,     0x1004,	     0x1008,	     0x100c, 0x1020,
-					  0x1038,     0x1040,	     0x1048,	     0x104c, 0x1050,
-					  0x7fffffff, 0x80000000,    0x100001000ULL, 2,	     1,
-					  0x14,	      0x100000002ULL };
+	static const uint64_t edges[] = { 0x1000,	  0x1004, 0x1008,     0x100c,
+					  0x1020,	  0x1038, 0x1040,     0x1048,
+					  0x104c,	  0x1050, 0x7fffffff, 0x80000000,
+					  0x100001000ULL, 2,	  1,	      0x14,
+					  0x100000002ULL, 0x8,	  0x10,	      0x20 };
 
 	return fz_below(f, 3) ? FZ_PICK(f, edges) + fz_below(f, 4) : fz_u64(f);
+}
+
+/* Identification registers a guest may read (features at 0x8, vendor at 0x10, CPU name at 0x20),
+ * whole or by aligned 32-bit halves; everything else there is the core's. */
+static bool ident_read(uint64_t addr, unsigned width, bool write)
+{
+	uint64_t base = addr - addr % 8;
+
+	return !write && (width == 4 || width == 8) && addr % width == 0 &&
+	       (base == 0x8 || base == 0x10 || base == 0x20);
+}
+
+static uint64_t ident_value(uint64_t addr, unsigned width)
+{
+	uint64_t base = addr - addr % 8, reg = base == 0x8    ? (1u << 4 | 1u << 11)
+					       : base == 0x10 ? la_guest_vendor
+							      : la_guest_cpuname;
+
+	return width == 8 ? reg : addr % 8 ? reg >> 32 : reg & 0xffffffffu;
 }
 
 static void check_injected(uint64_t pc, uint32_t insn, unsigned ecode, enum la_action act)
@@ -147,6 +168,17 @@ static void check_gspr(const uint64_t *gpr, uint64_t pc, uint32_t insn, unsigned
 
 		if (addr >= 0x1000 && addr < 0x1050 && act == LA_ACT_EMULATED && now == pc + 4)
 			break; /* the IPI block served it */
+		if (ident_read(addr, op.width, op.write)) {
+			uint64_t want = ident_value(addr, op.width);
+
+			FZ_CHECK(act == LA_ACT_EMULATED && now == pc + 4,
+				 "IOCSR 0x%llx identification read: action %d",
+				 (unsigned long long)addr, act);
+			FZ_CHECK(!op.rd || v->ctx.gpr[op.rd] == want,
+				 "IOCSR 0x%llx reads 0x%llx, not 0x%llx", (unsigned long long)addr,
+				 (unsigned long long)v->ctx.gpr[op.rd], (unsigned long long)want);
+			break;
+		}
 		if (addr >= LA_IOCSR_LIMIT) {
 			check_injected(pc, insn, LA_EC_IPE, act);
 			break;
@@ -288,6 +320,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vm.nvcpus = 2;
 	memcpy(vm.name, "vm", 3);
 	vm.log_tokens = VM_LOG_BURST;
+	la_guest_vendor = 0x6e6f73676e6f6f4cULL; /* what lvz.c reads from the host at boot */
+	la_guest_cpuname = 0x303030354133ULL;
 	for (unsigned i = 0; i < 2; i++) {
 		vm.vcpus[i].vm = &vm;
 		vm.vcpus[i].id = i;
