@@ -20,7 +20,7 @@ static int vcon_transmit(void *dev, const struct vq_chain *c, const char **why)
 		if (vq_read(con->t.vm, c, off, buf, n))
 			return -PV_EFAULT;
 		for (uint64_t i = 0; i < n; i++)
-			vm_console_putc(con->t.vm, buf[i]);
+			vm_console_putc_from(con->t.vm, con, buf[i]);
 	}
 	virtio_mmio_complete(&con->t, VIRTIO_CONSOLE_TX, c->head, 0);
 	return PV_OK;

@@ -183,31 +183,52 @@ static bool pump_piece(struct vm *vm, bool waiting)
 	return piece < n;
 }
 
-void vm_console_putc(struct vm *vm, char c)
-{
-	/* Each call prints what it can, so the ring never stays full for a writer of single bytes;
-	 * should it be, the byte is counted and the count reported, never lost silently. */
-	if (!vm_console_write(vm, &c, 1)) {
-		pv_spin_lock(&vm->console.lock);
-		vm->console.dropped++;
-		pv_spin_unlock(&vm->console.lock);
-	}
-}
-
-size_t vm_console_write(struct vm *vm, const char *buf, size_t n)
+static size_t console_write(struct vm *vm, const void *writer, const char *buf, size_t n)
 {
 	struct vm_console *c = &vm->console;
 	bool raw = console_raw() && vm_has_focus(vm);
 	size_t done = 0;
 
 	pv_spin_lock(&c->lock);
+	/* Another of the VM's consoles wrote the unfinished line: it ends here, so the two devices'
+	 * output is never spliced into one line (the rest of that line follows on a line of its own). */
+	if (!raw && n && c->line_len && c->line_writer != writer) {
+		if (out_room(c) < 1) {
+			pv_spin_unlock(&c->lock);
+			return 0;
+		}
+		out_put(c, '\n');
+	}
 	while (done < n && out_char(c, buf[done], raw))
 		done++;
+	if (done && c->line_len)
+		c->line_writer = writer;
 	/* One piece per call: a guest printing without end waits for the UART itself, and holds
 	 * the console lock for one piece at a time. */
 	(void)pump_piece(vm, false);
 	pv_spin_unlock(&c->lock);
 	return done;
+}
+
+size_t vm_console_write(struct vm *vm, const char *buf, size_t n)
+{
+	return console_write(vm, NULL, buf, n);
+}
+
+void vm_console_putc_from(struct vm *vm, const void *writer, char c)
+{
+	/* Each call prints what it can, so the ring never stays full for a writer of single bytes;
+	 * should it be, the byte is counted and the count reported, never lost silently. */
+	if (!console_write(vm, writer, &c, 1)) {
+		pv_spin_lock(&vm->console.lock);
+		vm->console.dropped++;
+		pv_spin_unlock(&vm->console.lock);
+	}
+}
+
+void vm_console_putc(struct vm *vm, char c)
+{
+	vm_console_putc_from(vm, NULL, c);
 }
 
 unsigned vm_console_tx_room(struct vm *vm)

@@ -71,6 +71,23 @@ static void test_lines_of_two_vms_never_splice(void **state)
 	assert_true(fake_log_contains("[vmb] $ \nvm vmb: a message\n"));
 }
 
+/* A VM with two consoles (its UART and a virtio console) writing at once: each keeps its own
+ * lines, the one left unfinished ends where the other's output starts. */
+static void test_lines_of_two_consoles_of_one_vm_never_splice(void **state)
+{
+	static const int hvc_dev;
+
+	(void)state;
+	for (const char *p = "hello through hvc"; *p; p++)
+		vm_console_putc_from(a, &hvc_dev, *p);
+	puts_vm(a, "from the uart\n");
+	vm_console_putc_from(a, &hvc_dev, '\n');
+	puts_vm(a, "uart again");
+	puts_vm(a, " and again\n");
+	assert_true(fake_log_contains("[vm0] hello through hvc\n[vm0] from the uart\n[vm0] \n[vm0] "
+				      "uart again and again\n"));
+}
+
 /* Two VMs printing at once, one after its prompt was shown: the shown line goes on while the
  * terminal's line is still its own; once the other VM printed, the rest waits for its line end
  * instead of coming out a character at a time between the other's lines. */
@@ -235,6 +252,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_lines_are_tagged_and_prompts_wait),
 		T(test_lines_of_two_vms_never_splice),
+		T(test_lines_of_two_consoles_of_one_vm_never_splice),
 		T(test_a_shown_line_does_not_go_on_in_pieces),
 		T(test_idle_vcpu_does_not_cut_a_siblings_line),
 		T(test_focus_shows_the_prompt_and_keeps_lines_whole),

@@ -39,11 +39,12 @@ struct vm_console {
 	unsigned src;	    /* the VM's console source (HAL_CON_GUEST + VM id) */
 	char out[VM_CONSOLE_OUT];
 	unsigned out_head, out_len;
-	unsigned line_len;   /* characters of the unfinished line, in out or already printed */
-	unsigned nl_pending; /* line ends in out */
-	bool partial;	     /* print the unfinished line now: the guest waits for input */
-	uint32_t dropped;    /* output bytes lost since the last report */
-	uint32_t hidden;     /* bytes not shown while another VM had the raw console */
+	unsigned line_len;	 /* characters of the unfinished line, in out or already printed */
+	const void *line_writer; /* which of the VM's consoles wrote it (vm_console_putc_from) */
+	unsigned nl_pending;	 /* line ends in out */
+	bool partial;		 /* print the unfinished line now: the guest waits for input */
+	uint32_t dropped;	 /* output bytes lost since the last report */
+	uint32_t hidden;	 /* bytes not shown while another VM had the raw console */
 	char hist[VM_CONSOLE_HIST];
 	uint32_t hist_pos; /* next byte written (wraps) */
 	bool hist_full;
@@ -64,7 +65,12 @@ void vm_console_init(struct vm *vm);
  * held; may wait for the console lock, for at most one piece. */
 void vm_console_putc(struct vm *vm, char c);
 
-/* Up to @n bytes of output; returns how many the ring took (the guest retries the rest). */
+/* The same from one of the VM's other consoles (a virtio console: @writer is its device), so
+ * that its lines and the main console's are never spliced together. Same context. */
+void vm_console_putc_from(struct vm *vm, const void *writer, char c);
+
+/* Up to @n bytes of the main console's output; returns how many the ring took (the guest retries
+ * the rest). */
 size_t vm_console_write(struct vm *vm, const char *buf, size_t n);
 
 /* Bytes of output the ring can take now (a UART's transmit status). Context: any CPU. */
