@@ -72,11 +72,18 @@ static void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 		*d++ = *s++;
 }
 
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+/* The word loops under their own names: an architecture may give memcpy and memset faster
+ * versions for long lengths (riscv64 with the vector extension) that fall back to these. */
+void *pv_memcpy_scalar(void *restrict dst, const void *restrict src, size_t n);
+void *pv_memset_scalar(void *s, int c, size_t n);
+
+void *pv_memcpy_scalar(void *restrict dst, const void *restrict src, size_t n)
 {
 	copy_forward(dst, src, n);
 	return dst;
 }
+void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+	__attribute__((weak, alias("pv_memcpy_scalar")));
 
 /* Backward copy for memmove with @dst above @src (libfdt's insertions move a tree's tail up). */
 static void copy_backward(unsigned char *d, const unsigned char *s, size_t n)
@@ -113,7 +120,7 @@ void *memmove(void *dst, const void *src, size_t n)
 }
 
 /* By aligned words, eight at a time: zeroing a VM's RAM is the other large job. */
-void *memset(void *s, int c, size_t n)
+void *pv_memset_scalar(void *s, int c, size_t n)
 {
 	unsigned char *p = s;
 	pv_word_t w = (unsigned char)c * 0x0101010101010101ULL;
@@ -139,6 +146,7 @@ void *memset(void *s, int c, size_t n)
 		*p++ = (unsigned char)c;
 	return s;
 }
+void *memset(void *s, int c, size_t n) __attribute__((weak, alias("pv_memset_scalar")));
 
 char *strchr(const char *s, int c)
 {

@@ -17,6 +17,9 @@ _Static_assert(offsetof(struct riscv_cpu, index) == 0, "entry.S reads index at o
 unsigned riscv_ncpus = 1;
 volatile uint64_t riscv_cpus_online = 1;
 struct riscv_platform_info riscv_info;
+/* The harts have the vector extension: memcpy and memset use it (string_v.S). Written once on
+ * the boot hart before any other starts; the boot hart's description stands for all. */
+bool riscv_string_vector;
 
 static char lower(char c)
 {
@@ -183,6 +186,7 @@ void riscv_boot_main(unsigned long hartid, const void *dtb)
 		hal_panic("no valid device tree at 0x%llx (a1 from the firmware)",
 			  (unsigned long long)(uintptr_t)dtb);
 	scan_cpus(dtb, hartid);
+	riscv_string_vector = riscv_isa_has("v");
 	riscv_plic_scan(dtb);
 	riscv_timer_init();
 	err = boot_fdt_memory(dtb, &bi);

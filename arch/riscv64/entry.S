@@ -10,6 +10,10 @@
 _start:
 	csrw	sie, zero
 	csrci	sstatus, 2		/* SIE: no interrupts until the core asks for them */
+	/* VS Off: the firmware may leave the vector unit on, and with it on in HS-mode a guest
+	 * could use it too, registers unswitched between VMs (string_v.S turns it on briefly). */
+	li	t0, 3 << 9
+	csrc	sstatus, t0
 
 	/* The boot hart always takes stack and per-CPU slot 0, whatever its hart id. */
 	la	sp, __pv_stacks_start
@@ -41,6 +45,8 @@ _start:
 riscv_secondary_entry:
 	csrw	sie, zero
 	csrci	sstatus, 2
+	li	t0, 3 << 9		/* VS Off, as on the boot hart */
+	csrc	sstatus, t0
 	mv	tp, a1
 	lwu	t0, 0(tp)
 	addi	t0, t0, 1

@@ -42,6 +42,7 @@ struct riscv_platform_info {
 };
 
 extern struct riscv_platform_info riscv_info;
+extern bool riscv_string_vector;
 
 static inline struct riscv_cpu *riscv_this_cpu(void)
 {

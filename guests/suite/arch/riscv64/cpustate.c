@@ -6,7 +6,7 @@
  * which filled the same state on its way in: g_arch_main), then starts vCPU 1 once to fill
  * everything with values of its own and once more to see none of them come back. It also checks
  * that the hart's cycle and instret counters, which count other VMs and the hypervisor too, are
- * hidden (docs/riscv64.md, "CPU state").
+ * hidden and the vector unit unusable, even where the hart has one (docs/riscv64.md, "CPU state").
  */
 #include <guest/garch.h>
 
@@ -108,6 +108,10 @@ void g_check_cpu_state(void)
 		       g_probe_cycle() ? "cycle" : "instret");
 		return;
 	}
+	if (g_probe_vector()) {
+		g_fail("cpu-state", "vector instructions work: the vector unit was left on");
+		return;
+	}
 	if (!state_clean("vCPU 1's first start", &g_start_state[1]))
 		return;
 	if (!run_cpu1(fill_entry) || !run_cpu1(nothing_entry))
@@ -117,7 +121,7 @@ void g_check_cpu_state(void)
 	if (!state_clean("vCPU 1's restart", &g_start_state[1]))
 		return;
 	g_printf("cpu-state: clean starts; %u of 13 CSRs and the FP file took the fill; "
-		 "cycle, instret hidden\n",
+		 "cycle, instret hidden; no vector unit\n",
 		 kept);
 	g_pass("cpu-state");
 }

@@ -19,6 +19,7 @@ extern bool g_sstc, g_senvcfg;
 /* start.S: reads one CSR each; 1 if the read completed, 0 if it faulted. */
 int g_probe_cycle(void);
 int g_probe_instret(void);
+int g_probe_vector(void);
 
 /* The CPU state a guest writes and reads back (cpustate.S; the assembly knows this layout). */
 struct g_cpu_state {

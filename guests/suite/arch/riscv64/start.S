@@ -188,3 +188,25 @@ g_probe_exec:
 	/* cycle and instret: hidden by the hypervisor (they count other VMs too). */
 	CSR_PROBE g_probe_cycle, 0xc00
 	CSR_PROBE g_probe_instret, 0xc02
+
+/* Whether a vector instruction completes with the guest's own sstatus.VS on: 1 if it did, 0 if it
+ * was illegal. The hypervisor never gives guests the vector unit, whatever the hart has. */
+	.globl g_probe_vector
+g_probe_vector:
+	li	t2, 1 << 9		/* sstatus.VS = Initial */
+	csrs	sstatus, t2
+	la	t0, 1f
+	la	t1, g_recover
+	sd	t0, 0(t1)
+	.option push
+	.option arch, +v
+	vsetvli	a0, zero, e8, m1, ta, ma
+	.option pop
+	li	a0, 1
+	j	2f
+1:	li	a0, 0
+2:	la	t1, g_recover
+	sd	zero, 0(t1)
+	li	t2, 3 << 9
+	csrc	sstatus, t2
+	ret
