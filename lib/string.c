@@ -72,10 +72,9 @@ static void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 		*d++ = *s++;
 }
 
-/* The word loops under their own names: an architecture may give memcpy and memset faster
- * versions for long lengths (riscv64 with the vector extension) that fall back to these. */
+/* The word loop under its own name: an architecture may give memcpy a faster version for long
+ * lengths (riscv64 with the vector extension) that falls back to it. */
 void *pv_memcpy_scalar(void *restrict dst, const void *restrict src, size_t n);
-void *pv_memset_scalar(void *s, int c, size_t n);
 
 void *pv_memcpy_scalar(void *restrict dst, const void *restrict src, size_t n)
 {
@@ -120,7 +119,7 @@ void *memmove(void *dst, const void *src, size_t n)
 }
 
 /* By aligned words, eight at a time: zeroing a VM's RAM is the other large job. */
-void *pv_memset_scalar(void *s, int c, size_t n)
+void *memset(void *s, int c, size_t n)
 {
 	unsigned char *p = s;
 	pv_word_t w = (unsigned char)c * 0x0101010101010101ULL;
@@ -146,7 +145,6 @@ void *pv_memset_scalar(void *s, int c, size_t n)
 		*p++ = (unsigned char)c;
 	return s;
 }
-void *memset(void *s, int c, size_t n) __attribute__((weak, alias("pv_memset_scalar")));
 
 char *strchr(const char *s, int c)
 {

@@ -129,6 +129,7 @@ bench_suite() {
 run_until() {
 	local log=$1 pattern=$2 pid
 	shift 2
+	: >"$log" # there before the first look at it
 	"$@" >"$log" 2>&1 </dev/null &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do

@@ -34,6 +34,11 @@ pv_system_test(NAME console PLATFORM qemu-virt-riscv64 ARCH riscv64
 pv_system_test(NAME linux PLATFORM qemu-virt-riscv64 ARCH riscv64
   EXPECT ${CMAKE_CURRENT_LIST_DIR}/linux.expect TIMEOUT 300
   CONFIG ${CMAKE_CURRENT_LIST_DIR}/linux.config FETCH linux-riscv64 LABELS linux)
+# Debian's U-Boot for QEMU in S-mode as a guest: its prompt, "version", and booti of Linux
+# (vms/uboot.dts).
+pv_system_test(NAME uboot PLATFORM qemu-virt-riscv64 ARCH riscv64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/uboot.console TIMEOUT 400
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/uboot.config FETCH linux-riscv64 LABELS linux console)
 # virtio: Linux with its root file system on virtio-blk, a read-only disk and a virtio console
 # (vms/linux-virtio.dts); in wall-clock time (linux-virtio-blk.config).
 execute_process(COMMAND ${PV_ROOT}/scripts/cache-dir.sh OUTPUT_VARIABLE qvr_cache
