@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The guest's local APIC, emulated in x2APIC mode only: its registers are MSRs 0x800-0x8ff (and
- * IA32_TSC_DEADLINE), registered as a SYSREG-space device, so every access is a WRMSR/RDMSR exit
- * the core hands to the handlers below. There is no xAPIC page: the MMIO window at 0xfee00000 is
- * unbacked, and the guest's CPUID and IA32_APIC_BASE say x2APIC.
+ * The guest's local APIC. It is handed over in x2APIC mode: its registers are MSRs 0x800-0x8ff
+ * (and IA32_TSC_DEADLINE), registered as a SYSREG-space device, so every access is a WRMSR/RDMSR
+ * exit the core hands to the handlers below. A guest may switch it to xAPIC mode through
+ * IA32_APIC_BASE (Linux does without interrupt remapping): the same registers are then reached
+ * through the xAPIC page at 0xfee00000 (vlapic_xapic.c), an MMIO device.
  *
  * Implemented: ID, version, TPR (also as CR8: MOV to and from CR8 exit, vmx_exit.c), PPR, EOI,
  * LDR, SVR, ISR/TMR/IRR reads, ESR, ICR (fixed delivery, physical destination including the
@@ -29,6 +30,9 @@
  * itself (by id, or the self / all-including-self shorthands), to an APIC id no vCPU has, and
  * INIT to a vCPU that is running (the backend cannot stop another CPU's vCPU).
  *
+ * Device interrupts come from the VM's I/O APIC (vioapic.h) through vlapic_irq_deliver; a
+ * level-triggered one is marked in TMR, and its EOI is passed back to the I/O APIC.
+ *
  * The timer: the deadline is compared with the TSC (which the guest reads unmodified) before each
  * entry; the physical LAPIC timer is armed at the same deadline, so it ends a guest run (an
  * external-interrupt exit) or the CPU's HLT when the guest idles.
@@ -40,53 +44,8 @@
 #include <vm/vm.h>
 #include <x86/cpu.h>
 
-#include "vmx_vcpu.h"
-
-enum {
-	APIC_ID = 0x802,
-	APIC_VERSION = 0x803,
-	APIC_TPR = 0x808,
-	APIC_PPR = 0x80a,
-	APIC_EOI = 0x80b,
-	APIC_LDR = 0x80d,
-	APIC_SVR = 0x80f,
-	APIC_ISR0 = 0x810,
-	APIC_TMR0 = 0x818,
-	APIC_IRR0 = 0x820,
-	APIC_ESR = 0x828,
-	APIC_LVT_CMCI = 0x82f,
-	APIC_ICR = 0x830,
-	APIC_LVT_TIMER = 0x832,
-	APIC_LVT_THERMAL = 0x833,
-	APIC_LVT_ERROR = 0x837,
-	APIC_TIMER_INIT = 0x838,
-	APIC_TIMER_CUR = 0x839,
-	APIC_TIMER_DIV = 0x83e,
-	APIC_SELF_IPI = 0x83f,
-};
-
-#define APIC_VERSION_VALUE 0x00050014u /* version 0x14, 6 LVT entries */
-#define LVT_MASKED	   PV_BIT(16)
-#define LVT_TIMER_MODE(v)  (((v) >> 17) & 3u)
-#define LVT_TSC_DEADLINE   2u
-#define SVR_ENABLE	   PV_BIT(8)
-#define ICR_MODE(v)	   (((v) >> 8) & 7u)
-#define ICR_MODE_FIXED	   0u
-#define ICR_MODE_INIT	   5u
-#define ICR_MODE_STARTUP   6u
-#define ICR_LEVEL_ASSERT   PV_BIT(14)
-#define ICR_LOGICAL	   PV_BIT(11)
-#define ICR_SHORTHAND(v)   (((v) >> 18) & 3u)
-#define ICR_DEST_ONE	   0u
-#define ICR_DEST_SELF	   1u
-#define ICR_DEST_ALL	   2u
-#define ICR_DEST_OTHERS	   3u
-#define ICR_BROADCAST_ID   0xffffffffu /* x2APIC physical destination: every APIC (SDM 10.12.9) */
-
-static struct vlapic *lapic_of(struct vcpu *vcpu)
-{
-	return (struct vlapic *)vcpu->virq;
-}
+#include "vlapic.h"
+#include "x86_boot.h"
 
 static int highest_bit(const uint64_t *words)
 {
@@ -99,6 +58,18 @@ static int highest_bit(const uint64_t *words)
 static void request(struct vlapic *l, unsigned vector)
 {
 	atomic_fetch_or_explicit(&l->irr[vector / 64], PV_BIT(vector % 64), memory_order_release);
+}
+
+/* TMR is set before IRR, so the EOI of a level-triggered vector always finds its TMR bit. */
+static void request_trig(struct vlapic *l, unsigned vector, bool level)
+{
+	if (level)
+		atomic_fetch_or_explicit(&l->tmr[vector / 64], PV_BIT(vector % 64),
+					 memory_order_release);
+	else
+		atomic_fetch_and_explicit(&l->tmr[vector / 64], ~PV_BIT(vector % 64),
+					  memory_order_release);
+	request(l, vector);
 }
 
 /* The timer fires when the TSC has passed the deadline: move it into IRR once. */
@@ -125,17 +96,17 @@ static uint32_t ppr(const struct vlapic *l)
 
 unsigned vlapic_cr8(struct vcpu *vcpu)
 {
-	return (lapic_of(vcpu)->tpr >> 4) & 15u;
+	return (vlapic_of(vcpu)->tpr >> 4) & 15u;
 }
 
 void vlapic_set_cr8(struct vcpu *vcpu, unsigned cr8)
 {
-	lapic_of(vcpu)->tpr = (cr8 & 15u) << 4;
+	vlapic_of(vcpu)->tpr = (cr8 & 15u) << 4;
 }
 
 int vlapic_next_vector(struct vcpu *vcpu)
 {
-	struct vlapic *l = lapic_of(vcpu);
+	struct vlapic *l = vlapic_of(vcpu);
 	uint64_t irr[4];
 	int vector;
 
@@ -145,7 +116,8 @@ int vlapic_next_vector(struct vcpu *vcpu)
 	if (!(irr[0] | irr[1] | irr[2] | irr[3]))
 		return -1;
 	vector = highest_bit(irr);
-	if (vector < 0 || !(l->svr & SVR_ENABLE))
+	if (vector < 0 || !(l->svr & SVR_ENABLE) ||
+	    atomic_load_explicit(&l->mode, memory_order_relaxed) == VLAPIC_MODE_DISABLED)
 		return -1;
 	/* A vector is delivered only when its class is above the processor priority's. */
 	if ((uint32_t)(vector & 0xf0) <= (ppr(l) & 0xf0u))
@@ -155,24 +127,24 @@ int vlapic_next_vector(struct vcpu *vcpu)
 
 void vlapic_accept(struct vcpu *vcpu, unsigned vector)
 {
-	struct vlapic *l = lapic_of(vcpu);
+	struct vlapic *l = vlapic_of(vcpu);
 
 	atomic_fetch_and_explicit(&l->irr[vector / 64], ~PV_BIT(vector % 64), memory_order_acq_rel);
 	l->isr[vector / 64] |= PV_BIT(vector % 64);
 }
 
-static void deliver(struct vcpu *from, struct vcpu *to, unsigned vector)
+void vlapic_deliver(struct vcpu *from, struct vcpu *to, unsigned vector, bool level)
 {
-	request(lapic_of(to), vector);
+	request_trig(vlapic_of(to), vector, level);
 	if (to != from && to->pcpu != hal_cpu.cpu_id())
 		hal_cpu.ipi_send(to->pcpu);
 }
 
-/* The registers' state after power-on or INIT (the APIC id is the vCPU's, fixed). */
-static void lapic_reset(struct vlapic *l)
+void vlapic_reset(struct vlapic *l)
 {
 	for (unsigned i = 0; i < 4; i++) {
 		atomic_store_explicit(&l->irr[i], 0, memory_order_relaxed);
+		atomic_store_explicit(&l->tmr[i], 0, memory_order_relaxed);
 		l->isr[i] = 0;
 	}
 	l->tpr = 0;
@@ -181,55 +153,9 @@ static void lapic_reset(struct vlapic *l)
 	for (unsigned i = 0; i < 6; i++)
 		l->lvt_other[i] = (uint32_t)LVT_MASKED;
 	l->icr = 0;
+	atomic_store_explicit(&l->ldr, 0, memory_order_relaxed);
+	atomic_store_explicit(&l->dfr, 0xffffffffu, memory_order_relaxed);
 	atomic_store_explicit(&l->deadline, 0, memory_order_release);
-}
-
-/* INIT to @to: wait-for-SIPI if it is not running (the VM lock orders this with vm_cpu_up). */
-static void init_one(struct vcpu *from, struct vcpu *to)
-{
-	struct vlapic *l = lapic_of(to);
-	enum vcpu_state state;
-
-	if (to == from)
-		return;
-	pv_spin_lock(&to->vm->lock);
-	state = __atomic_load_n(&to->state, __ATOMIC_ACQUIRE);
-	/* A start already claimed by a Start-Up IPI is left to finish. */
-	if ((state == VCPU_CREATED || state == VCPU_STOPPED) &&
-	    !(atomic_load_explicit(&l->sipi, memory_order_acquire) & VLAPIC_SIPI_START)) {
-		lapic_reset(l);
-		atomic_store_explicit(&l->sipi, VLAPIC_SIPI_WAIT, memory_order_release);
-	}
-	pv_spin_unlock(&to->vm->lock);
-}
-
-static int icr_init(struct vcpu *vcpu, uint64_t value)
-{
-	struct vm *vm = vcpu->vm;
-	struct vcpu *target;
-
-	/* De-assert is a no-op on current processors; INIT to self is not a valid shorthand. */
-	if (!(value & ICR_LEVEL_ASSERT))
-		return PV_OK;
-	switch (ICR_SHORTHAND(value)) {
-	case ICR_DEST_OTHERS:
-		for (unsigned i = 0; i < vm->nvcpus; i++)
-			init_one(vcpu, &vm->vcpus[i]);
-		return PV_OK;
-	case ICR_DEST_ONE:
-		/* The broadcast id reaches every vCPU; INIT to the sender is ignored anyway. */
-		if ((uint32_t)(value >> 32) == ICR_BROADCAST_ID) {
-			for (unsigned i = 0; i < vm->nvcpus; i++)
-				init_one(vcpu, &vm->vcpus[i]);
-			return PV_OK;
-		}
-		target = vm_find_vcpu(vm, value >> 32);
-		if (target)
-			init_one(vcpu, target);
-		return PV_OK;
-	default:
-		return PV_OK;
-	}
 }
 
 /* An x2APIC logical destination (Linux's cluster mode): a cluster in 31:16 and a bitmask of its
@@ -238,12 +164,9 @@ static void deliver_logical(struct vcpu *from, uint32_t dest, unsigned vector)
 {
 	struct vm *vm = from->vm;
 
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		uint32_t id = (uint32_t)vm->vcpus[i].guest_cpu_id;
-		if (dest == ICR_BROADCAST_ID ||
-		    ((dest >> 16) == (id >> 4) && (dest & (1u << (id & 15u)))))
-			deliver(from, &vm->vcpus[i], vector);
-	}
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vlapic_logical_match(&vm->vcpus[i], dest))
+			vlapic_deliver(from, &vm->vcpus[i], vector, false);
 }
 
 static int icr_write(struct vcpu *vcpu, uint64_t value)
@@ -252,7 +175,7 @@ static int icr_write(struct vcpu *vcpu, uint64_t value)
 	unsigned vector = value & 0xffu;
 	struct vcpu *target;
 
-	lapic_of(vcpu)->icr = value;
+	vlapic_of(vcpu)->icr = value;
 	if ((value & ICR_LOGICAL) && ICR_SHORTHAND(value) == ICR_DEST_ONE) {
 		if (ICR_MODE(value) != ICR_MODE_FIXED || vector < 16)
 			return -PV_EFAULT;
@@ -263,7 +186,7 @@ static int icr_write(struct vcpu *vcpu, uint64_t value)
 	case ICR_MODE_FIXED:
 		break;
 	case ICR_MODE_INIT:
-		return icr_init(vcpu, value);
+		return vlapic_icr_init(vcpu, value);
 	case ICR_MODE_STARTUP:
 		/* Start-Up IPIs to waiting vCPUs became CPU_UP exits (vlapic_sipi_exit); this one
 		 * finds nobody waiting and is ignored. */
@@ -275,105 +198,49 @@ static int icr_write(struct vcpu *vcpu, uint64_t value)
 		return -PV_EFAULT;
 	switch (ICR_SHORTHAND(value)) {
 	case ICR_DEST_SELF:
-		deliver(vcpu, vcpu, vector);
+		vlapic_deliver(vcpu, vcpu, vector, false);
 		return PV_OK;
 	case ICR_DEST_ALL:
 	case ICR_DEST_OTHERS:
 		for (unsigned i = 0; i < vm->nvcpus; i++)
 			if (ICR_SHORTHAND(value) == ICR_DEST_ALL || &vm->vcpus[i] != vcpu)
-				deliver(vcpu, &vm->vcpus[i], vector);
+				vlapic_deliver(vcpu, &vm->vcpus[i], vector, false);
 		return PV_OK;
 	default:
 		/* The broadcast id: every vCPU, the sender included. */
 		if ((uint32_t)(value >> 32) == ICR_BROADCAST_ID) {
 			for (unsigned i = 0; i < vm->nvcpus; i++)
-				deliver(vcpu, &vm->vcpus[i], vector);
+				vlapic_deliver(vcpu, &vm->vcpus[i], vector, false);
 			return PV_OK;
 		}
 		target = vm_find_vcpu(vm, value >> 32);
 		/* A destination no vCPU has is dropped, as on hardware. */
 		if (target)
-			deliver(vcpu, target, vector);
+			vlapic_deliver(vcpu, target, vector, false);
 		return PV_OK;
 	}
 }
 
-/* WAIT -> START | vector, for one sender only. */
-static bool sipi_claim(struct vcpu *from, struct vcpu *to, unsigned vector)
+/* EOI: the highest vector in service ends; a level-triggered one's EOI reaches the I/O APIC. */
+static void eoi(struct vcpu *vcpu)
 {
-	uint32_t expected = VLAPIC_SIPI_WAIT;
+	struct vlapic *l = vlapic_of(vcpu);
+	const struct vlapic_vm *lv = vcpu->vm->virq;
+	int v = highest_bit(l->isr);
+	uint64_t bit;
 
-	if (to == from || !to->virq)
-		return false;
-	return atomic_compare_exchange_strong_explicit(&lapic_of(to)->sipi, &expected,
-						       VLAPIC_SIPI_START | vector,
-						       memory_order_acq_rel, memory_order_acquire);
-}
-
-bool vlapic_sipi_exit(struct vcpu *from, uint64_t icr, struct vcpu_exit *exit)
-{
-	struct vm *vm = from->vm;
-	unsigned vector = icr & 0xffu;
-	struct vcpu *to = NULL;
-
-	if (ICR_MODE(icr) != ICR_MODE_STARTUP || (icr & ICR_LOGICAL))
-		return false;
-	if (ICR_SHORTHAND(icr) == ICR_DEST_ONE && (uint32_t)(icr >> 32) != ICR_BROADCAST_ID) {
-		to = vm_find_vcpu(vm, icr >> 32);
-		if (to && !sipi_claim(from, to, vector))
-			to = NULL;
-	} else if (ICR_SHORTHAND(icr) == ICR_DEST_OTHERS || ICR_SHORTHAND(icr) == ICR_DEST_ONE) {
-		/* All but self, or the broadcast id (the sender is never started by its own SIPI). */
-		for (unsigned i = 0; i < vm->nvcpus && !to; i++)
-			if (sipi_claim(from, &vm->vcpus[i], vector))
-				to = &vm->vcpus[i];
-	}
-	if (!to)
-		return false;
-	exit->kind = VCPU_EXIT_CPU_UP;
-	exit->cpu_up.target = to->guest_cpu_id;
-	exit->cpu_up.entry = (uint64_t)vector << 12;
-	exit->cpu_up.arg = 0;
-	exit->cpu_up.ret = 0;
-	return true;
-}
-
-bool vlapic_sipi_take(struct vcpu *vcpu, uint64_t entry)
-{
-	struct vlapic *l = lapic_of(vcpu);
-	uint32_t s;
-
-	if (!l)
-		return false;
-	s = atomic_exchange_explicit(&l->sipi, 0, memory_order_acq_rel);
-	return (s & VLAPIC_SIPI_START) && (uint64_t)(s & 0xffu) << 12 == entry;
-}
-
-void vlapic_sipi_done(struct vcpu *from, const struct vcpu_exit *exit)
-{
-	struct vcpu *to;
-	uint32_t s;
-
-	if (exit->cpu_up.ret == 0)
+	if (v < 0)
 		return;
-	to = vm_find_vcpu(from->vm, exit->cpu_up.target);
-	if (!to || !to->virq)
-		return;
-	/* The core refused the start: the Start-Up IPI is spent, the vCPU no longer waits. */
-	s = atomic_load_explicit(&lapic_of(to)->sipi, memory_order_acquire);
-	if (s & VLAPIC_SIPI_START)
-		atomic_compare_exchange_strong_explicit(&lapic_of(to)->sipi, &s, 0,
-							memory_order_acq_rel, memory_order_acquire);
+	bit = PV_BIT(v % 64);
+	l->isr[v / 64] &= ~bit;
+	if (atomic_fetch_and_explicit(&l->tmr[v / 64], ~bit, memory_order_acq_rel) & bit)
+		vioapic_eoi((struct vioapic *)&lv->ioapic, (unsigned)v);
 }
 
-static int lapic_write(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, unsigned width,
-		       uint64_t value)
+int vlapic_reg_write(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 {
-	struct vlapic *l = lapic_of(vcpu);
-	uint32_t msr = (uint32_t)(dev->base + offset);
-	int in_service;
+	struct vlapic *l = vlapic_of(vcpu);
 
-	(void)width;
 	switch (msr) {
 	case X86_MSR_TSC_DEADLINE:
 		if (LVT_TIMER_MODE(l->lvt_timer) == LVT_TSC_DEADLINE)
@@ -383,9 +250,7 @@ static int lapic_write(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, uns
 		l->tpr = value & 0xffu;
 		return PV_OK;
 	case APIC_EOI:
-		in_service = highest_bit(l->isr);
-		if (in_service >= 0)
-			l->isr[in_service / 64] &= ~PV_BIT(in_service % 64);
+		eoi(vcpu);
 		return PV_OK;
 	case APIC_SVR:
 		l->svr = value & 0x1ffu;
@@ -404,6 +269,10 @@ static int lapic_write(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, uns
 		return PV_OK;
 	case APIC_TIMER_DIV:
 		return PV_OK;
+	case APIC_TIMER_INIT:
+		/* An initial count of 0 stops the count-down timer, which never runs here: Linux
+		 * writes it to shut a TSC-deadline timer down. Any other count is refused. */
+		return value ? -PV_EFAULT : PV_OK;
 	case APIC_SELF_IPI:
 		if ((value & 0xffu) < 16)
 			return -PV_EFAULT;
@@ -419,14 +288,11 @@ static int lapic_write(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, uns
 	}
 }
 
-static int lapic_read(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, unsigned width,
-		      uint64_t *value)
+int vlapic_reg_read(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 {
-	struct vlapic *l = lapic_of(vcpu);
-	uint32_t msr = (uint32_t)(dev->base + offset);
+	struct vlapic *l = vlapic_of(vcpu);
 	uint64_t id = vcpu->guest_cpu_id;
 
-	(void)width;
 	if (msr >= APIC_ISR0 && msr < APIC_ISR0 + 8) {
 		*value = (uint32_t)(l->isr[(msr - APIC_ISR0) / 2] >> (32 * (msr & 1u)));
 		return PV_OK;
@@ -437,7 +303,8 @@ static int lapic_read(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, unsi
 		return PV_OK;
 	}
 	if (msr >= APIC_TMR0 && msr < APIC_TMR0 + 8) {
-		*value = 0;
+		*value = (uint32_t)(atomic_load(&l->tmr[(msr - APIC_TMR0) / 2]) >>
+				    (32 * (msr & 1u)));
 		return PV_OK;
 	}
 	if (msr >= APIC_LVT_THERMAL && msr <= APIC_LVT_ERROR) {
@@ -486,6 +353,32 @@ static int lapic_read(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, unsi
 	}
 }
 
+/* The MSR windows: the x2APIC registers exist in x2APIC mode only, the TSC deadline in both. */
+static bool msr_reachable(const struct vdev *dev, struct vcpu *vcpu)
+{
+	return dev->base == X86_MSR_TSC_DEADLINE ||
+	       atomic_load_explicit(&vlapic_of(vcpu)->mode, memory_order_relaxed) ==
+		       VLAPIC_MODE_X2APIC;
+}
+
+static int lapic_write(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, unsigned width,
+		       uint64_t value)
+{
+	(void)width;
+	if (!msr_reachable(dev, vcpu))
+		return -PV_EFAULT;
+	return vlapic_reg_write(vcpu, (uint32_t)(dev->base + offset), value);
+}
+
+static int lapic_read(struct vdev *dev, struct vcpu *vcpu, uint64_t offset, unsigned width,
+		      uint64_t *value)
+{
+	(void)width;
+	if (!msr_reachable(dev, vcpu))
+		return -PV_EFAULT;
+	return vlapic_reg_read(vcpu, (uint32_t)(dev->base + offset), value);
+}
+
 static const struct vdev_ops lapic_vdev_ops = {
 	.read = lapic_read,
 	.write = lapic_write,
@@ -493,26 +386,42 @@ static const struct vdev_ops lapic_vdev_ops = {
 
 static int vlapic_vm_init(struct vm *vm)
 {
-	struct vdev *devs = vm_dev_alloc(vm, 2 * sizeof(*devs));
+	struct vlapic_vm *lv = vm_dev_alloc(vm, sizeof(*lv));
 	int err;
 
-	if (!devs)
+	if (!lv)
 		return -PV_ENOMEM;
-	devs[0] = (struct vdev){ .name = "x2apic",
-				 .space = VDEV_SPACE_SYSREG,
-				 .base = 0x800,
-				 .size = 0x100,
-				 .ops = &lapic_vdev_ops };
-	devs[1] = (struct vdev){ .name = "tsc-deadline",
-				 .space = VDEV_SPACE_SYSREG,
-				 .base = X86_MSR_TSC_DEADLINE,
-				 .size = 1,
-				 .ops = &lapic_vdev_ops };
-	err = vdev_register(vm, &devs[0]);
+	lv->msrs = (struct vdev){ .name = "x2apic",
+				  .space = VDEV_SPACE_SYSREG,
+				  .base = 0x800,
+				  .size = 0x100,
+				  .ops = &lapic_vdev_ops };
+	lv->deadline = (struct vdev){ .name = "tsc-deadline",
+				      .space = VDEV_SPACE_SYSREG,
+				      .base = X86_MSR_TSC_DEADLINE,
+				      .size = 1,
+				      .ops = &lapic_vdev_ops };
+	lv->apic_base = (struct vdev){ .name = "apic-base",
+				       .space = VDEV_SPACE_SYSREG,
+				       .base = X86_MSR_APIC_BASE,
+				       .size = 1,
+				       .ops = &vlapic_base_ops };
+	lv->xapic = (struct vdev){ .name = "xapic",
+				   .space = VDEV_SPACE_MMIO,
+				   .base = VLAPIC_XAPIC_BASE,
+				   .size = 0x1000,
+				   .ops = &vlapic_xapic_ops };
+	err = vdev_register(vm, &lv->msrs);
 	if (!err)
-		err = vdev_register(vm, &devs[1]);
+		err = vdev_register(vm, &lv->deadline);
 	if (!err)
-		vm->virq = devs;
+		err = vdev_register(vm, &lv->apic_base);
+	if (!err)
+		err = vdev_register(vm, &lv->xapic);
+	if (!err)
+		err = vioapic_init(&lv->ioapic, vm, X86_IOAPIC_BASE);
+	if (!err)
+		vm->virq = lv;
 	return err;
 }
 
@@ -526,32 +435,31 @@ static int vlapic_vcpu_init(struct vcpu *vcpu)
 	struct vlapic *l = &vmx_of(vcpu)->lapic;
 
 	*l = (struct vlapic){ .host_armed = 0 };
-	lapic_reset(l);
+	vlapic_reset(l);
 	vcpu->virq = l;
 	return PV_OK;
 }
 
 static int vlapic_set_line(struct vm *vm, struct vcpu *target, uint32_t irq, bool level)
 {
-	/* No I/O APIC is emulated: devices have no interrupt lines yet. */
-	(void)vm;
+	struct vlapic_vm *lv = vm->virq;
+
+	/* Device lines are the I/O APIC's pins (ISA IRQ n on pin n, as the MADT says). */
 	(void)target;
-	(void)irq;
-	(void)level;
-	return -PV_ENOTSUP;
+	return lv ? vioapic_set_line(&lv->ioapic, irq, level) : -PV_EINVAL;
 }
 
 static int vlapic_send_ipi(struct vcpu *from, struct vcpu *to, uint32_t irq)
 {
 	if (irq < 16 || irq > 255)
 		return -PV_EINVAL;
-	deliver(from, to, irq);
+	vlapic_deliver(from, to, irq, false);
 	return PV_OK;
 }
 
 static bool vlapic_pending(struct vcpu *vcpu)
 {
-	struct vlapic *l = lapic_of(vcpu);
+	struct vlapic *l = vlapic_of(vcpu);
 	uint64_t deadline = atomic_load_explicit(&l->deadline, memory_order_acquire);
 
 	if (deadline && x86_rdtsc() >= deadline)
@@ -564,7 +472,7 @@ static bool vlapic_pending(struct vcpu *vcpu)
  * an interrupt now.) */
 static void vlapic_flush(struct vcpu *vcpu)
 {
-	struct vlapic *l = lapic_of(vcpu);
+	struct vlapic *l = vlapic_of(vcpu);
 	uint64_t deadline;
 
 	timer_check(l);

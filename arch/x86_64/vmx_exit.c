@@ -324,6 +324,9 @@ static void exit_ept(struct vmx_vcpu *v, struct vcpu_exit *exit, uint64_t qual)
 	if (insn.write && !insn.has_imm)
 		exit->mmio.data =
 			insn.high8 ? vmx_get_gpr(v, insn.reg) >> 8 : vmx_get_gpr(v, insn.reg);
+	/* A Start-Up IPI through the xAPIC page's ICR becomes the core's CPU_UP exit (vlapic.c). */
+	if (insn.write && e.gpa == VLAPIC_XAPIC_ICR)
+		(void)vlapic_xapic_sipi_exit(v->vcpu, e.gpa, exit->mmio.data, exit);
 }
 
 static void exit_unexpected(struct vmx_vcpu *v, struct vcpu_exit *exit, uint32_t reason,

@@ -11,10 +11,6 @@
 #define CPUID7_EBX_INVPCID	 PV_BIT(10)
 #define CPUID7_ECX_RDPID	 PV_BIT(22)
 #define CPUID81_EDX_RDTSCP	 PV_BIT(27)
-#define APIC_BASE_VALUE		 0xfee00000u
-#define APIC_BASE_BSP		 PV_BIT(8)
-#define APIC_BASE_X2APIC	 PV_BIT(10)
-#define APIC_BASE_ENABLE	 PV_BIT(11)
 #define MISC_ENABLE_FAST_STRINGS PV_BIT(0)
 #define CR4_DE			 PV_BIT(3)
 
@@ -268,17 +264,13 @@ const uint32_t vmx_msr_passthrough[] = {
 
 enum vmx_msr_action vmx_msr_policy(uint32_t msr, bool write, bool bsp, uint64_t *value)
 {
+	/* IA32_APIC_BASE holds the vLAPIC's mode, which the guest may change (vlapic_xapic.c). */
 	if ((msr >= X86_MSR_X2APIC_FIRST && msr <= X86_MSR_X2APIC_LAST) ||
-	    msr == X86_MSR_TSC_DEADLINE)
+	    msr == X86_MSR_TSC_DEADLINE || msr == X86_MSR_APIC_BASE)
 		return VMX_MSR_DEVICE;
+	(void)bsp;
+	(void)write;
 	switch (msr) {
-	case X86_MSR_APIC_BASE:
-		/* Only x2APIC mode exists: switching it off or moving the page is refused. */
-		if (write)
-			return VMX_MSR_DENY;
-		*value = APIC_BASE_VALUE | APIC_BASE_ENABLE | APIC_BASE_X2APIC |
-			 (bsp ? APIC_BASE_BSP : 0);
-		return VMX_MSR_FIXED;
 	case X86_MSR_MISC_ENABLE:
 		*value = MISC_ENABLE_FAST_STRINGS;
 		return VMX_MSR_FIXED;

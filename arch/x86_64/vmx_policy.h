@@ -9,8 +9,8 @@
  *                                                 not intercepted: switched between vCPUs by
  *                                                 software (vmx_lazy.h)
  *   IA32_TSC (read)                               not intercepted: the guest reads the host TSC
- *   IA32_APIC_BASE (read)                         0xfee00000, enabled, x2APIC mode, BSP on vCPU 0
- *   x2APIC registers 0x800-0x8ff, IA32_TSC_DEADLINE  the emulated local APIC (vlapic.c), reached
+ *   IA32_APIC_BASE, x2APIC registers 0x800-0x8ff, IA32_TSC_DEADLINE  the emulated local APIC
+ *                                                 (vlapic.c, vlapic_xapic.c), reached
  *                                                 as VCPU_EXIT_SYSREG with id = the MSR number
  *   IA32_MISC_ENABLE                              fixed value, writes ignored
  */

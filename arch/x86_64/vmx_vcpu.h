@@ -38,7 +38,13 @@ struct vmx_gprs {
 /* Emulated local APIC of one vCPU, x2APIC mode only (vlapic.c). */
 struct vlapic {
 	_Atomic uint64_t irr[4]; /* requested vectors; set from any CPU */
-	uint64_t isr[4];	 /* in service; the vCPU's own CPU only */
+	_Atomic uint64_t
+		tmr[4];	 /* ... of them the level-triggered ones (EOI goes to the I/O APIC) */
+	uint64_t isr[4]; /* in service; the vCPU's own CPU only */
+	/* IA32_APIC_BASE's mode (VLAPIC_MODE_*), and in xAPIC mode the logical destination
+	 * registers the guest writes; read by other CPUs routing interrupts. */
+	_Atomic uint32_t mode;
+	_Atomic uint32_t ldr, dfr;
 	uint32_t tpr, svr, lvt_timer, lvt_other[6];
 	uint64_t icr;
 	_Atomic uint64_t deadline; /* guest TSC deadline, 0 = disarmed */
@@ -47,6 +53,10 @@ struct vlapic {
 	 * vector once a Start-Up IPI was accepted and the core is starting the vCPU. */
 	_Atomic uint32_t sipi;
 };
+
+#define VLAPIC_MODE_X2APIC   0u /* what the hypervisor hands over */
+#define VLAPIC_MODE_XAPIC    1u
+#define VLAPIC_MODE_DISABLED 2u
 
 #define VLAPIC_SIPI_WAIT  PV_BIT(8)
 #define VLAPIC_SIPI_START PV_BIT(9)
@@ -114,6 +124,11 @@ bool vlapic_sipi_take(struct vcpu *vcpu, uint64_t entry);
 /* After the core handled a CPU_UP exit made by vlapic_sipi_exit: a start the core refused
  * (@exit->cpu_up.ret != 0, e.g. the page V << 12 is not guest RAM) drops the Start-Up IPI. */
 void vlapic_sipi_done(struct vcpu *from, const struct vcpu_exit *exit);
+/* An MMIO write of @value to guest-physical @gpa by @from: if it is the xAPIC page's ICR in xAPIC
+ * mode, as vlapic_sipi_exit for the ICR it completes (vlapic_xapic.c). */
+#define VLAPIC_XAPIC_ICR 0xfee00300ULL
+bool vlapic_xapic_sipi_exit(struct vcpu *from, uint64_t gpa, uint64_t value,
+			    struct vcpu_exit *exit);
 
 int vmx_enter(struct vmx_gprs *gprs, int launched);
 extern const char vmx_exit_stub[];

@@ -47,6 +47,7 @@
 /* The I/O APIC every VM has (MADT, and the emulated one's MMIO window). */
 #define X86_IOAPIC_BASE 0xfec00000ULL
 #define X86_IOAPIC_SIZE 0x1000ULL
+#define X86_IOAPIC_PINS 24
 
 /* The hardware-reduced ACPI registers (FADT), in I/O space, served by the backend. */
 #define X86_ACPI_SLEEP_CTL   0x600 /* 8 bits: SLP_TYP << 2 | SLP_EN */

@@ -11,6 +11,9 @@
 /bin/busybox --install -s /bin
 echo "polyvisor-init: kernel $(uname -r) $(uname -m)"
 echo "polyvisor-init: cpus online $(cat /sys/devices/system/cpu/online)"
+# The console UART's interrupts so far, summed over the CPUs (none for a polled UART).
+awk '/ttyS0/ { n = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i;
+	print "polyvisor-init: ttyS0 irq " $1 " " n " interrupts (" $i " " $(NF - 1) ")" }' /proc/interrupts
 # Messages of level error or worse (raw dmesg lines start with <0> to <3>).
 errors=$(dmesg -r | grep -c '^<[0-3]>')
 dmesg -r | grep '^<[0-3]>' | sed 's/^/polyvisor-init: kernel error: /'

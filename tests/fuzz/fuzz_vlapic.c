@@ -147,6 +147,8 @@ static int model_write(struct model *m, unsigned v, uint32_t msr, uint64_t val)
 	case 0x828: /* ESR */
 	case 0x83e: /* divide configuration: no count-down timer to divide */
 		return PV_OK;
+	case 0x838: /* initial count: 0 stops the count-down timer (never running); others #GP */
+		return val ? -PV_EFAULT : PV_OK;
 	case 0x830:
 		return model_icr(m, v, val);
 	case 0x832:

@@ -53,7 +53,12 @@ pv_fuzz_target(NAME x86_ept
   SOURCES ${fz}/fuzz_x86_ept.c ${x86}/vmx_mmio.c ${x86}/vmx_policy.c ${x86}/x86_icache.c
           ${x86}/x86_gwalk.c ${x86}/x86_decode.c
   INCLUDES ${x86} ${x86}/include)
-pv_fuzz_target(NAME vlapic SOURCES ${fz}/fuzz_vlapic.c ${x86}/vlapic.c FAKE
+pv_fuzz_target(NAME vlapic SOURCES ${fz}/fuzz_vlapic.c ${x86}/vlapic.c ${x86}/vlapic_sipi.c
+          ${x86}/vlapic_xapic.c ${x86}/vioapic.c FAKE
+  INCLUDES ${x86} ${x86}/include)
+# The emulated I/O APIC's and the xAPIC page's guest-controlled registers, IA32_APIC_BASE, lines.
+pv_fuzz_target(NAME ioapic SOURCES ${fz}/fuzz_ioapic.c ${x86}/vlapic.c ${x86}/vlapic_sipi.c
+          ${x86}/vlapic_xapic.c ${x86}/vioapic.c FAKE
   INCLUDES ${x86} ${x86}/include)
 pv_fuzz_target(NAME x86_multiboot2 SOURCES ${fz}/fuzz_x86_multiboot2.c ${x86}/multiboot2.c FAKE
   INCLUDES ${x86})

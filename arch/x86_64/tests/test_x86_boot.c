@@ -280,12 +280,13 @@ static void expect_gas_port8(const uint8_t *g, uint64_t port)
 	assert_int_equal(get(g + 4, 8), port);
 }
 
-static void test_acpi(void **state)
+/* The tables read back; @irq: the COM1 UART's interrupt (-1: none). */
+static void check_acpi(int irq)
 {
-	(void)state;
 	const uint8_t *rsdp, *xsdt, *fadt = NULL, *madt = NULL, *dsdt;
 	struct vm_layout l;
-	unsigned x2apic = 0, ioapic = 0;
+	unsigned x2apic = 0, ioapic = 0, iso = 0;
+	const unsigned irqlen = irq >= 0 ? 3 : 0;
 
 	cfg.nvcpus = 3;
 	cfg.guest_cpu_id[2] = 7;
@@ -349,15 +350,23 @@ static void test_acpi(void **state)
 			id[3 + i] = "0123456789ABCDEF"[(eisa >> (12 - 4 * i)) & 15];
 		id[7] = 0;
 		assert_string_equal(id, "PNP0501");
-		/* _CRS: a 10-byte buffer holding IO (Decode16, 0x3f8, 0x3f8, 1, 8) and an end tag. */
+		/* _CRS: a 10-byte buffer holding IO (Decode16, 0x3f8, 0x3f8, 1, 8) and an end tag,
+		 * with IRQNoFlags () { irq } between them (13 bytes) when the UART has one. */
 		crs = hid + 10;
-		assert_memory_equal(crs, "\x08_CRS\x11\x0d\x0a\x0a", 9);
+		assert_memory_equal(crs, "\x08_CRS\x11", 6);
+		assert_int_equal(crs[6], 0x0d + irqlen);
+		assert_int_equal(crs[7], 0x0a);
+		assert_int_equal(crs[8], 0x0a + irqlen);
 		assert_int_equal(crs[9], 0x47);
 		assert_int_equal(get(crs + 11, 2), 0x3f8);
 		assert_int_equal(get(crs + 13, 2), 0x3f8);
 		assert_int_equal(crs[16], 8);
-		assert_int_equal(crs[17], 0x79);
-		assert_int_equal(crs + 19, dsdt + get(dsdt + 4, 4));
+		if (irq >= 0) {
+			assert_int_equal(crs[17], 0x22);
+			assert_int_equal(get(crs + 18, 2), 1u << irq);
+		}
+		assert_int_equal(crs[17 + irqlen], 0x79);
+		assert_int_equal(crs + 19 + irqlen, dsdt + get(dsdt + 4, 4));
 	}
 
 	/* MADT: the local APIC address, one enabled x2APIC per vCPU with its id, the I/O APIC. */
@@ -375,12 +384,44 @@ static void test_acpi(void **state)
 			assert_int_equal(get(madt + off + 4, 4), X86_IOAPIC_BASE);
 			assert_int_equal(get(madt + off + 8, 4), 0);
 			ioapic++;
+		} else if (madt[off] == 2 && irq >= 0) {
+			/* ISA IRQ n is GSI n, edge-triggered, active high */
+			assert_int_equal(madt[off + 1], 10);
+			assert_int_equal(madt[off + 2], 0);
+			assert_int_equal(madt[off + 3], irq);
+			assert_int_equal(get(madt + off + 4, 4), (uint64_t)irq);
+			assert_int_equal(get(madt + off + 8, 2), 0x5);
+			iso++;
 		} else {
 			fail_msg("unexpected MADT entry type %u", madt[off]);
 		}
 	}
 	assert_int_equal(x2apic, 3);
 	assert_int_equal(ioapic, 1);
+	assert_int_equal(iso, irq >= 0 ? 1 : 0);
+}
+
+static void test_acpi(void **state)
+{
+	(void)state;
+	check_acpi(-1);
+}
+
+/* A UART at COM1 with ISA IRQ 4: the DSDT and the MADT say so. One with an interrupt above the
+ * ISA range, or at another port, changes nothing. */
+static void test_acpi_uart_irq(void **state)
+{
+	(void)state;
+	cfg.ndevs = 2;
+	cfg.devs[0] = (struct vm_dev_config){
+		.space = VDEV_SPACE_PIO, .base = 0x2f8, .has_irq = true, .irq = 3
+	};
+	cfg.devs[1] = (struct vm_dev_config){
+		.space = VDEV_SPACE_PIO, .base = 0x3f8, .has_irq = true, .irq = 4
+	};
+	check_acpi(4);
+	cfg.devs[1].irq = 17;
+	check_acpi(-1);
 }
 
 /* Too small a buffer is refused, never overrun. */
@@ -437,6 +478,7 @@ int main(void)
 		cmocka_unit_test_setup(test_start_info, setup),
 		cmocka_unit_test_setup(test_memmap_regions, setup),
 		cmocka_unit_test_setup(test_acpi, setup),
+		cmocka_unit_test_setup(test_acpi_uart_irq, setup),
 		cmocka_unit_test_setup(test_acpi_room, setup),
 		cmocka_unit_test(test_acpi_pm_ports),
 	};
