@@ -11,7 +11,7 @@
  * broadcast id 0xffffffff, logical destination (cluster and members, as the LDR says), or the
  * self / all / all-but-self shorthands; INIT and Start-Up, physical only, below), LVTs as plain
  * storage, the timer in TSC-deadline mode only, SELF_IPI. The one-shot and periodic timer modes
- * (initial count) are refused with #GP: a guest learns the TSC rate from CPUID leaf 0x40000010
+ * (a non-zero initial count) are refused with #GP: a guest learns the TSC rate from CPUID leaf 0x40000010
  * or 0x15 instead. Other delivery modes (lowest priority, SMI, NMI) raise #GP.
  *
  * INIT-SIPI-SIPI (SDM vol. 3, "MP Initialization"): an INIT (level assert) to another vCPU of

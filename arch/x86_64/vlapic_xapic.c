@@ -212,8 +212,9 @@ bool vlapic_irq_deliver(struct vm *vm, uint32_t dest, bool logical, bool lowest,
 			continue;
 		if (logical)
 			match = vlapic_logical_match(to, dest);
-		else
-			match = dest == ICR_XAPIC_BROADCAST || to->guest_cpu_id == dest;
+		else /* 0xff is every APIC in xAPIC mode, an id like another in x2APIC mode */
+			match = to->guest_cpu_id == dest ||
+				(dest == ICR_XAPIC_BROADCAST && mode_of(to) == VLAPIC_MODE_XAPIC);
 		if (!match)
 			continue;
 		vlapic_deliver(NULL, to, vector, level);

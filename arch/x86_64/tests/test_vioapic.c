@@ -363,13 +363,21 @@ static void test_xapic_destinations(void **state)
 	vlapic_ops.set_line(&vm, NULL, 6, true);
 	assert_int_equal(take(0), 0x36);
 	assert_int_equal(take(1), 0x36);
+	eoi(0);
 	eoi(1);
-	/* cluster model: cluster 1, member 1 matches no one here */
+	/* cluster model: vCPU 1 becomes cluster 1, member bit 1 (LDR 0x12) */
 	assert_int_equal(dev_write(VDEV_SPACE_MMIO, 1, 0xfee000e0, 4, 0x0fffffff), PV_OK);
 	assert_int_equal(dev_write(VDEV_SPACE_MMIO, 1, 0xfee000d0, 4, 0x12000000), PV_OK);
 	rte(7, DEST(0x12) | LOGICAL | 0x37);
 	vlapic_ops.set_line(&vm, NULL, 7, true);
 	assert_int_equal(take(1), 0x37);
+	eoi(1);
+	/* physical destination 0xff: every vCPU in xAPIC mode */
+	rte(8, DEST(0xff) | 0x38);
+	vlapic_ops.set_line(&vm, NULL, 8, true);
+	assert_int_equal(take(0), 0x38);
+	assert_int_equal(take(1), 0x38);
+	eoi(0);
 	eoi(1);
 	/* an IPI through the page's ICR: destination in the high register, sent by the low one */
 	assert_int_equal(dev_write(VDEV_SPACE_MMIO, 0, 0xfee00310, 4, 1u << 24), PV_OK);
