@@ -5,6 +5,7 @@
 #include <string.h>
 #include <vm/console.h>
 #include <vm/console_switch.h>
+#include <vm/run.h>
 #include <vm/vm.h>
 
 void vm_console_init(struct vm *vm)
@@ -207,6 +208,13 @@ static size_t console_write(struct vm *vm, const void *writer, const char *buf, 
 	 * the console lock for one piece at a time. */
 	(void)pump_piece(vm, false);
 	pv_spin_unlock(&c->lock);
+	/* What is held is shown at the guest's next idle exit: its idles must exit again. Only a
+	 * VM with one vCPU waits in the guest (vm/run.c), and the guest's writes come from an exit
+	 * of that vCPU, on its CPU (vm_idle_exits' context; a write from elsewhere is shown at the
+	 * vCPU's next exit of any kind). */
+	if (__atomic_load_n(&c->out_len, __ATOMIC_RELAXED) && vm->nvcpus == 1 &&
+	    vm->vcpus[0].idle_in_guest && vm->vcpus[0].pcpu == hal_cpu.cpu_id())
+		vm_idle_exits(&vm->vcpus[0], true);
 	return done;
 }
 

@@ -136,6 +136,27 @@ static enum vm_exit_action vm_handle_sysreg(struct vcpu *vcpu, struct vcpu_exit 
 	return VM_EXIT_CONTINUE;
 }
 
+/* Whether @vcpu's idle instruction could wait in the guest (vcpu_ops.idle_exits) instead of
+ * exiting: only where vm_handle_halt would wait in place and find nothing to do before or after.
+ * The vCPU has its CPU to itself (no other vCPU to give it to) and is its VM's only one, and its
+ * console holds nothing (an idle guest's held output is shown at its idle exit). */
+static bool vm_idle_may_stay(const struct vcpu *vcpu)
+{
+	const struct vm *vm = vcpu->vm;
+
+	return arch_backend.vcpu->idle_exits && vm->nvcpus == 1 && sched_cpu_alone(vcpu) &&
+	       !__atomic_load_n(&vm->console.out_len, __ATOMIC_RELAXED) &&
+	       !__atomic_load_n(&vm->console.dropped, __ATOMIC_RELAXED);
+}
+
+void vm_idle_exits(struct vcpu *vcpu, bool exits)
+{
+	if (vcpu->idle_in_guest != exits)
+		return; /* already so */
+	vcpu->idle_in_guest = !exits;
+	arch_backend.vcpu->idle_exits(vcpu, exits);
+}
+
 /* The guest idles: unless an interrupt is already pending for it, it gives the CPU to another
  * vCPU that can run there, or else waits in place once. The guest continues after its wait
  * instruction either way (it re-checks its condition after it). */
@@ -156,6 +177,9 @@ static enum vm_exit_action vm_handle_halt(struct vcpu *vcpu, struct vcpu_exit *e
 		hal_cpu.wait_for_interrupt();
 	}
 	(void)vcpu_set_state(vcpu, VCPU_RUNNING);
+	/* The next idles may as well wait in the guest: nothing here would change. */
+	if (vm_idle_may_stay(vcpu))
+		vm_idle_exits(vcpu, false);
 	return VM_EXIT_CONTINUE;
 }
 

@@ -125,6 +125,11 @@ bool sched_others_runnable(struct vcpu *vcpu)
 	return false;
 }
 
+bool sched_cpu_alone(const struct vcpu *vcpu)
+{
+	return sched_cpus[vcpu->pcpu].n == 1;
+}
+
 bool sched_should_yield(struct vcpu *vcpu)
 {
 	struct sched_cpu *c = &sched_cpus[vcpu->pcpu];

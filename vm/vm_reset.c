@@ -137,6 +137,7 @@ static bool vm_reset_vcpus(struct vm *vm, unsigned cpu, unsigned gen)
 		}
 		arch_backend.vcpu->reset(v);
 		memset(v->exit_count, 0, sizeof(v->exit_count));
+		v->idle_in_guest = false; /* reset() made its idles exit again */
 		__atomic_store_n(&v->reset_gen, gen, __ATOMIC_RELEASE);
 		/* The boot vCPU's CPU finishes the restart: tell it there is news. */
 		if (vm->vcpus[0].pcpu != cpu)

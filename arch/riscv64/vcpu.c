@@ -25,7 +25,7 @@
 
 #include "s2_sv_x4.h"
 
-/* VSXL = 2 (64-bit VS-mode), WFI traps (VTW), sret enters V = 1 at VS privilege. */
+/* VSXL = 2 (64-bit VS-mode), WFI traps (VTW, until vcpu_ops.idle_exits), sret enters V = 1 at VS privilege. */
 #define RISCV_GUEST_HSTATUS                                                                        \
 	((2ULL << HSTATUS_VSXL_SHIFT) | HSTATUS_VTW | HSTATUS_SPV | HSTATUS_SPVP)
 
@@ -270,6 +270,23 @@ static int riscv_vcpu_inject_irq(struct vcpu *vcpu, uint32_t virq)
 	return PV_OK;
 }
 
+/* hstatus.VTW clear: the guest's WFI waits in the hart (until any interrupt pending and enabled
+ * there, the guest's own or the hypervisor's, which then traps to HS-mode as ever) instead of
+ * raising a virtual-instruction exception. hstatus is the vCPU's while it is loaded, and
+ * vc->hstatus is what its next load writes. */
+static void riscv_vcpu_idle_exits(struct vcpu *vcpu, bool exits)
+{
+	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
+
+	if (exits) {
+		vc->hstatus |= HSTATUS_VTW;
+		csr_set(CSR_HSTATUS, HSTATUS_VTW);
+	} else {
+		vc->hstatus &= ~HSTATUS_VTW;
+		csr_clear(CSR_HSTATUS, HSTATUS_VTW);
+	}
+}
+
 const struct vcpu_ops riscv_vcpu_ops = {
 	.probe = riscv_h_probe,
 	.cpu_enable = riscv_h_cpu_enable,
@@ -286,4 +303,5 @@ const struct vcpu_ops riscv_vcpu_ops = {
 	.set_reg = riscv_vcpu_set_reg,
 	.inject_irq = riscv_vcpu_inject_irq,
 	.wake_deadline = riscv_virq_wake_deadline,
+	.idle_exits = riscv_vcpu_idle_exits,
 };

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include <vm/console.h>
 #include <vm/hypercall.h>
 #include <vm/sched.h>
 
@@ -269,6 +270,44 @@ static void test_all_idle_sleep_until_the_first_timer(void **state)
 	assert_int_equal(sched_vm(1)->state, VM_STOPPED);
 	assert_true(fake_hw.waits >= 2);
 	assert_int_equal(wait_deadline, 900000);
+	/* b waited in place, but shares its CPU: its idles keep exiting. */
+	assert_int_equal(fake_vcpu(vcpu_of(1))->idle_calls, 0);
+}
+
+/* A vCPU alone on its CPU, its VM's only one, that waited in place once with nothing left to
+ * show: its next idles wait in the guest. Output held by its console makes them exit again
+ * (the held line is shown at the idle exit), and a VM restart starts with exits. */
+static void test_alone_vcpu_idles_in_the_guest(void **state)
+{
+	(void)state;
+	struct fake_vcpu *f;
+
+	create_sharing_vms(false);
+	vm_stop(sched_vm(0), 0, "not in this test");
+	vm_stop(sched_vm(1), 0, "not in this test");
+	f = fake_vcpu(vcpu_of(2));
+	fake_script(vcpu_of(2), (struct vcpu_exit){ .kind = VCPU_EXIT_HALT });
+	fake_script(vcpu_of(2), (struct vcpu_exit){ .kind = VCPU_EXIT_HALT });
+	script_stop(sched_vm(2), 0);
+	fake_hw.current_cpu = 1;
+	fake_hw.on_wait = NULL;
+	sched_run_cpu(1);
+	fake_hw.current_cpu = 0;
+	assert_int_equal(fake_hw.waits, 2);
+	assert_int_equal(f->idle_calls, 1); /* told once */
+	assert_true(f->idle_in_guest);
+	assert_true(vcpu_of(2)->idle_in_guest);
+
+	/* A prompt without its line end: held until the guest idles, so idles exit again. The
+	 * guest writes it from an exit, on its vCPU's CPU. */
+	fake_hw.current_cpu = 1;
+	assert_int_equal(vm_console_write(sched_vm(2), "$ ", 2), 2);
+	assert_int_equal(f->idle_calls, 2);
+	assert_false(f->idle_in_guest);
+	assert_false(vcpu_of(2)->idle_in_guest);
+	assert_int_equal(vm_console_write(sched_vm(2), "x", 1), 1);
+	fake_hw.current_cpu = 0;
+	assert_int_equal(f->idle_calls, 2); /* no change, not told again */
 }
 
 static void test_no_vm_means_all_stopped(void **state)
@@ -292,6 +331,7 @@ int main(void)
 		T(test_exclusive_cpu_is_not_sliced),
 		T(test_idle_vcpu_yields_and_wakes),
 		T(test_all_idle_sleep_until_the_first_timer),
+		T(test_alone_vcpu_idles_in_the_guest),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

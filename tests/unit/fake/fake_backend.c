@@ -209,6 +209,12 @@ static uint64_t fake_wake_deadline(struct vcpu *vcpu)
 	return fake_vcpu(vcpu)->wake_at;
 }
 
+static void fake_idle_exits(struct vcpu *vcpu, bool exits)
+{
+	fake_vcpu(vcpu)->idle_calls++;
+	fake_vcpu(vcpu)->idle_in_guest = !exits;
+}
+
 /* The next scripted exit: what the guest did on this entry. */
 static void fake_next_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
@@ -331,6 +337,7 @@ static const struct vcpu_ops fake_vcpu_ops = {
 	.set_reg = fake_set_reg,
 	.inject_irq = fake_inject_irq,
 	.wake_deadline = fake_wake_deadline,
+	.idle_exits = fake_idle_exits,
 };
 
 void fake_script(struct vcpu *v, struct vcpu_exit exit)

@@ -52,6 +52,8 @@ struct fake_vcpu {
 	uint64_t wake_at;      /* what vcpu_ops.wake_deadline answers */
 	unsigned resets;       /* reset() calls */
 	unsigned reset_on_cpu; /* the CPU the last reset() ran on */
+	unsigned idle_calls;   /* idle_exits() calls */
+	bool idle_in_guest;    /* idle_exits() was told false last */
 };
 
 /* Knobs and records of the fake hardware. Reset by fake_reset(). */

@@ -27,6 +27,7 @@ struct vcpu {
 	pv_spinlock_t virq_lock;
 	uint64_t exit_count[VCPU_EXIT_KIND_COUNT];
 	unsigned reset_gen; /* the VM's restart generation it was last reset for */
+	bool idle_in_guest; /* vcpu_ops.idle_exits was told false last (vm/run.c) */
 };
 
 const char *vcpu_state_name(enum vcpu_state state);

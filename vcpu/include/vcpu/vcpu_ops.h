@@ -99,6 +99,15 @@ struct vcpu_ops {
 	 * if it has none armed. virq_ops.pending must say true from then on. NULL: the scheduler
 	 * looks again every time slice. Context: the vCPU's CPU, IRQs off; never blocks. */
 	uint64_t (*wake_deadline)(struct vcpu *vcpu);
+
+	/* Whether the guest's idle instruction exits to the core (@exits, as after create and
+	 * reset) or waits in the guest (!@exits) until an interrupt for the vCPU or for the
+	 * hypervisor ends the wait, the vCPU keeping its CPU meanwhile. The core asks for waits in
+	 * the guest only where a HALT exit would wait in place anyway and see nothing to do, and
+	 * asks for exits again before that changes (vm/run.c vm_idle_exits). NULL: idles always
+	 * exit. Context: the vCPU's CPU with the vCPU loaded there, during one of its exits; any
+	 * locks may be held; never blocks. */
+	void (*idle_exits)(struct vcpu *vcpu, bool exits);
 };
 
 #endif

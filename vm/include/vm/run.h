@@ -19,6 +19,12 @@ enum vm_exit_action vm_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit);
  * Context: current CPU of @vcpu, no locks held. */
 bool vm_exit_inline(struct vcpu *vcpu, struct vcpu_exit *exit);
 
+/* Makes @vcpu's idle instruction exit (@exits) or wait in the guest, telling the backend
+ * (vcpu_ops.idle_exits) only of a change. vm_handle_halt turns exits off where they would find
+ * nothing to do; whatever gives an idle exit work again (output held by the VM's console) turns
+ * them on. Context: as vcpu_ops.idle_exits. */
+void vm_idle_exits(struct vcpu *vcpu, bool exits);
+
 /* Runs @vcpu until it stops or its VM stops. Context: the vCPU's physical CPU, no locks held. */
 void vm_run_vcpu(struct vcpu *vcpu);
 

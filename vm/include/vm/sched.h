@@ -31,6 +31,9 @@ bool sched_all_stopped(void);
  * pending). Context: @vcpu's CPU. */
 bool sched_others_runnable(struct vcpu *vcpu);
 
+/* Whether @vcpu is the only vCPU pinned to its CPU (fixed once the VMs are created). */
+bool sched_cpu_alone(const struct vcpu *vcpu);
+
 /* Whether @vcpu's time slice is over and another vCPU waits for its CPU; if none waits, its slice
  * is renewed. The run loop asks at interrupt exits. Context: @vcpu's CPU, IRQs off. */
 bool sched_should_yield(struct vcpu *vcpu);
