@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The arch-neutral side of the hypercall ABI (vm/hypercall.h, docs/hypercalls.md). */
 #include <pv/fmt.h>
+#include <vm/exit_step.h>
 #include <vm/hypercall.h>
 #include <vm/vm.h>
 
@@ -44,15 +45,11 @@ bool vm_hypercall(struct vcpu *vcpu, struct vcpu_exit *exit)
 	struct vm *vm = vcpu->vm;
 	const uint64_t *a = exit->hcall.args;
 
+	if (vm_hypercall_leaf(exit))
+		return true;
 	exit->hcall.ret = PV_HC_OK;
 	exit->hcall.value = 0;
 	switch (exit->hcall.nr) {
-	case PV_HC_VERSION:
-		exit->hcall.value = PV_HC_ABI_VERSION;
-		return true;
-	case PV_HC_ECHO:
-		exit->hcall.value = a[0];
-		return true;
 	case PV_HC_VM_STOP:
 		vm_hypercall_stop(vcpu, (int64_t)a[0]);
 		return false;

@@ -355,9 +355,9 @@ struct a64_vcpu *a64_guest_sync(struct a64_vcpu *a)
 		a64_write_elr_el2(a->pc);
 		a64_write_spsr_el2(a->pstate);
 	}
-	/* A vCPU that may not go on has had its VM stopped (vm_stop): the run loop's own check
-	 * ends it. */
-	if (!go_on || vm_state_down(__atomic_load_n(&vcpu->vm->state, __ATOMIC_ACQUIRE))) {
+	/* A vCPU that may not go on (vm_exit_step checked its VM and its state last) is left to
+	 * the run loop's own checks. */
+	if (!go_on) {
 		a->handled = true;
 		return NULL;
 	}

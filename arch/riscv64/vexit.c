@@ -362,7 +362,7 @@ static __attribute__((noinline)) void riscv_vcpu_run_hot(struct riscv_vcpu *vc,
 	uint32_t fences;
 
 	do {
-		if (!vm_exit_step(vc->vcpu, exit, riscv_virq_sync, riscv_virq_flush,
+		if (!vm_exit_step(vc->vcpu, exit, riscv_virq_sync, riscv_exit_virq_flush,
 				  riscv_exit_complete)) {
 			exit->kind = VCPU_EXIT_NONE;
 			return;
@@ -414,7 +414,7 @@ struct riscv_vcpu *riscv_guest_sync(struct riscv_vcpu *vc)
 		return NULL;
 	}
 	vc->regs_partial = true;
-	go_on = vm_exit_step(vc->vcpu, exit, riscv_virq_sync, riscv_virq_flush,
+	go_on = vm_exit_step(vc->vcpu, exit, riscv_virq_sync, riscv_exit_virq_flush,
 			     riscv_exit_complete);
 	vc->regs_partial = false;
 	if (!go_on || riscv_vcpu_unprepared(vc)) {

@@ -220,7 +220,7 @@ static void riscv_virq_timer_fallback(struct riscv_vcpu *vc)
 	hv_timer_set(HV_TIMER_GUEST, vc->timer_deadline);
 }
 
-static __attribute__((noinline)) void riscv_virq_flush_work(struct vcpu *vcpu)
+void riscv_virq_flush_work(struct vcpu *vcpu)
 {
 	struct riscv_vcpu *vc = riscv_vcpu(vcpu);
 	uint64_t eip;
@@ -246,11 +246,7 @@ static __attribute__((noinline)) void riscv_virq_flush_work(struct vcpu *vcpu)
  * saved in vc->hvip, and riscv_vcpu_run loads the vCPU before it enters. */
 void riscv_virq_flush(struct vcpu *vcpu)
 {
-	const struct riscv_vcpu *vc = riscv_vcpu(vcpu);
-	uint64_t eip = *vc->plic_out ? HVIP_VSEIP : 0;
-
-	if (__builtin_expect(vc->ssip_pending || eip != vc->hvip_eip || vc->timer_deadline, 0))
-		riscv_virq_flush_work(vcpu);
+	riscv_exit_virq_flush(vcpu);
 }
 
 const struct virq_ops riscv_virq_ops = {

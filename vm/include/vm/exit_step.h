@@ -45,12 +45,34 @@ static inline void vm_exit_virq_flush(struct vcpu *vcpu)
 		arch_backend.virq->flush(vcpu);
 }
 
+/* The hypercalls answered from the exit alone (VERSION, ECHO): answered, true; false for any
+ * other, left to vm_hypercall, which answers these two the same way through this function.
+ * Inline, so that the exit step needs no call for them. */
+static inline bool vm_hypercall_leaf(struct vcpu_exit *exit)
+{
+	uint64_t value;
+
+	switch (exit->hcall.nr) {
+	case PV_HC_VERSION:
+		value = PV_HC_ABI_VERSION;
+		break;
+	case PV_HC_ECHO:
+		value = exit->hcall.args[0];
+		break;
+	default:
+		return false;
+	}
+	exit->hcall.ret = PV_HC_OK;
+	exit->hcall.value = value;
+	return true;
+}
+
 /* A hypercall: answered by the core, completed by @complete. false: the call stopped the vCPU's
  * VM. */
 static inline __attribute__((always_inline)) bool
 vm_exit_hypercall(struct vcpu *vcpu, struct vcpu_exit *exit, vm_exit_complete_fn *complete)
 {
-	if (!vm_hypercall(vcpu, exit))
+	if (!vm_hypercall_leaf(exit) && !vm_hypercall(vcpu, exit))
 		return false;
 	complete(vcpu, exit);
 	return true;

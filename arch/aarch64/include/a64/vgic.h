@@ -132,13 +132,14 @@ static inline void a64_vgic_pt_clear(struct a64_vgic_cpu *c, uint64_t bits)
  * exit fast path (vcpu.c) makes inline to save the call when they have not. */
 static inline bool a64_vgic_sync_needed(const struct a64_vgic_cpu *c)
 {
-	return c->lr_used || a64_vgic_hw_releasable(c);
+	/* Nothing held (the usual case): no need to look at what is pending. */
+	return c->lr_used || (c->hw_held && a64_vgic_hw_releasable(c));
 }
 
 static inline bool a64_vgic_flush_needed(const struct a64_vgic_cpu *c)
 {
 	return (__atomic_load_n(&c->pending, __ATOMIC_ACQUIRE) & c->enabled) ||
-	       a64_vgic_hw_releasable(c);
+	       (c->hw_held && a64_vgic_hw_releasable(c));
 }
 
 /* Whether the vCPU has an interrupt to take: pending and enabled, or pending in a list register. */

@@ -25,6 +25,7 @@
 
 #ifndef __ASSEMBLY__
 #include <addrspace/s2.h>
+#include <riscv64/csr.h>
 #include <riscv64/insn.h>
 #include <riscv64/rfence.h>
 #include <stddef.h>
@@ -128,8 +129,26 @@ struct riscv_vcpu *riscv_guest_sync(struct riscv_vcpu *vc);
 void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit);
 int riscv_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit);
 
-/* virq.c: interrupt state moved into hvip right before entry. */
+/* virq.c: interrupt state moved into hvip right before entry (virq_ops.flush). */
 void riscv_virq_flush(struct vcpu *vcpu);
+/* Its work, when riscv_virq_flush_needed says there is some. */
+void riscv_virq_flush_work(struct vcpu *vcpu);
+
+/* Usually nothing changed since the last entry: no IPI to deliver, the emulated PLIC's output as
+ * hvip has it, no timer to emulate. Inline: the exit fast paths check without a call. */
+static inline bool riscv_virq_flush_needed(const struct riscv_vcpu *vc)
+{
+	uint64_t eip = *vc->plic_out ? HVIP_VSEIP : 0;
+
+	return __builtin_expect(vc->ssip_pending || eip != vc->hvip_eip || vc->timer_deadline, 0);
+}
+
+/* riscv_virq_flush for vm_exit_step, with its check inline. */
+static inline void riscv_exit_virq_flush(struct vcpu *vcpu)
+{
+	if (riscv_virq_flush_needed(vcpu->arch))
+		riscv_virq_flush_work(vcpu);
+}
 /* virq_ops.sync: hvip is the hardware's own record, nothing to read back after an exit. */
 static inline void riscv_virq_sync(struct vcpu *vcpu)
 {
