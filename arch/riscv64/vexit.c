@@ -21,6 +21,12 @@
 #include <vm/exit_step.h>
 #include <vm/vm.h>
 
+#ifdef CONFIG_RISCV_VTIMER_BACKSTOP
+#define RISCV_VTIMER_BACKSTOP 1
+#else
+#define RISCV_VTIMER_BACKSTOP 0
+#endif
+
 #define RISCV_INSN_WFI 0x10500073u
 
 /* Reads the instruction at @pc with @hu / @wu (hypervisor loads of a halfword / word): one word
@@ -434,6 +440,9 @@ void riscv_vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
 	vc->exit = exit;
 	if (__builtin_expect(riscv_vcpu_unprepared(vc), 0))
 		vc = riscv_vcpu_prepare(vc);
+	/* Every exit that is not a hot one comes through here, the backstop's own among them. */
+	if (RISCV_VTIMER_BACKSTOP && riscv_info.sstc)
+		vc = riscv_virq_backstop(vc);
 	fences = riscv_rfence_enter(&vc->rfence);
 	if (__builtin_expect(fences != 0, 0))
 		vc = riscv_do_fences(vc, fences);

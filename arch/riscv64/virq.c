@@ -16,6 +16,7 @@
 #include <riscv64/plic.h>
 #include <riscv64/vcpu.h>
 #include <riscv64/vsbi.h>
+#include <riscv64/vtimer_backstop.h>
 #include <vm/vm.h>
 
 void riscv_virq_kick(struct vcpu *vcpu)
@@ -218,6 +219,17 @@ static void riscv_virq_timer_fallback(struct riscv_vcpu *vc)
 		return;
 	}
 	hv_timer_set(HV_TIMER_GUEST, vc->timer_deadline);
+}
+
+struct riscv_vcpu *riscv_virq_backstop(struct riscv_vcpu *vc)
+{
+	uint64_t cmp, now = hal_cpu.timer_now();
+
+	csr_read(CSR_VSTIMECMP, cmp);
+	hv_timer_set(HV_TIMER_GUEST,
+		     riscv_vtimer_backstop(riscv_host_time(vc, cmp), now,
+					   riscv_info.timebase_hz / RISCV_VTIMER_SLACK_HZ));
+	return vc;
 }
 
 void riscv_virq_flush_work(struct vcpu *vcpu)

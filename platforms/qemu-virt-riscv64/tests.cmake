@@ -60,3 +60,8 @@ set(qvr_pt_build ${CMAKE_BINARY_DIR}/images/qemu-virt-riscv64-linux-passthrough)
 set_property(TEST system.qemu-virt-riscv64.linux-passthrough APPEND PROPERTY ENVIRONMENT
   "PV_QEMU_EXTRA=-drive file=${qvr_pt_build}/passthru-disk.img,if=none,format=raw,id=pt -device virtio-blk-device,drive=pt"
   "PV_TEST_HOOK=${PV_ROOT}/scripts/passthru-disk.sh linux-riscv64")
+# Typing into Linux's shell through its NS16550 and the UART's receive interrupt (vPLIC), next to
+# an echo VM: the hypervisor shell, restarts from the shell and by the guest (vms/console-linux.dts).
+pv_system_test(NAME console-linux PLATFORM qemu-virt-riscv64 ARCH riscv64
+  EXPECT ${CMAKE_CURRENT_LIST_DIR}/console-linux.console TIMEOUT 900
+  CONFIG ${CMAKE_CURRENT_LIST_DIR}/console-linux.config FETCH linux-riscv64 LABELS linux console)

@@ -129,6 +129,10 @@ struct riscv_vcpu *riscv_guest_sync(struct riscv_vcpu *vc);
 void riscv_vcpu_complete(struct vcpu *vcpu, const struct vcpu_exit *exit);
 int riscv_vcpu_inject_fault(struct vcpu *vcpu, const struct vcpu_exit *exit);
 
+/* virq.c, with Sstc, before a full entry: the hypervisor's timer set a little after the guest's
+ * own deadline (riscv64/vtimer_backstop.h). Returns @vc. Context: the vCPU's hart, @vc loaded
+ * there, IRQs off; never blocks. */
+struct riscv_vcpu *riscv_virq_backstop(struct riscv_vcpu *vc);
 /* virq.c: interrupt state moved into hvip right before entry (virq_ops.flush). */
 void riscv_virq_flush(struct vcpu *vcpu);
 /* Its work, when riscv_virq_flush_needed says there is some. */
