@@ -208,6 +208,10 @@ static void riscv_vcpu_reset(struct vcpu *vcpu)
 		cpu->loaded = NULL;
 	}
 	riscv_vcpu_set_entry(vcpu, gpa(0), 0);
+	/* A restarted VM's time reads zero at its first instruction again, as after a machine's
+	 * reset (riscv_vm_time_start): its boot vCPU fixes it anew. */
+	if (vcpu == &vcpu->vm->vcpus[0])
+		__atomic_store_n(&riscv_vcpu(vcpu)->time_started, false, __ATOMIC_RELEASE);
 }
 
 static void riscv_vcpu_attach_s2(struct vcpu *vcpu, struct s2_space *space)
